@@ -1,0 +1,744 @@
+//! Every setting talkwire has, where it comes from, and how it is validated.
+//!
+//! Precedence, lowest first: built-in defaults → the config file (TOML) →
+//! environment variables `TALKWIRE_<SECTION>__<KEY>` → command-line flags
+//! (applied by the caller on the returned [`Config`]). Sources live in a
+//! separate seeds file (`sources.seeds_file`) so operators can edit the list of
+//! feeds without touching the daemon's settings.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Prefix of environment variables that override the config file.
+pub const ENV_PREFIX: &str = "TALKWIRE_";
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Process-wide settings: state, shutdown, network policy.
+    pub run: RunConfig,
+    /// HTTP client and politeness.
+    pub http: HttpConfig,
+    /// Where the sources are and how they are polled.
+    pub sources: SourcesConfig,
+    /// Channel sizes and worker counts.
+    pub pipeline: PipelineConfig,
+    /// Which sink receives the records.
+    pub sink: SinkConfig,
+    /// Kafka producer settings (used when `sink.kind = "kafka"`).
+    pub kafka: KafkaConfig,
+    /// The topic filter (relevance stage).
+    pub topic: TopicConfig,
+    /// Entity gazetteer additions.
+    pub entities: EntitiesConfig,
+    /// Metrics and health endpoints.
+    pub metrics: MetricsConfig,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// Process-wide settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunConfig {
+    /// Directory of the embedded state store (relative to the working directory).
+    pub state_dir: PathBuf,
+    /// Upper bound on the graceful drain after SIGTERM/SIGINT, in seconds.
+    pub drain_timeout_secs: u64,
+    /// Let fetches reach loopback and private-network addresses.
+    pub allow_private: bool,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        Self { state_dir: PathBuf::from("state"), drain_timeout_secs: 30, allow_private: false }
+    }
+}
+
+/// HTTP client and politeness settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Contact URL put in the User-Agent: `talkwire/<version> (+<contact>)`.
+    pub contact_url: String,
+    /// TCP connect timeout, seconds.
+    pub connect_timeout_secs: u64,
+    /// Longest pause between two reads of a body, seconds.
+    pub read_timeout_secs: u64,
+    /// Whole-request bound, seconds.
+    pub total_timeout_secs: u64,
+    /// Bodies larger than this (after decompression) are refused.
+    pub max_body_bytes: usize,
+    /// Redirects followed before giving up.
+    pub max_redirects: usize,
+    /// Requests in flight to one host at a time.
+    pub per_host_concurrency: usize,
+    /// Minimum delay between two requests to the same host, milliseconds.
+    pub per_host_min_delay_ms: u64,
+    /// Article fetches in flight overall.
+    pub fetch_concurrency: usize,
+    /// Obey robots.txt (leave on: it is the publisher's wish).
+    pub respect_robots: bool,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            contact_url: "https://github.com/talkwire/talkwire".into(),
+            connect_timeout_secs: 10,
+            read_timeout_secs: 20,
+            total_timeout_secs: 45,
+            max_body_bytes: 8 * 1024 * 1024,
+            max_redirects: 5,
+            per_host_concurrency: 2,
+            per_host_min_delay_ms: 1000,
+            fetch_concurrency: 16,
+            respect_robots: true,
+        }
+    }
+}
+
+/// Where the sources are and how they are polled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourcesConfig {
+    /// TOML file listing the feeds and pages (relative to the config file).
+    pub seeds_file: PathBuf,
+    /// Poll interval for sources that set none, seconds.
+    pub default_interval_secs: u64,
+    /// Shortest interval honoured, whatever a feed's ttl or max-age says, seconds.
+    pub min_interval_secs: u64,
+    /// Cap of the exponential backoff of a failing source, seconds.
+    pub max_backoff_secs: u64,
+    /// Articles taken from one poll of one source (newest first).
+    pub max_articles_per_poll: usize,
+}
+
+impl Default for SourcesConfig {
+    fn default() -> Self {
+        Self {
+            seeds_file: PathBuf::from("../seeds/feeds.toml"),
+            default_interval_secs: 300,
+            min_interval_secs: 60,
+            max_backoff_secs: 3600,
+            max_articles_per_poll: 200,
+        }
+    }
+}
+
+/// Channel sizes and worker counts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Capacity of every bounded channel between stages.
+    pub channel_capacity: usize,
+    /// Threads running the CPU-heavy article stages (0 = number of cores).
+    pub cpu_workers: usize,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        Self { channel_capacity: 64, cpu_workers: 0 }
+    }
+}
+
+/// Which sink receives the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SinkKind {
+    /// One JSON record per line on stdout.
+    #[default]
+    Stdout,
+    /// The Kafka topic of `kafka.topic`.
+    Kafka,
+}
+
+impl fmt::Display for SinkKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SinkKind::Stdout => "stdout",
+            SinkKind::Kafka => "kafka",
+        })
+    }
+}
+
+/// Sink selection.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SinkConfig {
+    /// `stdout` (default, for trying it out) or `kafka`.
+    pub kind: SinkKind,
+}
+
+/// Kafka producer settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KafkaConfig {
+    /// Bootstrap servers, `host:port[,host:port...]`.
+    pub brokers: String,
+    /// Topic the enriched records go to.
+    pub topic: String,
+    /// none, gzip, snappy, lz4 or zstd.
+    pub compression: String,
+    /// How long librdkafka keeps retrying a record before reporting it undeliverable, ms.
+    pub message_timeout_ms: u64,
+    /// Extra librdkafka properties (e.g. `"security.protocol" = "SASL_SSL"`); secrets are masked in check-config.
+    pub properties: BTreeMap<String, String>,
+}
+
+impl Default for KafkaConfig {
+    fn default() -> Self {
+        Self {
+            brokers: "127.0.0.1:9092".into(),
+            topic: "talkwire.articles".into(),
+            compression: "zstd".into(),
+            message_timeout_ms: 120_000,
+            properties: BTreeMap::new(),
+        }
+    }
+}
+
+/// The topic filter: weighted terms, required groups and exclusions.
+///
+/// Score = Σ weight × min(occurrences, 3) over matched terms (title matches
+/// count `title_weight` times), minus the weight of matched exclusions. An
+/// article is relevant when every `require` group matched and the score
+/// reaches `threshold`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TopicConfig {
+    /// Minimum score of a relevant article.
+    pub threshold: f64,
+    /// Multiplier of matches in the title.
+    pub title_weight: f64,
+    /// Term or phrase → weight (case-insensitive, whole words).
+    pub terms: BTreeMap<String, f64>,
+    /// Groups of which each must match at least one term.
+    pub require: Vec<TermGroup>,
+    /// Term or phrase → penalty subtracted from the score.
+    pub exclude: BTreeMap<String, f64>,
+}
+
+/// A named group of terms of which at least one must appear.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermGroup {
+    /// Shown in `topic.matched` as `require:<name>`.
+    pub name: String,
+    /// Terms or phrases (case-insensitive, whole words).
+    pub terms: Vec<String>,
+}
+
+impl Default for TopicConfig {
+    /// The default story: the Iran–United States nuclear talks.
+    fn default() -> Self {
+        let weighted = |pairs: &[(&str, f64)]| pairs.iter().map(|(t, w)| (t.to_string(), *w)).collect();
+        let group = |name: &str, terms: &[&str]| TermGroup {
+            name: name.into(),
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+        };
+        Self {
+            threshold: 6.0,
+            title_weight: 2.0,
+            terms: weighted(&[
+                ("nuclear talks", 4.0),
+                ("nuclear deal", 4.0),
+                ("nuclear programme", 3.0),
+                ("nuclear program", 3.0),
+                ("jcpoa", 4.0),
+                ("enrichment", 2.0),
+                ("enriched uranium", 3.0),
+                ("uranium", 2.0),
+                ("iaea", 2.0),
+                ("snapback", 3.0),
+                ("sanctions", 1.0),
+                ("negotiations", 1.5),
+                ("talks", 1.0),
+                ("nuclear", 1.5),
+                ("iran", 1.0),
+                ("iranian", 1.0),
+                ("tehran", 1.0),
+                ("araghchi", 2.0),
+                ("witkoff", 2.0),
+                ("grossi", 1.5),
+                ("fordow", 2.0),
+                ("natanz", 2.0),
+                ("isfahan", 1.0),
+                ("washington", 0.5),
+                ("united states", 0.5),
+                ("oman", 0.5),
+                ("muscat", 1.0),
+            ]),
+            require: vec![
+                group("iran", &["iran", "iranian", "iranians", "tehran", "islamic republic", "araghchi", "khamenei", "pezeshkian"]),
+                group(
+                    "nuclear",
+                    &["nuclear", "uranium", "enrichment", "iaea", "jcpoa", "atomic", "centrifuge", "centrifuges", "snapback"],
+                ),
+            ],
+            exclude: weighted(&[
+                ("football", 6.0),
+                ("world cup", 6.0),
+                ("fifa", 6.0),
+                ("premier league", 6.0),
+                ("stock market", 4.0),
+                ("shares rose", 4.0),
+                ("shares fell", 4.0),
+                ("earnings", 3.0),
+                ("recipe", 6.0),
+                ("box office", 6.0),
+            ]),
+        }
+    }
+}
+
+/// Entity gazetteer additions.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntitiesConfig {
+    /// Directory of extra gazetteer `*.toml` files (relative to the config file); empty = builtin only.
+    pub extra_dir: Option<PathBuf>,
+}
+
+/// Metrics and health endpoints.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Address of `/metrics`, `/health` and `/ready`; empty disables the server.
+    pub listen: String,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self { listen: "127.0.0.1:9898".into() }
+    }
+}
+
+/// Log output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// JSON lines, for machines (default).
+    #[default]
+    Json,
+    /// Human-readable lines.
+    Text,
+}
+
+/// Logging.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// json or text; logs always go to stderr.
+    pub format: LogFormat,
+    /// A tracing filter, e.g. `info` or `talkwire=debug`; `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: LogFormat::Json, level: "info".into() }
+    }
+}
+
+/// One configured source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// `feed` (RSS, Atom, JSON Feed) or `page` (HTML section page whose links are articles).
+    pub kind: SourceSpecKind,
+    /// http(s) URL, `file://` URL or local path.
+    pub url: String,
+    /// Human name, for logs.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Poll interval, seconds (default: `sources.default_interval_secs`).
+    #[serde(default)]
+    pub interval_secs: Option<u64>,
+    /// Pages only: CSS selector of the article links (default: every link).
+    #[serde(default)]
+    pub link_selector: Option<String>,
+    /// Pages only: keep links to other sites too (default false).
+    #[serde(default)]
+    pub follow_other_sites: bool,
+}
+
+/// Source kinds a seeds file may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceSpecKind {
+    /// A feed.
+    Feed,
+    /// An HTML page.
+    Page,
+}
+
+/// The seeds file: `[[source]]` tables.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedsFile {
+    /// Every source to poll.
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceSpec>,
+}
+
+/// One problem found in the configuration: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (or `environment`).
+    pub file: String,
+    /// Dotted key, e.g. `kafka.brokers`; empty for a whole-file problem.
+    pub key: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.file, self.reason)
+        } else {
+            write!(f, "{}: key `{}`: {}", self.file, self.key, self.reason)
+        }
+    }
+}
+
+/// Every problem found while loading a configuration.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration:\n{}", .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+pub struct ConfigError(pub Vec<Problem>);
+
+/// A loaded configuration with its sources, paths resolved.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The settings.
+    pub config: Config,
+    /// The sources from the seeds file.
+    pub sources: Vec<SourceSpec>,
+    /// The config file read (None when running on defaults).
+    pub path: Option<PathBuf>,
+}
+
+/// Whether [`load`] reads the seeds file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seeds {
+    /// Read and validate the configured seeds file.
+    Read,
+    /// Sources come from elsewhere (command-line flags, `enrich`).
+    Skip,
+}
+
+/// Load `path` (or defaults when it is None), apply the environment `env`
+/// (pass `std::env::vars()`), read the seeds file, and validate everything.
+pub fn load(
+    path: Option<&Path>,
+    env: impl IntoIterator<Item = (String, String)>,
+    seeds: Seeds,
+) -> Result<Loaded, ConfigError> {
+    let mut problems = Vec::new();
+    let file_label = path.map(|p| p.display().to_string()).unwrap_or_else(|| "defaults".into());
+
+    let mut table = match path {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(text) => match text.parse::<toml::Table>() {
+                Ok(t) => t,
+                Err(e) => return Err(ConfigError(vec![problem(&file_label, "", e.to_string().trim())])),
+            },
+            Err(e) => return Err(ConfigError(vec![problem(&file_label, "", &format!("cannot read: {e}"))])),
+        },
+        None => toml::Table::new(),
+    };
+    apply_env(&mut table, env);
+
+    let config: Config = match deserialize_reporting(toml::Value::Table(table), &file_label, &mut problems) {
+        Some(c) => c,
+        None => return Err(ConfigError(problems)),
+    };
+    let base = path.and_then(Path::parent).unwrap_or(Path::new("."));
+    let mut config = config;
+    config.sources.seeds_file = resolve(base, &config.sources.seeds_file);
+    if let Some(dir) = &config.entities.extra_dir {
+        config.entities.extra_dir = Some(resolve(base, dir));
+    }
+
+    let sources = match seeds {
+        Seeds::Read => load_seeds(&config.sources.seeds_file, &mut problems),
+        Seeds::Skip => Vec::new(),
+    };
+    validate(&config, &file_label, &mut problems);
+    let seeds_label = config.sources.seeds_file.display().to_string();
+    for (i, s) in sources.iter().enumerate() {
+        if let Err(reason) = crate::sources::SourceLocation::parse(&s.url) {
+            problems.push(problem(&seeds_label, &format!("source[{i}].url"), &reason.to_string()));
+        }
+        if s.kind == SourceSpecKind::Feed && s.link_selector.is_some() {
+            problems.push(problem(&seeds_label, &format!("source[{i}].link_selector"), "only pages have link selectors"));
+        }
+        if let Some(sel) = &s.link_selector
+            && dom_query::Matcher::new(sel).is_err()
+        {
+            problems.push(problem(&seeds_label, &format!("source[{i}].link_selector"), "not a valid CSS selector"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Loaded { config, sources, path: path.map(Path::to_path_buf) })
+    } else {
+        Err(ConfigError(problems))
+    }
+}
+
+/// Sources given on the command line (`--feed`, `--page`) replace the seeds file.
+pub fn sources_from_flags(feeds: &[String], pages: &[String]) -> Result<Vec<SourceSpec>, ConfigError> {
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for (kind, urls, flag) in [(SourceSpecKind::Feed, feeds, "--feed"), (SourceSpecKind::Page, pages, "--page")] {
+        for url in urls {
+            match crate::sources::SourceLocation::parse(url) {
+                Ok(_) => out.push(SourceSpec {
+                    kind,
+                    url: url.clone(),
+                    name: None,
+                    interval_secs: None,
+                    link_selector: None,
+                    follow_other_sites: false,
+                }),
+                Err(e) => problems.push(problem("command line", flag, &format!("{url}: {e}"))),
+            }
+        }
+    }
+    if problems.is_empty() { Ok(out) } else { Err(ConfigError(problems)) }
+}
+
+fn resolve(base: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() { p.to_path_buf() } else { base.join(p) }
+}
+
+fn problem(file: &str, key: &str, reason: &str) -> Problem {
+    Problem { file: file.into(), key: key.into(), reason: reason.into() }
+}
+
+/// Deserialize, collecting unknown keys and the first type error with its key path.
+fn deserialize_reporting<T: serde::de::DeserializeOwned>(
+    value: toml::Value,
+    file: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    let mut unknown = Vec::new();
+    let ignored = serde_ignored::Deserializer::new(value, |path| unknown.push(path.to_string()));
+    let result: Result<T, _> = serde_path_to_error::deserialize(ignored);
+    for key in unknown {
+        problems.push(problem(file, &key, "unknown setting"));
+    }
+    match result {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let key = e.path().to_string();
+            let reason = e.into_inner().to_string();
+            // deny_unknown_fields reports unknown keys as errors at the parent path; name the key itself.
+            let reason = reason.lines().next().unwrap_or_default().to_string();
+            problems.push(problem(file, if key == "." { "" } else { &key }, &reason));
+            None
+        }
+    }
+}
+
+/// Overlay `TALKWIRE_<SECTION>__<KEY>=value` variables on the parsed file.
+/// Values are read as TOML literals when they parse (numbers, booleans,
+/// arrays), else as strings.
+fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, String)>) {
+    for (name, raw) in env {
+        let Some(path) = name.strip_prefix(ENV_PREFIX) else { continue };
+        let keys: Vec<String> = path.split("__").map(str::to_ascii_lowercase).collect();
+        if keys.len() < 2 || keys.iter().any(String::is_empty) {
+            continue;
+        }
+        let value = format!("v = {raw}")
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or(toml::Value::String(raw));
+        let mut node = &mut *table;
+        for key in &keys[..keys.len() - 1] {
+            let entry = node.entry(key.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if !entry.is_table() {
+                *entry = toml::Value::Table(toml::Table::new());
+            }
+            node = entry.as_table_mut().expect("just made a table");
+        }
+        node.insert(keys[keys.len() - 1].clone(), value);
+    }
+}
+
+fn load_seeds(path: &Path, problems: &mut Vec<Problem>) -> Vec<SourceSpec> {
+    let label = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(problem(&label, "", &format!("cannot read seeds file: {e}")));
+            return Vec::new();
+        }
+    };
+    let table = match text.parse::<toml::Table>() {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(problem(&label, "", e.to_string().trim()));
+            return Vec::new();
+        }
+    };
+    deserialize_reporting::<SeedsFile>(toml::Value::Table(table), &label, problems)
+        .map(|s| s.sources)
+        .unwrap_or_default()
+}
+
+fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
+    let mut check = |ok: bool, key: &str, reason: &str| {
+        if !ok {
+            problems.push(problem(file, key, reason));
+        }
+    };
+    check(c.run.drain_timeout_secs > 0, "run.drain_timeout_secs", "must be at least 1");
+    check(url::Url::parse(&c.http.contact_url).is_ok(), "http.contact_url", "must be an absolute URL");
+    check(c.http.connect_timeout_secs > 0, "http.connect_timeout_secs", "must be at least 1");
+    check(c.http.read_timeout_secs > 0, "http.read_timeout_secs", "must be at least 1");
+    check(c.http.total_timeout_secs > 0, "http.total_timeout_secs", "must be at least 1");
+    check(c.http.max_body_bytes >= 1024, "http.max_body_bytes", "must be at least 1024");
+    check(c.http.per_host_concurrency > 0, "http.per_host_concurrency", "must be at least 1");
+    check(c.http.fetch_concurrency > 0, "http.fetch_concurrency", "must be at least 1");
+    check(c.sources.default_interval_secs > 0, "sources.default_interval_secs", "must be at least 1");
+    check(c.sources.max_backoff_secs > 0, "sources.max_backoff_secs", "must be at least 1");
+    check(c.sources.max_articles_per_poll > 0, "sources.max_articles_per_poll", "must be at least 1");
+    check(c.pipeline.channel_capacity > 0, "pipeline.channel_capacity", "must be at least 1");
+    check(!c.kafka.topic.trim().is_empty(), "kafka.topic", "must not be empty");
+    check(
+        c.kafka.brokers.split(',').all(|b| b.trim().rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())),
+        "kafka.brokers",
+        "must be host:port[,host:port...]",
+    );
+    check(
+        ["none", "gzip", "snappy", "lz4", "zstd"].contains(&c.kafka.compression.as_str()),
+        "kafka.compression",
+        "must be one of none, gzip, snappy, lz4, zstd",
+    );
+    check(c.topic.threshold.is_finite(), "topic.threshold", "must be a number");
+    check(
+        c.metrics.listen.is_empty() || c.metrics.listen.parse::<std::net::SocketAddr>().is_ok(),
+        "metrics.listen",
+        "must be ip:port, or empty to disable",
+    );
+    if let Err(e) = tracing_subscriber::EnvFilter::try_new(&c.log.level) {
+        problems.push(problem(file, "log.level", &format!("not a tracing filter: {e}")));
+    }
+}
+
+/// Duration helper used across the crate.
+pub fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+/// The effective configuration as TOML, with secret-looking Kafka properties masked.
+pub fn render_effective(config: &Config) -> String {
+    let mut shown = config.clone();
+    for (key, value) in shown.kafka.properties.iter_mut() {
+        let k = key.to_ascii_lowercase();
+        if ["password", "secret", "token", "key"].iter().any(|s| k.contains(s)) {
+            *value = "********".into();
+        }
+    }
+    toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::File::create(&p).unwrap().write_all(text.as_bytes()).unwrap();
+        p
+    }
+
+    fn seeds(dir: &Path) {
+        write(dir, "seeds.toml", "[[source]]\nkind = \"feed\"\nurl = \"https://example.com/rss\"\n");
+    }
+
+    #[test]
+    fn defaults_and_file_and_env_layer_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        seeds(dir.path());
+        let cfg = write(
+            dir.path(),
+            "t.toml",
+            "[sources]\nseeds_file = \"seeds.toml\"\n[kafka]\ntopic = \"from-file\"\nbrokers = \"a:1\"\n",
+        );
+        let env = vec![
+            ("TALKWIRE_KAFKA__BROKERS".to_string(), "b:2,c:3".to_string()),
+            ("TALKWIRE_HTTP__FETCH_CONCURRENCY".to_string(), "3".to_string()),
+            ("UNRELATED".to_string(), "x".to_string()),
+        ];
+        let loaded = load(Some(&cfg), env, Seeds::Read).unwrap();
+        assert_eq!(loaded.config.kafka.topic, "from-file");
+        assert_eq!(loaded.config.kafka.brokers, "b:2,c:3");
+        assert_eq!(loaded.config.http.fetch_concurrency, 3);
+        assert_eq!(loaded.config.run.drain_timeout_secs, 30);
+        assert_eq!(loaded.sources.len(), 1);
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_file_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        seeds(dir.path());
+        let cfg = write(dir.path(), "t.toml", "[sources]\nseeds_file = \"seeds.toml\"\n[kafka]\nbrokerz = \"a:1\"\n");
+        let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("t.toml"), "{text}");
+        assert!(text.contains("kafka.brokerz"), "{text}");
+    }
+
+    #[test]
+    fn wrong_type_and_bad_values_are_all_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        seeds(dir.path());
+        let cfg = write(dir.path(), "t.toml", "[sources]\nseeds_file = \"seeds.toml\"\n[http]\nfetch_concurrency = \"many\"\n");
+        let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
+        assert!(err.0.iter().any(|p| p.key == "http.fetch_concurrency"), "{err}");
+
+        let cfg = write(
+            dir.path(),
+            "u.toml",
+            "[sources]\nseeds_file = \"seeds.toml\"\n[kafka]\nbrokers = \"nohost\"\ncompression = \"rar\"\n",
+        );
+        let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
+        let keys: Vec<_> = err.0.iter().map(|p| p.key.as_str()).collect();
+        assert!(keys.contains(&"kafka.brokers") && keys.contains(&"kafka.compression"), "{err}");
+    }
+
+    #[test]
+    fn bad_source_url_points_into_the_seeds_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "seeds.toml", "[[source]]\nkind = \"feed\"\nurl = \"ftp://example.com/x\"\n");
+        let cfg = write(dir.path(), "t.toml", "[sources]\nseeds_file = \"seeds.toml\"\n");
+        let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
+        assert!(err.0.iter().any(|p| p.file.ends_with("seeds.toml") && p.key == "source[0].url"), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        let mut c = Config::default();
+        c.kafka.properties.insert("sasl.password".into(), "hunter2".into());
+        let shown = render_effective(&c);
+        assert!(!shown.contains("hunter2") && shown.contains("********"));
+    }
+
+    #[test]
+    fn the_shipped_config_is_valid() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/talkwire.toml");
+        let loaded = load(Some(&path), Vec::new(), Seeds::Read).unwrap();
+        assert!(!loaded.sources.is_empty());
+    }
+}

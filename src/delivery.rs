@@ -1,0 +1,230 @@
+//! Delivery tickets: nothing is done until the sink says so.
+//!
+//! Every article travels with a [`Ticket`] issued by its source's poll. The
+//! ticket collects the state writes the article implies (its dedupe entry, the
+//! URL that led to it). The sink resolves it with [`Ticket::delivered`] only on
+//! the broker's delivery report; stages that drop an article on purpose
+//! (duplicate, off-topic) resolve it as delivered too, since nothing is owed.
+//! A ticket dropped unresolved — a failed delivery, a shutdown, a panic — marks
+//! its poll as failed, so neither its writes nor the source's cursor are
+//! committed and the next run sees the article again. This mirrors Kafka
+//! Connect's source-offset commits and Vector's end-to-end acknowledgements.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+use crate::state::Commit;
+
+/// Where resolved commits go: the committer task that writes them to the store.
+///
+/// Unbounded on purpose: a send happens in `Drop`, which cannot wait, and at
+/// most one message exists per ticket or poll — whose number the bounded
+/// pipeline channels and the producer queue already cap.
+pub type CommitSender = mpsc::UnboundedSender<Vec<Commit>>;
+
+/// One poll of one source: its cursor is committed when every ticket it issued was delivered.
+struct Poll {
+    cursor: Mutex<Option<Commit>>,
+    failed: AtomicBool,
+    commits: CommitSender,
+}
+
+impl Drop for Poll {
+    fn drop(&mut self) {
+        if !self.failed.load(Ordering::Acquire)
+            && let Some(cursor) = self.cursor.lock().ok().and_then(|mut c| c.take())
+        {
+            let _ = self.commits.send(vec![cursor]);
+        }
+    }
+}
+
+/// Issues tickets for the articles of one source poll.
+#[derive(Clone)]
+pub struct PollHandle {
+    poll: Arc<Poll>,
+}
+
+impl PollHandle {
+    /// Start a poll whose `cursor` is committed once all its tickets are delivered
+    /// (immediately, when the poll yields no articles and the handle is dropped).
+    pub fn new(cursor: Option<Commit>, commits: CommitSender) -> Self {
+        Self { poll: Arc::new(Poll { cursor: Mutex::new(cursor), failed: AtomicBool::new(false), commits }) }
+    }
+
+    /// A ticket for one article of this poll.
+    pub fn ticket(&self) -> Ticket {
+        Ticket { commits: Vec::new(), poll: Some(self.poll.clone()), inflight: Vec::new(), resolved: false }
+    }
+
+    /// Give up on the cursor (e.g. the poll was cut short): the next poll starts from the old one.
+    pub fn abandon(&self) {
+        self.poll.failed.store(true, Ordering::Release);
+    }
+}
+
+/// Keys being processed right now, so a second copy found meanwhile is not processed twice.
+#[derive(Clone, Default)]
+pub struct Inflight {
+    keys: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Inflight {
+    /// Claim `key`; false when someone holds it already. The claim ends when the ticket holding it resolves.
+    pub fn claim(&self, key: &str, ticket: &mut Ticket) -> bool {
+        let fresh = self.keys.lock().map(|mut k| k.insert(key.to_string())).unwrap_or(false);
+        if fresh {
+            ticket.inflight.push((self.clone(), key.to_string()));
+        }
+        fresh
+    }
+
+    /// Whether `key` is being processed.
+    pub fn contains(&self, key: &str) -> bool {
+        self.keys.lock().map(|k| k.contains(key)).unwrap_or(false)
+    }
+
+    fn release(&self, key: &str) {
+        if let Ok(mut k) = self.keys.lock() {
+            k.remove(key);
+        }
+    }
+}
+
+/// An item travelling through the pipeline with its delivery ticket.
+pub struct Ticketed<T> {
+    /// The article at its current stage.
+    pub item: T,
+    /// Its promise to commit state once delivered.
+    pub ticket: Ticket,
+}
+
+/// An article's promise to commit its state once delivered.
+pub struct Ticket {
+    commits: Vec<Commit>,
+    poll: Option<Arc<Poll>>,
+    inflight: Vec<(Inflight, String)>,
+    resolved: bool,
+}
+
+impl Ticket {
+    /// A ticket outside any poll (e.g. `enrich`, tests): commits go nowhere.
+    pub fn detached() -> Self {
+        Self { commits: Vec::new(), poll: None, inflight: Vec::new(), resolved: false }
+    }
+
+    /// Add a state write to make durable on delivery.
+    pub fn add_commit(&mut self, commit: Commit) {
+        self.commits.push(commit);
+    }
+
+    /// The record was delivered (or deliberately not published): commit its writes.
+    pub fn delivered(mut self) {
+        self.resolved = true;
+        if let Some(poll) = &self.poll
+            && !self.commits.is_empty()
+        {
+            let _ = poll.commits.send(std::mem::take(&mut self.commits));
+        }
+    }
+
+    /// The record could not be delivered: commit nothing, fail the poll's cursor.
+    pub fn failed(self) {
+        // Dropping unresolved does exactly that.
+        drop(self);
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if !self.resolved
+            && let Some(poll) = &self.poll
+        {
+            poll.failed.store(true, Ordering::Release);
+        }
+        for (set, key) in self.inflight.drain(..) {
+            set.release(&key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Cursor;
+
+    fn cursor() -> Commit {
+        Commit::Cursor { source: "s".into(), cursor: Cursor { etag: Some("e".into()), last_modified: None } }
+    }
+
+    fn seen(id: &str) -> Commit {
+        Commit::SeenUrl { url_id: id.into() }
+    }
+
+    fn drain(rx: &mut mpsc::UnboundedReceiver<Vec<Commit>>) -> Vec<Commit> {
+        let mut out = Vec::new();
+        while let Ok(batch) = rx.try_recv() {
+            out.extend(batch);
+        }
+        out
+    }
+
+    #[test]
+    fn cursor_commits_after_every_ticket_is_delivered() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let poll = PollHandle::new(Some(cursor()), tx);
+        let (mut a, mut b) = (poll.ticket(), poll.ticket());
+        a.add_commit(seen("a"));
+        b.add_commit(seen("b"));
+        drop(poll);
+        a.delivered();
+        assert_eq!(drain(&mut rx), vec![seen("a")]);
+        b.delivered();
+        assert_eq!(drain(&mut rx), vec![seen("b"), cursor()]);
+    }
+
+    #[test]
+    fn an_undelivered_ticket_commits_nothing_and_blocks_the_cursor() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let poll = PollHandle::new(Some(cursor()), tx);
+        let (mut a, mut b) = (poll.ticket(), poll.ticket());
+        a.add_commit(seen("a"));
+        b.add_commit(seen("b"));
+        drop(poll);
+        a.failed();
+        b.delivered();
+        assert_eq!(drain(&mut rx), vec![seen("b")]);
+    }
+
+    #[test]
+    fn a_ticket_lost_in_a_shutdown_counts_as_failed() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let poll = PollHandle::new(Some(cursor()), tx);
+        let t = poll.ticket();
+        drop(poll);
+        drop(t);
+        assert!(drain(&mut rx).is_empty());
+    }
+
+    #[test]
+    fn an_empty_poll_commits_its_cursor() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        drop(PollHandle::new(Some(cursor()), tx));
+        assert_eq!(drain(&mut rx), vec![cursor()]);
+    }
+
+    #[test]
+    fn inflight_claims_end_with_the_ticket() {
+        let set = Inflight::default();
+        let mut t1 = Ticket::detached();
+        let mut t2 = Ticket::detached();
+        assert!(set.claim("k", &mut t1));
+        assert!(!set.claim("k", &mut t2));
+        t1.delivered();
+        assert!(!set.contains("k"));
+        assert!(set.claim("k", &mut t2));
+    }
+}

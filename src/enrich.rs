@@ -1,0 +1,110 @@
+//! The article stages, built once and shared: the daemon's pipeline runs them
+//! one per channel hop; `talkwire enrich` runs them back to back on saved pages
+//! (no network, no state, no dedupe history).
+
+use chrono::Utc;
+use url::Url;
+
+use crate::config::Config;
+use crate::entities::{EntityError, EntityRecognizer};
+use crate::extract::{Extracted, Extractor, PageInput};
+use crate::normalize::{Parts, assemble, site_of};
+use crate::quotes::QuoteExtractor;
+use crate::record::{Record, SourceKind, SourceRef};
+use crate::relevance::TopicFilter;
+use crate::sources::FeedHints;
+
+/// Every synchronous article stage, compiled once (automata, selectors, regexes).
+pub struct Stages {
+    /// Main text and metadata.
+    pub extractor: Extractor,
+    /// The topic filter.
+    pub topic: TopicFilter,
+    /// People, organisations, places.
+    pub entities: EntityRecognizer,
+    /// Quotes and speakers.
+    pub quotes: QuoteExtractor,
+}
+
+impl Stages {
+    /// Build the stages from the configuration.
+    pub fn new(config: &Config) -> Result<Self, EntityError> {
+        let entities = match &config.entities.extra_dir {
+            Some(dir) => EntityRecognizer::with_extra_dir(dir)?,
+            None => EntityRecognizer::builtin()?,
+        };
+        Ok(Self {
+            extractor: Extractor::new(),
+            topic: TopicFilter::new(&config.topic),
+            entities,
+            quotes: QuoteExtractor::new(),
+        })
+    }
+
+    /// Score the record's topic, then find its entities and quotes.
+    pub fn annotate(&self, record: &mut Record) {
+        record.topic = self.topic.assess(&record.title, &record.text);
+        record.entities = self.entities.recognize(&record.text);
+        record.quotes = self.quotes.extract(&record.text, &record.entities);
+    }
+}
+
+/// How `talkwire enrich` reads its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum InputFormat {
+    /// A saved HTML page.
+    #[default]
+    Html,
+    /// The article's body text, verbatim (offsets refer to it).
+    Text,
+}
+
+/// Enrich one saved input. `name` is what the record's `url` shows (the file
+/// path) unless `page_url` gives the page's real address.
+pub fn enrich_saved(stages: &Stages, bytes: &[u8], name: &str, page_url: Option<&Url>, format: InputFormat) -> Record {
+    let location = page_url.cloned().unwrap_or_else(|| crate::sources::SourceLocation::File(name.into()).as_url());
+    let extracted = match format {
+        InputFormat::Html => {
+            stages.extractor.extract(&PageInput { body: bytes, content_type: None, url: Some(&location) })
+        }
+        InputFormat::Text => Extracted {
+            text: String::from_utf8_lossy(bytes).replace("\r\n", "\n").replace('\r', "\n"),
+            ..Default::default()
+        },
+    };
+    let verbatim = format == InputFormat::Text;
+    let display_url = page_url.map(Url::to_string).unwrap_or_else(|| name.to_string());
+    let source = SourceRef { kind: SourceKind::File, url: name.to_string(), site: site_of(&location) };
+    let mut record = assemble(Parts {
+        fetched_url: &location,
+        display_url,
+        source,
+        hints: &FeedHints::default(),
+        extracted: extracted.clone(),
+        fetched_at: Utc::now(),
+    });
+    if verbatim {
+        // Offsets must refer to the input as given: keep the text untouched.
+        record.text = extracted.text;
+    }
+    stages.annotate(&mut record);
+    record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_input_is_kept_verbatim_so_offsets_refer_to_it() {
+        let stages = Stages::new(&Config::default()).unwrap();
+        let text = "  \u{201c}We are ready,\u{201d} Araghchi said.\r\n\r\nIran and the United States held nuclear talks.";
+        let record = enrich_saved(&stages, text.as_bytes(), "a.txt", None, InputFormat::Text);
+        assert_eq!(record.text, text.replace("\r\n", "\n"));
+        for q in &record.quotes {
+            let span: String = record.text.chars().skip(q.start).take(q.end - q.start).collect();
+            assert_eq!(span, q.text);
+        }
+        assert_eq!(record.url, "a.txt");
+    }
+}

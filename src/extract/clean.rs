@@ -1,0 +1,364 @@
+//! Cleaning of metadata strings: whitespace, entities, title suffixes, author bylines.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Collapse every run of whitespace to one space and trim; drop invisible characters
+/// (zero-width spaces, soft hyphens, BOMs) that break tokenisation downstream.
+pub(super) fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        let word: String = word.chars().filter(|c| !is_invisible(*c)).collect();
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+    }
+    out
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Decode the HTML entities publishers leave in JSON-LD strings ("Ann &amp; Bob", "&#8217;").
+pub(super) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let decoded = after.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let ent = &after[..end];
+            let c = if let Some(num) = ent.strip_prefix('#') {
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse::<u32>().ok(),
+                };
+                code.and_then(char::from_u32)
+            } else {
+                named_entity(ent)
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn named_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        "lt" => '<',
+        "gt" => '>',
+        "nbsp" => ' ',
+        "rsquo" => '\u{2019}',
+        "lsquo" => '\u{2018}',
+        "rdquo" => '\u{201D}',
+        "ldquo" => '\u{201C}',
+        "ndash" => '\u{2013}',
+        "mdash" => '\u{2014}',
+        "hellip" => '\u{2026}',
+        _ => return None,
+    })
+}
+
+/// A metadata string made presentable: entities decoded, whitespace collapsed.
+pub(super) fn tidy(s: &str) -> String {
+    collapse_ws(&decode_entities(s))
+}
+
+/// Lowercase letters and digits only: for comparing names across punctuation and case.
+pub(super) fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Title separators, longest first so " :: " isn't read as " : ".
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " // ", " • "];
+
+/// Does this title segment name the site rather than the story?
+fn names_site(segment: &str, sites: &[String], host_label: Option<&str>) -> bool {
+    let f = fold(segment);
+    if f.is_empty() {
+        return false;
+    }
+    if sites.iter().any(|s| fold(s) == f) {
+        return true;
+    }
+    let words = segment.split_whitespace().count();
+    match host_label {
+        // "BBC News" on bbc.co.uk, "Reuters" on reuters.com, "The Guardian" on theguardian.com.
+        Some(label) if words <= 5 && label.len() >= 3 => {
+            f.contains(label) || (f.len() >= 3 && label.contains(&f))
+        }
+        _ => false,
+    }
+}
+
+/// Strip a site name from either end of a title ("Talks resume - BBC News" → "Talks resume").
+///
+/// A segment is stripped when it names the site (`sites`: og:site_name, publisher names;
+/// `host_label`: "bbc" for bbc.co.uk), when what remains equals the page's h1, or, for the
+/// " | " separator that headlines almost never contain, when it is short and the rest is not.
+pub(super) fn strip_title_site(title: &str, sites: &[String], host_label: Option<&str>, h1: Option<&str>) -> String {
+    let mut t = title.trim().to_string();
+    let h1_fold = h1.map(fold).filter(|f| !f.is_empty());
+    // Bounded: each round removes one segment.
+    for _ in 0..4 {
+        let Some((sep, pos)) = TITLE_SEPARATORS
+            .iter()
+            .filter_map(|sep| t.rfind(sep).map(|pos| (*sep, pos)))
+            .max_by_key(|&(_, pos)| pos)
+        else {
+            break;
+        };
+        let head = t[..pos].trim();
+        let tail = t[pos + sep.len()..].trim();
+        if head.is_empty() {
+            break;
+        }
+        let head_words = head.split_whitespace().count();
+        let tail_words = tail.split_whitespace().count();
+        let strip = names_site(tail, sites, host_label)
+            || h1_fold.as_deref().is_some_and(|h| fold(head) == h)
+            || (sep == " | " && tail_words <= 4 && head_words >= 3);
+        if !strip {
+            break;
+        }
+        t = head.to_string();
+    }
+    // A site name in front: "BBC News - Talks resume".
+    if let Some((sep, pos)) = TITLE_SEPARATORS
+        .iter()
+        .filter_map(|sep| t.find(sep).map(|pos| (*sep, pos)))
+        .min_by_key(|&(_, pos)| pos)
+    {
+        let head = t[..pos].trim();
+        let tail = t[pos + sep.len()..].trim();
+        if !tail.is_empty() && names_site(head, sites, host_label) {
+            t = tail.to_string();
+        }
+    }
+    t
+}
+
+/// "By " and similar lead-ins of bylines.
+static BY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:written|words|reporting|reported|story|text|posted|published|compiled|edited|photos?)\s+)?by\s*:?\s+|^(?:authors?|byline|writer)\s*:\s*")
+        .expect("static regex")
+});
+
+/// Separators between several names in one byline.
+static NAME_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*(?:[,;|/•·&]|\band\b|\bund\b|\bet\b)\s*").expect("static regex")
+});
+
+/// Trailing "in Tehran" / "at the UN" location notes of bylines.
+static LOCATION_SUFFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+(?:in|at|from)\s+\p{Lu}.*$").expect("static regex"));
+
+/// Words that mark a job title or desk, not a person ("Senior Correspondent", "Reuters Staff").
+const ROLE_WORDS: &[&str] = &[
+    "correspondent", "editor", "editors", "reporter", "reporters", "writer", "writers", "staff",
+    "contributor", "contributors", "columnist", "bureau", "desk", "newsroom", "producer",
+    "journalist", "photographer", "team", "agency", "agencies", "updated", "published",
+    "admin", "administrator", "guest", "anonymous", "unknown", "news",
+];
+
+/// Turn one raw author value (a name, a byline, a list) into clean person names.
+///
+/// Drops URLs, handles, job titles, and anything equal to a publisher/site name (`orgs`).
+pub(super) fn author_names(raw: &str, orgs: &[String], host_label: Option<&str>) -> Vec<String> {
+    let s = tidy(raw);
+    if s.is_empty() || looks_like_url(&s) {
+        return Vec::new();
+    }
+    let s = BY_PREFIX.replace(&s, "");
+    let orgs_folded: Vec<String> = orgs.iter().map(|o| fold(o)).filter(|o| !o.is_empty()).collect();
+    NAME_SPLIT
+        .split(&s)
+        .filter_map(|part| {
+            let part = BY_PREFIX.replace(part.trim(), "");
+            let part = LOCATION_SUFFIX.replace(&part, "");
+            let part = part
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != ')')
+                .trim();
+            clean_name(part, &orgs_folded, host_label)
+        })
+        .collect()
+}
+
+fn looks_like_url(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    lower.starts_with("http:")
+        || lower.starts_with("https:")
+        || lower.starts_with("www.")
+        || lower.contains("://")
+        || (lower.contains('/') && lower.contains('.') && !lower.contains(' '))
+}
+
+fn clean_name(part: &str, orgs_folded: &[String], host_label: Option<&str>) -> Option<String> {
+    if part.is_empty() || part.chars().count() > 60 || looks_like_url(part) {
+        return None;
+    }
+    let words: Vec<&str> = part.split_whitespace().collect();
+    if words.len() > 5 {
+        return None;
+    }
+    if part.contains(['@', '#', '<', '>', '=', '{', '}']) || part.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if !part.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let lower_words: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    if lower_words.iter().any(|w| ROLE_WORDS.contains(&w.as_str())) {
+        return None;
+    }
+    let f = fold(part);
+    if orgs_folded.iter().any(|o| *o == f) || host_label.is_some_and(|h| h == f) {
+        return None;
+    }
+    // A single lowercase word is a handle or a stray word, not a name.
+    if words.len() == 1 && part.chars().next().is_some_and(char::is_lowercase) {
+        return None;
+    }
+    Some(fix_caps(part))
+}
+
+/// "JANE DOE" → "Jane Doe": shouting bylines are styling, not the name.
+fn fix_caps(name: &str) -> String {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_caps = letters.len() > 3 && letters.iter().all(|c| c.is_uppercase());
+    if !all_caps {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if c.is_alphabetic() {
+            if start {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            start = false;
+        } else {
+            out.push(c);
+            start = matches!(c, ' ' | '-' | '\'' | '.');
+        }
+    }
+    out
+}
+
+/// Merge author lists keeping the first spelling of each name.
+pub(super) fn dedupe_names(names: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    names.into_iter().filter(|n| seen.insert(fold(n))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sites() -> Vec<String> {
+        vec!["BBC News".to_string()]
+    }
+
+    #[test]
+    fn whitespace_and_entities() {
+        assert_eq!(collapse_ws("  a \n\t b\u{a0}c\u{200b} "), "a b c");
+        assert_eq!(decode_entities("Ann &amp; Bob&#8217;s &#x27;x&#39; &bogus; & co"), "Ann & Bob\u{2019}s 'x' &bogus; & co");
+        assert_eq!(tidy(" Tom &amp;\n Jerry "), "Tom & Jerry");
+    }
+
+    #[test]
+    fn title_site_suffixes_stripped() {
+        let none: &[String] = &[];
+        assert_eq!(
+            strip_title_site("Iran talks resume - BBC News", &sites(), Some("bbc"), None),
+            "Iran talks resume"
+        );
+        assert_eq!(
+            strip_title_site("Iran talks resume | Reuters", none, Some("reuters"), None),
+            "Iran talks resume"
+        );
+        // Section and site, both after pipes.
+        assert_eq!(
+            strip_title_site("Iran nuclear talks resume in Geneva | World news | The Guardian", none, Some("theguardian"), None),
+            "Iran nuclear talks resume in Geneva"
+        );
+        // Site name in front.
+        assert_eq!(
+            strip_title_site("BBC News - Iran talks resume", &sites(), None, None),
+            "Iran talks resume"
+        );
+        // Matches the h1.
+        assert_eq!(
+            strip_title_site("Iran talks resume – Daily Planet", none, None, Some("Iran talks resume")),
+            "Iran talks resume"
+        );
+    }
+
+    #[test]
+    fn title_dashes_that_belong_to_the_headline_kept() {
+        let none: &[String] = &[];
+        assert_eq!(
+            strip_title_site("Iran - US talks resume in Oman", none, Some("example"), None),
+            "Iran - US talks resume in Oman"
+        );
+        assert_eq!(strip_title_site("BBC News", &sites(), Some("bbc"), None), "BBC News");
+    }
+
+    #[test]
+    fn authors_cleaned_and_split() {
+        let orgs = vec!["Example News".to_string()];
+        assert_eq!(author_names("By Jane Doe", &orgs, None), ["Jane Doe"]);
+        assert_eq!(author_names("By Jane Doe and John Roe", &orgs, None), ["Jane Doe", "John Roe"]);
+        assert_eq!(author_names("Jane Doe, John Roe & Ann Lee", &orgs, None), ["Jane Doe", "John Roe", "Ann Lee"]);
+        assert_eq!(author_names("BY JANE DOE", &orgs, None), ["Jane Doe"]);
+        assert_eq!(author_names("Jane Doe in Tehran", &orgs, None), ["Jane Doe"]);
+        assert_eq!(author_names("Jane Doe, Senior Correspondent", &orgs, None), ["Jane Doe"]);
+        assert_eq!(author_names("Jane Doe | Example News", &orgs, None), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn publishers_urls_and_handles_dropped() {
+        let orgs = vec!["Example News".to_string()];
+        assert!(author_names("Example News", &orgs, None).is_empty());
+        assert!(author_names("EXAMPLE NEWS", &orgs, None).is_empty());
+        assert!(author_names("Reuters", &orgs, Some("reuters")).is_empty());
+        assert!(author_names("https://www.facebook.com/janedoe", &orgs, None).is_empty());
+        assert!(author_names("@janedoe", &orgs, None).is_empty());
+        assert!(author_names("Reuters Staff", &orgs, None).is_empty());
+        assert!(author_names("", &orgs, None).is_empty());
+    }
+
+    #[test]
+    fn names_deduplicated_case_insensitively() {
+        let names = vec!["Jane Doe".to_string(), "JANE DOE".to_string(), "John Roe".to_string()];
+        assert_eq!(dedupe_names(names), ["Jane Doe", "John Roe"]);
+    }
+}

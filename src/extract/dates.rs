@@ -1,0 +1,208 @@
+//! Lenient date parsing for the many shapes publishers put in their metadata.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Formats with an explicit offset (`%z` accepts `+0100` and `+01:00`).
+const ZONED_FORMATS: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M%z",
+    "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f %z",
+    "%Y-%m-%d %H:%M%z",
+    "%Y/%m/%d %H:%M:%S%.f%z",
+    "%Y/%m/%d %H:%M:%S%.f %z",
+    "%a, %d %b %Y %H:%M:%S %z",
+    "%d %b %Y %H:%M:%S %z",
+];
+
+/// Formats without a zone: read as UTC (the least wrong guess without more context).
+const NAIVE_FORMATS: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S%.f",
+    "%Y/%m/%d %H:%M",
+    "%Y%m%dT%H%M%S",
+    "%d.%m.%Y %H:%M",
+    "%B %d, %Y %H:%M",
+    "%b %d, %Y %H:%M",
+];
+
+/// Date-only formats: midnight UTC.
+const DATE_FORMATS: &[&str] = &[
+    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y",
+];
+
+/// Parse a date/time string leniently and convert it to UTC.
+///
+/// Accepts RFC 3339 / ISO 8601 with or without a zone (no zone = UTC), RFC 2822, bare dates
+/// (midnight UTC), a few English long forms, and Unix timestamps in seconds or milliseconds.
+/// Returns `None` for anything unparseable, implausibly old, or more than a day in the future
+/// (a future "published" date is a CMS placeholder or an embargo mistake, not a fact).
+pub(super) fn parse_date(raw: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let parsed = parse_any(raw)?;
+    let floor = Utc.with_ymd_and_hms(1980, 1, 1, 0, 0, 0).single()?;
+    (parsed >= floor && parsed <= now + Duration::days(1)).then_some(parsed)
+}
+
+fn parse_any(raw: &str) -> Option<DateTime<Utc>> {
+    let s = raw.trim().trim_matches('"').trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    // "…Z" / " UTC" / " GMT" without an offset chrono's `%z` understands.
+    let s = normalise_zone(s);
+    let s = s.as_str();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    for fmt in ZONED_FORMATS {
+        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+            return Some(dt.with_timezone(&Utc));
+        }
+    }
+    for fmt in NAIVE_FORMATS {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(dt.and_utc());
+        }
+    }
+    for fmt in DATE_FORMATS {
+        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+            return d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc());
+        }
+    }
+    parse_timestamp(s)
+}
+
+/// Replace a trailing `Z`, `UTC` or `GMT` by `+0000` so one set of `%z` formats covers them.
+fn normalise_zone(s: &str) -> String {
+    for suffix in [" UTC", " GMT", "UTC", "GMT", "Z", "z"] {
+        if let Some(head) = s.strip_suffix(suffix) {
+            // Only after a time, not e.g. a month name ending in "z".
+            if head.ends_with(|c: char| c.is_ascii_digit()) {
+                return format!("{}+0000", head.trim_end());
+            }
+        }
+    }
+    s.to_string()
+}
+
+/// Unix seconds (10 digits) or milliseconds (13 digits).
+fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = s.parse().ok()?;
+    match s.len() {
+        10 => DateTime::from_timestamp(n, 0),
+        13 => DateTime::from_timestamp_millis(n),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 11, 25, 12, 0, 0).unwrap()
+    }
+
+    fn p(s: &str) -> Option<String> {
+        parse_date(s, now()).map(|d| d.to_rfc3339())
+    }
+
+    #[test]
+    fn rfc3339_with_offsets_converts_to_utc() {
+        assert_eq!(
+            p("2025-11-20T10:30:00+03:30").as_deref(),
+            Some("2025-11-20T07:00:00+00:00")
+        );
+        assert_eq!(
+            p("2025-11-20T10:30:00Z").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
+        assert_eq!(
+            p("2025-11-20T10:30:00.123-05:00").as_deref(),
+            Some("2025-11-20T15:30:00.123+00:00")
+        );
+    }
+
+    #[test]
+    fn offsets_without_colon_and_spaces() {
+        assert_eq!(
+            p("2025-11-20T10:30:00+0100").as_deref(),
+            Some("2025-11-20T09:30:00+00:00")
+        );
+        assert_eq!(
+            p("2025-11-20 10:30:00 +0100").as_deref(),
+            Some("2025-11-20T09:30:00+00:00")
+        );
+        assert_eq!(
+            p("2025-11-20T10:30:00.000+0000").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
+        assert_eq!(
+            p("2025-11-20 10:30:00 UTC").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
+        assert_eq!(
+            p("2025-11-20T10:30Z").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
+    }
+
+    #[test]
+    fn no_zone_means_utc() {
+        assert_eq!(
+            p("2025-11-20T10:30:00").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
+        assert_eq!(
+            p("2025-11-20 10:30").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
+    }
+
+    #[test]
+    fn date_only_is_midnight_utc() {
+        assert_eq!(p("2025-11-20").as_deref(), Some("2025-11-20T00:00:00+00:00"));
+        assert_eq!(p("2025/11/20").as_deref(), Some("2025-11-20T00:00:00+00:00"));
+        assert_eq!(
+            p("November 20, 2025").as_deref(),
+            Some("2025-11-20T00:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn rfc2822_and_timestamps() {
+        assert_eq!(
+            p("Thu, 20 Nov 2025 10:30:00 GMT").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
+        assert_eq!(p("1763634600").as_deref(), Some("2025-11-20T10:30:00+00:00"));
+        assert_eq!(
+            p("1763634600000").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
+    }
+
+    #[test]
+    fn future_old_and_garbage_rejected() {
+        // Within a day of "now" is tolerated (clock skew, time zones); beyond is not.
+        assert!(p("2025-11-26T06:00:00Z").is_some());
+        assert_eq!(p("2025-11-27T12:00:01Z"), None);
+        assert_eq!(p("2031-01-01"), None);
+        assert_eq!(p("1970-01-01T00:00:00Z"), None);
+        assert_eq!(p("yesterday"), None);
+        assert_eq!(p(""), None);
+        assert_eq!(p("2025-13-45"), None);
+    }
+}

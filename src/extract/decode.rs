@@ -1,0 +1,85 @@
+//! Bytes → text: pick the page's character encoding and decode it with `encoding_rs`.
+
+use std::sync::LazyLock;
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use regex::bytes::Regex;
+
+/// How far into the body we look for a `<meta charset>`. The HTML standard says 1024 bytes, but
+/// real news pages often put a kilobyte or more of scripts and other metas first.
+const META_PRESCAN_BYTES: usize = 16 * 1024;
+
+/// `charset=` inside a `<meta ...>` tag: covers both `<meta charset="x">` and
+/// `<meta http-equiv="Content-Type" content="text/html; charset=x">`.
+static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i-u)<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-z0-9_:.+-]+)"#)
+        .expect("static regex")
+});
+
+/// Decode a fetched page to a `String`.
+///
+/// The encoding is chosen, in order, from: a byte-order mark (unambiguous, so it wins as in
+/// browsers), the HTTP `Content-Type` charset, a `<meta charset>` / `http-equiv` declaration,
+/// and finally `chardetng` detection. One exception to the header's authority: when it claims
+/// UTF-8 but the bytes are not valid UTF-8 (a common server default), the page's own
+/// declaration and detection decide instead. Malformed sequences become U+FFFD; never fails.
+pub fn decode_html(body: &[u8], content_type: Option<&str>) -> String {
+    let encoding = choose_encoding(body, content_type);
+    // `decode` also strips a BOM, and re-sniffs it (it would win anyway, see above).
+    let (text, _, _) = encoding.decode(body);
+    text.into_owned()
+}
+
+/// The encoding `decode_html` uses for `body`.
+pub(super) fn choose_encoding(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
+    if let Some((bom_encoding, _)) = Encoding::for_bom(body) {
+        return bom_encoding;
+    }
+    if let Some(encoding) = content_type.and_then(http_charset) {
+        let lying_utf8 = encoding == UTF_8 && std::str::from_utf8(body).is_err();
+        if !lying_utf8 {
+            return encoding;
+        }
+    }
+    if let Some(encoding) = meta_charset(body) {
+        // A UTF-8 declaration on bytes that are not UTF-8 is as untrustworthy as the header's.
+        if encoding != UTF_8 || std::str::from_utf8(body).is_ok() {
+            return encoding;
+        }
+    }
+    if std::str::from_utf8(body).is_ok() {
+        return UTF_8;
+    }
+    // We never run the page's scripts, so ISO-2022-JP's script-injection risk doesn't apply.
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(body, true);
+    detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// The `charset` parameter of a Content-Type header value, if it names a known encoding.
+fn http_charset(content_type: &str) -> Option<&'static Encoding> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            return None;
+        }
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+        Encoding::for_label(value.as_bytes())
+    })
+}
+
+/// The encoding declared by a `<meta>` tag near the start of the document.
+fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
+    let head = &body[..body.len().min(META_PRESCAN_BYTES)];
+    let caps = META_CHARSET.captures(head)?;
+    let encoding = Encoding::for_label(caps.get(1)?.as_bytes())?;
+    // The HTML standard: a meta tag can't really declare UTF-16 (the prescan read ASCII), and
+    // x-user-defined means windows-1252.
+    Some(if encoding == UTF_16LE || encoding == UTF_16BE {
+        UTF_8
+    } else if encoding.name() == "x-user-defined" {
+        WINDOWS_1252
+    } else {
+        encoding
+    })
+}

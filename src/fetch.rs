@@ -1,0 +1,361 @@
+//! Polite fetching of feeds, pages and articles over HTTP, or from local files.
+//!
+//! Politeness lives here and nowhere else: robots.txt per origin
+//! (texting_robots), a per-host concurrency cap and minimum delay (governor),
+//! an honest User-Agent, timeouts, a body size cap, bounded redirects, and
+//! conditional GETs from a source's saved cursor.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use reqwest::header::{self, HeaderMap};
+use tokio::sync::Semaphore;
+use url::Url;
+
+use crate::config::HttpConfig;
+use crate::sources::SourceLocation;
+use crate::sources::schedule::{TimingHints, parse_max_age, parse_retry_after};
+use crate::state::Cursor;
+
+/// How long a robots.txt is trusted before it is fetched again.
+const ROBOTS_TTL: Duration = Duration::from_secs(6 * 3600);
+/// robots.txt files larger than this are cut (Google reads 500 KiB).
+const ROBOTS_MAX_BYTES: usize = 512 * 1024;
+
+/// Select rustls's ring backend once per process (reqwest is built without a default one).
+pub fn install_crypto_provider() {
+    // An error only means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The User-Agent talkwire sends: product, version and a contact URL.
+pub fn user_agent(contact_url: &str) -> String {
+    format!("talkwire/{} (+{contact_url})", env!("CARGO_PKG_VERSION"))
+}
+
+/// Why a fetch failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// robots.txt forbids the URL for talkwire.
+    #[error("disallowed by robots.txt")]
+    Robots,
+    /// The server answered with an error status.
+    #[error("HTTP status {status}")]
+    Status {
+        /// The status code.
+        status: u16,
+        /// `Retry-After`, when the server sent one (429, 503).
+        retry_after: Option<Duration>,
+    },
+    /// The body exceeded `http.max_body_bytes`.
+    #[error("body larger than {limit} bytes")]
+    TooLarge {
+        /// The cap.
+        limit: usize,
+    },
+    /// Connection, TLS, timeout, redirect or decoding failure.
+    #[error("request failed: {0}")]
+    Network(String),
+    /// A local file could not be read.
+    #[error("cannot read {path}: {source}")]
+    File {
+        /// The path.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl FetchError {
+    /// Server-requested wait before retrying, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later may succeed (false for robots and 4xx other than 408/429).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            FetchError::Robots | FetchError::TooLarge { .. } => false,
+            FetchError::Status { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+            FetchError::Network(_) | FetchError::File { .. } => true,
+        }
+    }
+}
+
+/// A fetched body and what the response said about it.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Raw bytes (decompressed by the transport, not decoded).
+    pub bytes: Bytes,
+    /// `Content-Type`, for the charset.
+    pub content_type: Option<String>,
+    /// URL after redirects (the file URL for local files).
+    pub final_url: Url,
+    /// Validators for the next conditional GET.
+    pub cursor: Cursor,
+    /// Polling hints.
+    pub hints: TimingHints,
+    /// When the body was received.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// Outcome of a successful fetch.
+#[derive(Debug, Clone)]
+pub enum Fetched {
+    /// 304: nothing changed since the cursor.
+    NotModified(TimingHints),
+    /// A new body.
+    Body(Body),
+}
+
+/// One host's politeness gate.
+struct HostGate {
+    slots: Semaphore,
+    pace: DefaultDirectRateLimiter,
+}
+
+/// A parsed robots.txt, or "everything allowed" when there is none.
+struct RobotsEntry {
+    robot: Option<texting_robots::Robot>,
+    allow_all: bool,
+    fetched: Instant,
+}
+
+/// The polite HTTP client. Cheap to share behind an `Arc`.
+pub struct Fetcher {
+    client: reqwest::Client,
+    agent_token: String,
+    config: HttpConfig,
+    hosts: Mutex<HashMap<String, Arc<HostGate>>>,
+    robots: tokio::sync::Mutex<HashMap<String, Arc<RobotsEntry>>>,
+}
+
+impl Fetcher {
+    /// Build the client from `[http]` settings.
+    pub fn new(config: &HttpConfig) -> Result<Self, FetchError> {
+        install_crypto_provider();
+        let client = reqwest::Client::builder()
+            .user_agent(user_agent(&config.contact_url))
+            .connect_timeout(Duration::from_secs(config.connect_timeout_secs))
+            .read_timeout(Duration::from_secs(config.read_timeout_secs))
+            .timeout(Duration::from_secs(config.total_timeout_secs))
+            .redirect(reqwest::redirect::Policy::limited(config.max_redirects))
+            .build()
+            .map_err(|e| FetchError::Network(format!("cannot build HTTP client: {e}")))?;
+        Ok(Self {
+            client,
+            agent_token: "talkwire".into(),
+            config: config.clone(),
+            hosts: Mutex::new(HashMap::new()),
+            robots: tokio::sync::Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Fetch `location`, conditionally when `cursor` holds validators.
+    pub async fn fetch(&self, location: &SourceLocation, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
+        match location {
+            SourceLocation::File(path) => self.read_file(path).await,
+            SourceLocation::Http(url) => {
+                if self.config.respect_robots && !self.robots_allow(url).await {
+                    return Err(FetchError::Robots);
+                }
+                self.get(url, cursor).await
+            }
+        }
+    }
+
+    async fn read_file(&self, path: &std::path::Path) -> Result<Fetched, FetchError> {
+        let file_err = |source| FetchError::File { path: path.display().to_string(), source };
+        let meta = tokio::fs::metadata(path).await.map_err(file_err)?;
+        if meta.len() > self.config.max_body_bytes as u64 {
+            return Err(FetchError::TooLarge { limit: self.config.max_body_bytes });
+        }
+        let bytes = tokio::fs::read(path).await.map_err(file_err)?;
+        Ok(Fetched::Body(Body {
+            bytes: bytes.into(),
+            content_type: None,
+            final_url: SourceLocation::File(path.to_path_buf()).as_url(),
+            cursor: Cursor::default(),
+            hints: TimingHints::default(),
+            fetched_at: Utc::now(),
+        }))
+    }
+
+    fn gate(&self, host: &str) -> Arc<HostGate> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        hosts
+            .entry(host.to_string())
+            .or_insert_with(|| {
+                let period = Duration::from_millis(self.config.per_host_min_delay_ms.max(1));
+                let quota = Quota::with_period(period).expect("non-zero period").allow_burst(NonZeroU32::MIN);
+                Arc::new(HostGate {
+                    slots: Semaphore::new(self.config.per_host_concurrency.max(1)),
+                    pace: RateLimiter::direct(quota),
+                })
+            })
+            .clone()
+    }
+
+    async fn get(&self, url: &Url, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
+        let gate = self.gate(url.host_str().unwrap_or_default());
+        let _slot = gate.slots.acquire().await.map_err(|_| FetchError::Network("host gate closed".into()))?;
+        gate.pace.until_ready().await;
+
+        let mut request = self.client.get(url.clone());
+        if let Some(c) = cursor {
+            if let Some(etag) = &c.etag {
+                request = request.header(header::IF_NONE_MATCH, etag);
+            }
+            if let Some(lm) = &c.last_modified {
+                request = request.header(header::IF_MODIFIED_SINCE, lm);
+            }
+        }
+        let response = request.send().await.map_err(|e| FetchError::Network(error_chain(&e)))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let hints = timing_hints(&headers);
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::NotModified(hints));
+        }
+        if !status.is_success() {
+            return Err(FetchError::Status { status: status.as_u16(), retry_after: hints.retry_after });
+        }
+        let final_url = response.url().clone();
+        let bytes = read_capped(response, self.config.max_body_bytes).await?;
+        let text_header = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        Ok(Fetched::Body(Body {
+            bytes,
+            content_type: text_header(header::CONTENT_TYPE),
+            final_url,
+            cursor: Cursor { etag: text_header(header::ETAG), last_modified: text_header(header::LAST_MODIFIED) },
+            hints,
+            fetched_at: Utc::now(),
+        }))
+    }
+
+    /// Whether robots.txt of `url`'s origin lets talkwire fetch it.
+    async fn robots_allow(&self, url: &Url) -> bool {
+        let origin = url.origin().ascii_serialization();
+        let entry = {
+            let mut cache = self.robots.lock().await;
+            match cache.get(&origin) {
+                Some(e) if e.fetched.elapsed() < ROBOTS_TTL => e.clone(),
+                _ => {
+                    let fresh = Arc::new(self.fetch_robots(url).await);
+                    cache.insert(origin, fresh.clone());
+                    fresh
+                }
+            }
+        };
+        entry.allow_all || entry.robot.as_ref().is_some_and(|r| r.allowed(url.as_str()))
+    }
+
+    /// Google's rules: 4xx means no restrictions; 5xx or no answer means stay away for now.
+    async fn fetch_robots(&self, url: &Url) -> RobotsEntry {
+        let mut robots_url = url.clone();
+        robots_url.set_path("/robots.txt");
+        robots_url.set_query(None);
+        robots_url.set_fragment(None);
+        let entry = |robot, allow_all| RobotsEntry { robot, allow_all, fetched: Instant::now() };
+        match self.get(&robots_url, None).await {
+            Ok(Fetched::Body(body)) => {
+                let cut = &body.bytes[..body.bytes.len().min(ROBOTS_MAX_BYTES)];
+                match texting_robots::Robot::new(&self.agent_token, cut) {
+                    Ok(robot) => entry(Some(robot), false),
+                    Err(_) => entry(None, true),
+                }
+            }
+            Ok(Fetched::NotModified(_)) => entry(None, true),
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => entry(None, true),
+            Err(FetchError::TooLarge { .. }) => entry(None, true),
+            Err(e) => {
+                tracing::warn!(robots_url = %robots_url, error = %e, "robots.txt unavailable; not fetching from this site for now");
+                RobotsEntry { robot: None, allow_all: false, fetched: Instant::now() - ROBOTS_TTL + Duration::from_secs(60) }
+            }
+        }
+    }
+}
+
+fn timing_hints(headers: &HeaderMap) -> TimingHints {
+    let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    TimingHints {
+        ttl: None,
+        max_age: get(header::CACHE_CONTROL).and_then(parse_max_age),
+        retry_after: get(header::RETRY_AFTER).and_then(|v| parse_retry_after(v, SystemTime::now())),
+    }
+}
+
+/// Read a body, refusing it as soon as it passes `limit` bytes.
+async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Bytes, FetchError> {
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(FetchError::TooLarge { limit });
+    }
+    let mut stream = response.bytes_stream();
+    let mut out = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| FetchError::Network(error_chain(&e)))?;
+        if out.len() + chunk.len() > limit {
+            return Err(FetchError::TooLarge { limit });
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out.freeze())
+}
+
+/// reqwest's Display hides the cause ("error sending request"): show the chain.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agent_names_version_and_contact() {
+        let ua = user_agent("https://example.org/contact");
+        assert!(ua.starts_with("talkwire/") && ua.ends_with("(+https://example.org/contact)"), "{ua}");
+    }
+
+    #[test]
+    fn transient_errors_are_told_apart() {
+        assert!(FetchError::Status { status: 503, retry_after: None }.is_transient());
+        assert!(FetchError::Status { status: 429, retry_after: None }.is_transient());
+        assert!(!FetchError::Status { status: 404, retry_after: None }.is_transient());
+        assert!(!FetchError::Robots.is_transient());
+    }
+
+    #[tokio::test]
+    async fn a_local_file_is_read_with_the_size_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.xml");
+        std::fs::write(&path, vec![b'x'; 2048]).unwrap();
+        let mut config = HttpConfig::default();
+        let fetcher = Fetcher::new(&config).unwrap();
+        let got = fetcher.fetch(&SourceLocation::File(path.clone()), None).await.unwrap();
+        assert!(matches!(got, Fetched::Body(b) if b.bytes.len() == 2048 && b.final_url.scheme() == "file"));
+        config.max_body_bytes = 1024;
+        let small = Fetcher::new(&config).unwrap();
+        assert!(matches!(
+            small.fetch(&SourceLocation::File(path), None).await,
+            Err(FetchError::TooLarge { limit: 1024 })
+        ));
+    }
+}

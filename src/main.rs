@@ -1,0 +1,271 @@
+//! The `talkwire` command line.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+use talkwire::config::{self, LogFormat, SinkKind};
+use talkwire::enrich::{InputFormat, Stages, enrich_saved};
+use talkwire::pipeline::{self, RunOptions};
+use talkwire::{record, telemetry};
+
+const DEFAULT_CONFIG: &str = "config/talkwire.toml";
+
+/// Follow one running story — today the Iran–US nuclear talks — across news
+/// feeds and pages, and publish every new article about it, cleaned,
+/// deduplicated and enriched with entities and quotes, as one JSON record per
+/// article to a Kafka topic (or stdout).
+#[derive(Parser)]
+#[command(name = "talkwire", version, propagate_version = true)]
+#[command(after_help = "\
+Examples:
+  talkwire run --once --sink stdout --feed seeds/samples/feed.xml   try it offline
+  talkwire run                                                      the daemon, config/talkwire.toml
+  talkwire run --sink kafka --brokers 127.0.0.1:9092 --topic news   publish to Kafka
+  talkwire enrich page.html                                         one saved page → one record
+  talkwire check-config --config /etc/talkwire/talkwire.toml        validate before deploying
+
+Environment: TALKWIRE_<SECTION>__<KEY> overrides the config file (e.g. TALKWIRE_KAFKA__BROKERS);
+RUST_LOG overrides the log level.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    /// Log level or tracing filter, e.g. `debug` or `talkwire=debug` (RUST_LOG wins).
+    #[arg(long, global = true)]
+    log_level: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Poll the sources and publish enriched records (daemon until SIGTERM, or --once).
+    Run(RunArgs),
+    /// Enrich saved pages (or texts) without network or state; one JSON line per input.
+    Enrich(EnrichArgs),
+    /// Validate the configuration and print the effective settings (secrets masked).
+    CheckConfig {
+        /// Config file.
+        #[arg(long, default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+    },
+    /// Print the JSON Schema of the published record.
+    Schema,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Config file (missing default file = built-in defaults).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Poll every source once, process everything found, flush, exit.
+    #[arg(long)]
+    once: bool,
+    /// A feed to poll (URL, file:// URL or path); repeatable; replaces the configured sources.
+    #[arg(long = "feed", value_name = "URL")]
+    feeds: Vec<String>,
+    /// An HTML section page whose article links to follow; repeatable; replaces the configured sources.
+    #[arg(long = "page", value_name = "URL")]
+    pages: Vec<String>,
+    /// Where records go.
+    #[arg(long, value_enum)]
+    sink: Option<SinkArg>,
+    /// Kafka bootstrap servers, HOST:PORT[,HOST:PORT...].
+    #[arg(long)]
+    brokers: Option<String>,
+    /// Kafka topic.
+    #[arg(long)]
+    topic: Option<String>,
+    /// Directory of the state store.
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// Let fetches reach loopback and private-network addresses.
+    #[arg(long)]
+    allow_private: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SinkArg {
+    Kafka,
+    Stdout,
+}
+
+#[derive(Args)]
+struct EnrichArgs {
+    /// The page's address (with a single file): used for relative links and canonical checks.
+    #[arg(long)]
+    url: Option<url::Url>,
+    /// Input format: a saved HTML page, or the article's body text verbatim.
+    #[arg(long, value_enum, default_value = "html")]
+    format: InputFormat,
+    /// Config file for the topic filter and gazetteer (optional).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Files to enrich; `-` reads stdin.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&record::json_schema()).expect("schema serialises"));
+            ExitCode::SUCCESS
+        }
+        Command::CheckConfig { config } => check_config(&config),
+        Command::Enrich(args) => {
+            telemetry::init_logging(cli.log_format.unwrap_or(LogFormat::Json), cli.log_level.as_deref().unwrap_or("warn"));
+            report(enrich(args))
+        }
+        Command::Run(args) => report(run(args, cli.log_format, cli.log_level)),
+    }
+}
+
+fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        tracing::error!(error = format!("{e:#}"), "fatal");
+        eprintln!("talkwire: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+fn check_config(path: &std::path::Path) -> ExitCode {
+    match config::load(Some(path), std::env::vars(), config::Seeds::Read) {
+        Ok(loaded) => {
+            println!("# {}: valid; {} sources", path.display(), loaded.sources.len());
+            print!("{}", config::render_effective(&loaded.config));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The config file to use: the one given, else the default when it exists, else built-in defaults.
+fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
+    given.or_else(|| Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.exists()))
+}
+
+fn load_config(path: Option<PathBuf>, seeds: config::Seeds) -> anyhow::Result<config::Loaded> {
+    Ok(config::load(config_path(path).as_deref(), std::env::vars(), seeds)?)
+}
+
+fn run(args: RunArgs, log_format: Option<LogFormat>, log_level: Option<String>) -> anyhow::Result<ExitCode> {
+    let flag_sources = !args.feeds.is_empty() || !args.pages.is_empty();
+    let seeds = if flag_sources { config::Seeds::Skip } else { config::Seeds::Read };
+    let mut loaded = load_config(args.config, seeds)?;
+    let c = &mut loaded.config;
+    if let Some(sink) = args.sink {
+        c.sink.kind = match sink {
+            SinkArg::Kafka => SinkKind::Kafka,
+            SinkArg::Stdout => SinkKind::Stdout,
+        };
+    }
+    if let Some(b) = args.brokers {
+        c.kafka.brokers = b;
+    }
+    if let Some(t) = args.topic {
+        c.kafka.topic = t;
+    }
+    if let Some(d) = args.state_dir {
+        c.run.state_dir = d;
+    }
+    c.run.allow_private |= args.allow_private;
+    if let Some(f) = log_format {
+        c.log.format = f;
+    }
+    if let Some(l) = log_level {
+        c.log.level = l;
+    }
+    if flag_sources {
+        loaded.sources = config::sources_from_flags(&args.feeds, &args.pages)?;
+    }
+    telemetry::init_logging(loaded.config.log.format, &loaded.config.log.level);
+
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let config = loaded.config;
+        let shutdown = CancellationToken::new();
+        let ready = Arc::new(AtomicBool::new(true));
+        let server_stop = CancellationToken::new();
+        if !config.metrics.listen.is_empty() {
+            let addr = config.metrics.listen.parse().context("metrics.listen")?;
+            let router = telemetry::router(telemetry::init_metrics(), ready.clone());
+            let stop = server_stop.clone();
+            tokio::spawn(async move {
+                if let Err(error) = telemetry::serve(addr, router, stop).await {
+                    tracing::warn!(%addr, %error, "metrics/health server not running");
+                }
+            });
+        }
+        tokio::spawn(watch_signals(shutdown.clone()));
+        tracing::info!(
+            sources = loaded.sources.len(), sink = %config.sink.kind, once = args.once,
+            state_dir = %config.run.state_dir.display(), "talkwire starting"
+        );
+        let once = args.once;
+        let report = pipeline::run(RunOptions { config, sources: loaded.sources, once, shutdown, ready }).await?;
+        server_stop.cancel();
+        if report.undelivered > 0 {
+            tracing::error!(undelivered = report.undelivered, "some records were not delivered; they will be fetched again");
+            return Ok(ExitCode::from(2));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// First SIGTERM/SIGINT: drain. The drain bound in the pipeline ends it.
+async fn watch_signals(shutdown: CancellationToken) {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for SIGTERM");
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!(signal = "SIGTERM", "shutting down: draining"),
+        _ = tokio::signal::ctrl_c() => tracing::info!(signal = "SIGINT", "shutting down: draining"),
+    }
+    shutdown.cancel();
+}
+
+fn enrich(args: EnrichArgs) -> anyhow::Result<ExitCode> {
+    if args.url.is_some() && args.files.len() > 1 {
+        anyhow::bail!("--url names one page: give a single file with it");
+    }
+    let config = load_config(args.config, config::Seeds::Skip)?.config;
+    let stages = Stages::new(&config).context("loading the entity gazetteer")?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    for file in &args.files {
+        let bytes = if file == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+        } else {
+            std::fs::read(file)
+        };
+        let line = match bytes {
+            Ok(bytes) => serde_json::to_string(&enrich_saved(&stages, &bytes, file, args.url.as_ref(), args.format))?,
+            Err(error) => {
+                failed = true;
+                tracing::error!(file, %error, "cannot read input");
+                serde_json::json!({"file": file, "error": error.to_string()}).to_string()
+            }
+        };
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,404 @@
+//! Wiring: stages connected by bounded channels, and nothing else.
+//!
+//! ```text
+//! pollers ─► fetch (async, N in flight) ─► extract ─► normalize ─► dedupe ─► relevance ─► entities ─► quotes ─► sink
+//!                                           └──────────── blocking worker threads ─────────────────────┘
+//! ```
+//! Every hop is a bounded channel, so a slow sink or a slow stage makes the
+//! pollers wait. CPU-heavy stages run on their own threads, never on the
+//! async runtime. Tickets travel with the articles; the sink resolves them
+//! and the committer writes what they promised to the store.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::config::{Config, SinkKind, SourceSpec};
+use crate::dedupe::{Verdict, decide};
+use crate::delivery::{Inflight, Ticketed};
+use crate::enrich::Stages;
+use crate::extract::{Extracted, PageInput};
+use crate::fetch::{Body, FetchError, Fetched, Fetcher};
+use crate::normalize::{Parts, article_id, assemble, canonicalize_url};
+use crate::record::Record;
+use crate::sink::{KafkaSink, Sink, StdoutSink};
+use crate::sources::poller::Poller;
+use crate::sources::schedule::Schedule;
+use crate::sources::{Discovered, SourceLocation};
+use crate::state::{ArticleEntry, Commit, Store};
+
+/// How the pipeline runs.
+pub struct RunOptions {
+    /// Effective configuration (flags applied).
+    pub config: Config,
+    /// Sources to poll.
+    pub sources: Vec<SourceSpec>,
+    /// Poll every source once, process everything, exit.
+    pub once: bool,
+    /// Fires on SIGTERM/SIGINT.
+    pub shutdown: CancellationToken,
+    /// Cleared when draining starts (readiness).
+    pub ready: Arc<AtomicBool>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Records the sink could not deliver.
+    pub undelivered: u64,
+    /// Whether the drain bound cut the shutdown short.
+    pub drain_timed_out: bool,
+}
+
+/// A fetched page on its way to extraction.
+struct FetchedPage {
+    discovered: Discovered,
+    body: Body,
+}
+
+/// An extracted page on its way to normalisation.
+struct ExtractedPage {
+    discovered: Discovered,
+    extracted: Extracted,
+    final_url: Url,
+    fetched_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Run the daemon (or one pass with `once`) until done or shut down.
+pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
+    let RunOptions { config, sources, once, shutdown, ready } = options;
+    let store = Arc::new(
+        Store::open(&config.run.state_dir)
+            .with_context(|| format!("opening state in {}", config.run.state_dir.display()))?,
+    );
+    let stages = Arc::new(Stages::new(&config).context("loading the entity gazetteer")?);
+    let fetcher = Arc::new(Fetcher::new(&config.http)?);
+    let mut sink = match config.sink.kind {
+        SinkKind::Stdout => Sink::Stdout(StdoutSink::default()),
+        SinkKind::Kafka => Sink::Kafka(KafkaSink::new(&config.kafka)?),
+    };
+    let capacity = config.pipeline.channel_capacity;
+    let workers = match config.pipeline.cpu_workers {
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        n => n,
+    };
+    let inflight = Inflight::default();
+
+    // Committer: makes delivered tickets' writes durable, in batches.
+    let (commit_tx, commit_rx) = mpsc::unbounded_channel();
+    let committer = tokio::spawn(commit_loop(store.clone(), commit_rx));
+
+    let (discovered_tx, discovered_rx) = async_channel::bounded::<Ticketed<Discovered>>(capacity);
+    let (fetched_tx, fetched_rx) = async_channel::bounded::<Ticketed<FetchedPage>>(capacity);
+    let fetch_stage = tokio::spawn(fetch_loop(fetcher.clone(), config.http.fetch_concurrency, discovered_rx, fetched_tx));
+
+    let extractor = stages.clone();
+    let extracted_rx = spawn_stage("extract", workers, capacity, fetched_rx, move |page: FetchedPage| {
+        let FetchedPage { discovered, body } = page;
+        let extracted = extractor.extractor.extract(&PageInput {
+            body: &body.bytes,
+            content_type: body.content_type.as_deref(),
+            url: Some(&body.final_url),
+        });
+        Some(ExtractedPage { discovered, extracted, final_url: body.final_url, fetched_at: body.fetched_at })
+    });
+    let normalized_rx = spawn_stage("normalize", 1, capacity, extracted_rx, |page: ExtractedPage| {
+        let display_url = display_url(&page.final_url);
+        Some(assemble(Parts {
+            fetched_url: &page.final_url,
+            display_url,
+            source: page.discovered.source,
+            hints: &page.discovered.hints,
+            extracted: page.extracted,
+            fetched_at: page.fetched_at,
+        }))
+    });
+    let deduped_rx = spawn_ticketed_stage("dedupe", 1, capacity, normalized_rx, {
+        let (store, inflight) = (store.clone(), inflight.clone());
+        move |mut t: Ticketed<Record>| {
+            let r = &mut t.item;
+            let simhash = u64::from_str_radix(&r.dedupe.simhash, 16).unwrap_or_default();
+            let verdict = match decide(store.as_ref(), &r.id, &r.dedupe.content_hash, simhash) {
+                Ok(v) => v,
+                Err(error) => {
+                    tracing::error!(url = %r.url, id = %r.id, %error, "dedupe lookup failed; will retry");
+                    return None; // dropping the ticket: not committed, fetched again later
+                }
+            };
+            let outcome = match verdict {
+                Verdict::Publish { revision } => {
+                    let claims = [format!("id:{}", r.id), format!("hash:{}", r.dedupe.content_hash)];
+                    if claims.iter().all(|k| inflight.claim(k, &mut t.ticket)) {
+                        t.item.revision = revision;
+                        return Some(t);
+                    }
+                    "in_flight_copy"
+                }
+                Verdict::Unchanged => "unchanged",
+                Verdict::DuplicateOf(_) => "duplicate",
+            };
+            tracing::info!(url = %t.item.url, id = %t.item.id, outcome, "not published");
+            metrics::counter!("talkwire_articles_total", "outcome" => outcome).increment(1);
+            t.ticket.delivered();
+            None
+        }
+    });
+    let relevant_rx = spawn_ticketed_stage("relevance", 1, capacity, deduped_rx, {
+        let stages = stages.clone();
+        move |mut t: Ticketed<Record>| {
+            let r = &mut t.item;
+            r.topic = stages.topic.assess(&r.title, &r.text);
+            if r.topic.relevant {
+                return Some(t);
+            }
+            tracing::info!(url = %r.url, id = %r.id, score = r.topic.score, "off topic; not published");
+            metrics::counter!("talkwire_articles_total", "outcome" => "off_topic").increment(1);
+            let entry = entry_of(r, false);
+            t.ticket.add_commit(Commit::Article { id: r.id.clone(), entry });
+            t.ticket.delivered();
+            None
+        }
+    });
+    let entities_rx = spawn_stage("entities", workers, capacity, relevant_rx, {
+        let stages = stages.clone();
+        move |mut r: Record| {
+            r.entities = stages.entities.recognize(&r.text);
+            Some(r)
+        }
+    });
+    let quoted_rx = spawn_stage("quotes", workers, capacity, entities_rx, {
+        let stages = stages.clone();
+        move |mut r: Record| {
+            r.quotes = stages.quotes.extract(&r.text, &r.entities);
+            Some(r)
+        }
+    });
+
+    // Pollers: once, or on their schedules until shutdown.
+    let poller = Poller {
+        fetcher,
+        store: store.clone(),
+        commits: commit_tx,
+        inflight,
+        max_articles_per_poll: config.sources.max_articles_per_poll,
+        out: discovered_tx,
+    };
+    let pollers = tokio::spawn(run_pollers(poller, sources, config.clone(), once, shutdown.clone()));
+
+    let drain_bound = Duration::from_secs(config.run.drain_timeout_secs);
+    let sink_task = tokio::spawn(async move {
+        while let Ok(Ticketed { item: record, mut ticket }) = quoted_rx.recv().await {
+            let entry = entry_of(&record, true);
+            ticket.add_commit(Commit::Article { id: record.id.clone(), entry });
+            tracing::info!(
+                url = %record.url, id = %record.id, revision = record.revision, entities = record.entities.len(),
+                quotes = record.quotes.len(), "publishing"
+            );
+            metrics::counter!("talkwire_articles_total", "outcome" => "published").increment(1);
+            if let Err(error) = sink.send(&record, ticket).await {
+                tracing::error!(url = %record.url, id = %record.id, %error, "sink refused the record");
+            }
+        }
+        sink.flush(drain_bound).await
+    });
+
+    // Wait for the pollers to finish (once) or for shutdown (daemon), then drain.
+    pollers.await.context("poller task")?;
+    ready.store(false, Ordering::Release);
+    let drain = async {
+        let _ = fetch_stage.await;
+        let undelivered = sink_task.await.unwrap_or(u64::MAX);
+        let _ = committer.await;
+        undelivered
+    };
+    let started = Instant::now();
+    let report = match tokio::time::timeout(drain_bound + Duration::from_secs(5), drain).await {
+        Ok(undelivered) => RunReport { undelivered, drain_timed_out: false },
+        Err(_) => {
+            tracing::warn!(bound_secs = drain_bound.as_secs(), "drain bound reached; unfinished articles will be fetched again");
+            RunReport { undelivered: 0, drain_timed_out: true }
+        }
+    };
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, undelivered = report.undelivered, "drained");
+    Ok(report)
+}
+
+/// The record's `url`: the fetched URL, or the plain path for local files.
+fn display_url(url: &Url) -> String {
+    match url.scheme() {
+        "file" => url.to_file_path().map(|p| p.display().to_string()).unwrap_or_else(|_| url.to_string()),
+        _ => url.to_string(),
+    }
+}
+
+fn entry_of(r: &Record, published: bool) -> ArticleEntry {
+    ArticleEntry {
+        content_hash: r.dedupe.content_hash.clone(),
+        simhash: u64::from_str_radix(&r.dedupe.simhash, 16).unwrap_or_default(),
+        revision: if published { r.revision } else { r.revision.saturating_sub(1) },
+        relevant: published,
+        committed_at: chrono::Utc::now(),
+    }
+}
+
+async fn run_pollers(poller: Poller, sources: Vec<SourceSpec>, config: Config, once: bool, shutdown: CancellationToken) {
+    if once {
+        let polls = futures::stream::iter(sources.iter()).for_each_concurrent(config.http.fetch_concurrency, |spec| {
+            let poller = poller.clone();
+            let shutdown = shutdown.clone();
+            async move {
+                tokio::select! {
+                    _ = shutdown.cancelled() => {}
+                    _ = poller.poll_and_log(spec) => {}
+                }
+            }
+        });
+        polls.await;
+        return;
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for spec in sources {
+        let schedule = Schedule {
+            interval: Duration::from_secs(spec.interval_secs.unwrap_or(config.sources.default_interval_secs)),
+            min_interval: Duration::from_secs(config.sources.min_interval_secs),
+            max_backoff: Duration::from_secs(config.sources.max_backoff_secs),
+        };
+        tasks.spawn(poller.clone().run(spec, schedule, shutdown.clone()));
+    }
+    drop(poller);
+    while tasks.join_next().await.is_some() {}
+}
+
+/// Fetch articles, `concurrency` at a time (per-host limits live in the fetcher).
+async fn fetch_loop(
+    fetcher: Arc<Fetcher>,
+    concurrency: usize,
+    input: async_channel::Receiver<Ticketed<Discovered>>,
+    output: async_channel::Sender<Ticketed<FetchedPage>>,
+) {
+    input
+        .for_each_concurrent(concurrency, |Ticketed { item: discovered, ticket }| {
+            let (fetcher, output) = (fetcher.clone(), output.clone());
+            async move {
+                let url = discovered.url.clone();
+                let id = article_id(&canonicalize_url(&url));
+                let fetched = match SourceLocation::from_url(&url) {
+                    Ok(location) => fetcher.fetch(&location, None).await,
+                    Err(e) => Err(FetchError::Network(e.to_string())),
+                };
+                match fetched {
+                    Ok(Fetched::Body(body)) => {
+                        let _ = output.send(Ticketed { item: FetchedPage { discovered, body }, ticket }).await;
+                    }
+                    Ok(Fetched::NotModified(_)) => ticket.delivered(),
+                    Err(error) if error.is_transient() => {
+                        tracing::warn!(url = %url, %id, %error, "article fetch failed; will retry on a later poll");
+                        metrics::counter!("talkwire_articles_total", "outcome" => "fetch_retry").increment(1);
+                        ticket.failed();
+                    }
+                    Err(error) => {
+                        tracing::warn!(url = %url, %id, %error, "article unavailable; skipped");
+                        metrics::counter!("talkwire_articles_total", "outcome" => "unavailable").increment(1);
+                        ticket.delivered();
+                    }
+                }
+            }
+        })
+        .await;
+}
+
+/// Run `f` on `workers` dedicated threads between two bounded channels,
+/// passing tickets through untouched. Returns the output channel.
+fn spawn_stage<In, Out, F>(
+    name: &'static str,
+    workers: usize,
+    capacity: usize,
+    input: async_channel::Receiver<Ticketed<In>>,
+    f: F,
+) -> async_channel::Receiver<Ticketed<Out>>
+where
+    In: Send + 'static,
+    Out: Send + 'static,
+    F: Fn(In) -> Option<Out> + Send + Sync + 'static,
+{
+    // A stage that drops an article drops its ticket unresolved: it fails, and is fetched again later.
+    spawn_ticketed_stage(name, workers, capacity, input, move |Ticketed { item, ticket }| {
+        f(item).map(|item| Ticketed { item, ticket })
+    })
+}
+
+/// Like [`spawn_stage`], for stages that resolve tickets themselves (dedupe, relevance).
+fn spawn_ticketed_stage<In, Out, F>(
+    name: &'static str,
+    workers: usize,
+    capacity: usize,
+    input: async_channel::Receiver<Ticketed<In>>,
+    f: F,
+) -> async_channel::Receiver<Ticketed<Out>>
+where
+    In: Send + 'static,
+    Out: Send + 'static,
+    F: Fn(Ticketed<In>) -> Option<Ticketed<Out>> + Send + Sync + 'static,
+{
+    let (tx, rx) = async_channel::bounded(capacity);
+    let f = Arc::new(f);
+    for n in 0..workers.max(1) {
+        let (input, tx, f) = (input.clone(), tx.clone(), f.clone());
+        std::thread::Builder::new()
+            .name(format!("tw-{name}-{n}"))
+            .spawn(move || {
+                while let Ok(item) = input.recv_blocking() {
+                    let started = Instant::now();
+                    let out = f(item);
+                    metrics::histogram!("talkwire_stage_seconds", "stage" => name).record(started.elapsed().as_secs_f64());
+                    if let Some(out) = out
+                        && tx.send_blocking(out).is_err()
+                    {
+                        break;
+                    }
+                }
+            })
+            .expect("cannot spawn a stage thread");
+    }
+    rx
+}
+
+/// Apply delivered commits in batches: one fsync per batch, not per article.
+async fn commit_loop(store: Arc<Store>, mut rx: mpsc::UnboundedReceiver<Vec<Commit>>) {
+    const BATCH: usize = 256;
+    while let Some(first) = rx.recv().await {
+        let mut batch = first;
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(more) => batch.extend(more),
+                Err(_) => break,
+            }
+        }
+        let store = store.clone();
+        let count = batch.len();
+        match tokio::task::spawn_blocking(move || store.apply(&batch)).await {
+            Ok(Ok(())) => tracing::debug!(count, "committed"),
+            Ok(Err(error)) => tracing::error!(%error, count, "cannot commit delivered state; it will be redone"),
+            Err(error) => tracing::error!(%error, "commit task failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_files_show_as_paths() {
+        let url = Url::parse("file:///srv/replay/a.html").unwrap();
+        assert_eq!(display_url(&url), "/srv/replay/a.html");
+        let url = Url::parse("https://x.example/a").unwrap();
+        assert_eq!(display_url(&url), "https://x.example/a");
+    }
+}

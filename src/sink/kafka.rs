@@ -1,0 +1,231 @@
+//! The Kafka sink: an idempotent rdkafka producer whose delivery reports resolve tickets.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use rdkafka::ClientConfig;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use tokio_util::task::TaskTracker;
+
+use crate::config::KafkaConfig;
+use crate::delivery::Ticket;
+use crate::record::{Record, SCHEMA_VERSION};
+
+/// How long to wait before retrying when librdkafka's queue is full.
+const QUEUE_FULL_PAUSE: Duration = Duration::from_millis(20);
+
+/// Why a record could not be handed to the sink.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// The producer could not be created.
+    #[error("cannot create Kafka producer for {brokers}: {source}")]
+    Create {
+        /// Bootstrap servers.
+        brokers: String,
+        /// Why.
+        #[source]
+        source: KafkaError,
+    },
+    /// The record could not be serialised.
+    #[error("cannot encode record: {0}")]
+    Encode(String),
+    /// librdkafka refused the record outright (e.g. larger than message.max.bytes).
+    #[error("Kafka refused record {id}: {source}")]
+    Refused {
+        /// Record id.
+        id: String,
+        /// Why.
+        #[source]
+        source: KafkaError,
+    },
+    /// Writing to stdout failed.
+    #[error("cannot write to stdout: {0}")]
+    Stdout(String),
+}
+
+/// Publishes records to one topic with key = record id and the schema headers.
+pub struct KafkaSink {
+    producer: FutureProducer,
+    topic: String,
+    deliveries: TaskTracker,
+    failed: Arc<AtomicU64>,
+}
+
+/// The producer settings talkwire insists on, then the user's extra properties.
+pub fn producer_config(config: &KafkaConfig) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &config.brokers)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("compression.type", &config.compression)
+        .set("message.timeout.ms", config.message_timeout_ms.to_string())
+        .set("linger.ms", "20")
+        .set("client.id", format!("talkwire-{}", env!("CARGO_PKG_VERSION")));
+    for (k, v) in &config.properties {
+        c.set(k, v);
+    }
+    c
+}
+
+impl KafkaSink {
+    /// Create the producer (no connection is made until the first record).
+    pub fn new(config: &KafkaConfig) -> Result<Self, SinkError> {
+        let producer: FutureProducer = producer_config(config)
+            .create()
+            .map_err(|source| SinkError::Create { brokers: config.brokers.clone(), source })?;
+        Ok(Self {
+            producer,
+            topic: config.topic.clone(),
+            deliveries: TaskTracker::new(),
+            failed: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// Enqueue a record; its ticket resolves on the broker's delivery report.
+    /// A full producer queue is backpressure: wait and retry, never drop.
+    pub async fn send(&mut self, record: &Record, ticket: Ticket) -> Result<(), SinkError> {
+        let payload = serde_json::to_vec(record).map_err(|e| SinkError::Encode(e.to_string()))?;
+        let version = SCHEMA_VERSION.to_string();
+        let headers = OwnedHeaders::new()
+            .insert(Header { key: "schema_version", value: Some(version.as_str()) })
+            .insert(Header { key: "content-type", value: Some("application/json") });
+        let mut message = FutureRecord::to(&self.topic).key(record.id.as_str()).payload(&payload).headers(headers);
+        let delivery = loop {
+            match self.producer.send_result(message) {
+                Ok(delivery) => break delivery,
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
+                    message = returned;
+                    tokio::time::sleep(QUEUE_FULL_PAUSE).await;
+                }
+                Err((source, _)) => {
+                    self.failed.fetch_add(1, Ordering::Relaxed);
+                    metrics::counter!("talkwire_delivery_failures_total").increment(1);
+                    return Err(SinkError::Refused { id: record.id.clone(), source });
+                }
+            }
+        };
+        let (id, url, failed) = (record.id.clone(), record.url.clone(), self.failed.clone());
+        self.deliveries.spawn(async move {
+            match delivery.await {
+                Ok(Ok(report)) => {
+                    tracing::debug!(%url, %id, partition = report.partition, offset = report.offset, "delivered");
+                    metrics::counter!("talkwire_records_delivered_total").increment(1);
+                    ticket.delivered();
+                }
+                Ok(Err((error, _))) => {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    metrics::counter!("talkwire_delivery_failures_total").increment(1);
+                    tracing::error!(%url, %id, %error, "not delivered; it will be fetched again");
+                    ticket.failed();
+                }
+                Err(_canceled) => {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!(%url, %id, "producer closed before the delivery report; it will be fetched again");
+                    ticket.failed();
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// Flush the producer and wait for every delivery report (at most `timeout`).
+    pub async fn flush(&mut self, timeout: Duration) -> u64 {
+        let producer = self.producer.clone();
+        let flushed = tokio::task::spawn_blocking(move || producer.flush(timeout)).await;
+        if let Ok(Err(e)) = flushed {
+            tracing::warn!(error = %e, "Kafka flush did not complete");
+        }
+        self.deliveries.close();
+        if tokio::time::timeout(timeout, self.deliveries.wait()).await.is_err() {
+            tracing::warn!("delivery reports still pending at the end of the drain bound");
+        }
+        self.failed.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::delivery::PollHandle;
+    use crate::state::{Commit, Cursor};
+    use rdkafka::consumer::{Consumer, StreamConsumer};
+    use rdkafka::message::{Headers, Message};
+    use rdkafka::mocking::MockCluster;
+
+    fn record(id: &str) -> Record {
+        let mut r = crate::enrich::enrich_saved(
+            &crate::enrich::Stages::new(&crate::config::Config::default()).unwrap(),
+            b"Iran and the United States held nuclear talks.",
+            "x.txt",
+            None,
+            crate::enrich::InputFormat::Text,
+        );
+        r.id = id.into();
+        r
+    }
+
+    /// librdkafka's in-process mock cluster: fast, for the sink's own logic only.
+    #[tokio::test]
+    async fn records_carry_key_and_headers_and_resolve_tickets_on_delivery() {
+        let cluster = MockCluster::new(1).unwrap();
+        cluster.create_topic("t", 1, 1).unwrap();
+        let config = KafkaConfig {
+            brokers: cluster.bootstrap_servers(),
+            topic: "t".into(),
+            message_timeout_ms: 10_000,
+            ..Default::default()
+        };
+        let mut sink = KafkaSink::new(&config).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let cursor = Commit::Cursor { source: "s".into(), cursor: Cursor::default() };
+        let poll = PollHandle::new(Some(cursor.clone()), tx);
+        for id in ["a", "b"] {
+            let mut ticket = poll.ticket();
+            ticket.add_commit(Commit::SeenUrl { url_id: id.into() });
+            sink.send(&record(id), ticket).await.unwrap();
+        }
+        drop(poll);
+        assert_eq!(sink.flush(Duration::from_secs(10)).await, 0);
+        let mut commits = Vec::new();
+        while let Ok(batch) = rx.try_recv() {
+            commits.extend(batch);
+        }
+        assert_eq!(commits.len(), 3, "{commits:?}");
+        assert_eq!(commits.last(), Some(&cursor));
+
+        let consumer: StreamConsumer = ClientConfig::new()
+            .set("bootstrap.servers", cluster.bootstrap_servers())
+            .set("group.id", "g")
+            .set("auto.offset.reset", "earliest")
+            .create()
+            .unwrap();
+        consumer.subscribe(&["t"]).unwrap();
+        let m = tokio::time::timeout(Duration::from_secs(20), consumer.recv()).await.unwrap().unwrap();
+        assert_eq!(m.key(), Some(&b"a"[..]));
+        let headers = m.headers().unwrap();
+        let pairs: Vec<(String, String)> = headers
+            .iter()
+            .map(|h| (h.key.to_string(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
+            .collect();
+        assert!(pairs.contains(&("schema_version".into(), "1".into())), "{pairs:?}");
+        assert!(pairs.contains(&("content-type".into(), "application/json".into())), "{pairs:?}");
+    }
+
+    #[tokio::test]
+    async fn an_undeliverable_record_fails_its_ticket() {
+        // Nothing listens on port 9: the record times out and nothing is committed.
+        let config = KafkaConfig { brokers: "127.0.0.1:9".into(), message_timeout_ms: 500, ..Default::default() };
+        let mut sink = KafkaSink::new(&config).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let poll = PollHandle::new(Some(Commit::Cursor { source: "s".into(), cursor: Cursor::default() }), tx);
+        let mut ticket = poll.ticket();
+        ticket.add_commit(Commit::SeenUrl { url_id: "a".into() });
+        drop(poll);
+        sink.send(&record("a"), ticket).await.unwrap();
+        assert_eq!(sink.flush(Duration::from_secs(10)).await, 1);
+        assert!(rx.try_recv().is_err());
+    }
+}

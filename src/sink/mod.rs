@@ -1,0 +1,38 @@
+//! Sinks: where records go, and the only place that resolves delivery tickets.
+
+pub mod kafka;
+pub mod stdout;
+
+use crate::delivery::Ticket;
+use crate::record::Record;
+
+pub use kafka::{KafkaSink, SinkError};
+pub use stdout::StdoutSink;
+
+/// The configured sink.
+pub enum Sink {
+    /// JSON lines on stdout.
+    Stdout(StdoutSink),
+    /// A Kafka topic.
+    Kafka(KafkaSink),
+}
+
+impl Sink {
+    /// Hand a record over; its ticket resolves when the record is delivered.
+    /// Waits (backpressure) while the sink's queue is full.
+    pub async fn send(&mut self, record: &Record, ticket: Ticket) -> Result<(), SinkError> {
+        match self {
+            Sink::Stdout(s) => s.send(record, ticket).await,
+            Sink::Kafka(s) => s.send(record, ticket).await,
+        }
+    }
+
+    /// Wait for every handed-over record's delivery report, at most `timeout`.
+    /// Returns how many records could not be delivered since the start.
+    pub async fn flush(&mut self, timeout: std::time::Duration) -> u64 {
+        match self {
+            Sink::Stdout(s) => s.flush().await,
+            Sink::Kafka(s) => s.flush(timeout).await,
+        }
+    }
+}

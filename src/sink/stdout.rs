@@ -1,0 +1,48 @@
+//! The stdout sink: one JSON record per line, for trying talkwire out and for pipes.
+
+use tokio::io::{AsyncWriteExt, Stdout};
+
+use super::SinkError;
+use crate::delivery::Ticket;
+use crate::record::Record;
+
+/// Writes records as JSON lines; a record is delivered once its line is flushed.
+pub struct StdoutSink {
+    out: Stdout,
+    failed: u64,
+}
+
+impl Default for StdoutSink {
+    fn default() -> Self {
+        Self { out: tokio::io::stdout(), failed: 0 }
+    }
+}
+
+impl StdoutSink {
+    /// Write one record and resolve its ticket.
+    pub async fn send(&mut self, record: &Record, ticket: Ticket) -> Result<(), SinkError> {
+        let mut line = serde_json::to_vec(record).map_err(|e| SinkError::Encode(e.to_string()))?;
+        line.push(b'\n');
+        let written = async {
+            self.out.write_all(&line).await?;
+            self.out.flush().await
+        }
+        .await;
+        match written {
+            Ok(()) => {
+                ticket.delivered();
+                Ok(())
+            }
+            Err(e) => {
+                self.failed += 1;
+                Err(SinkError::Stdout(e.to_string()))
+            }
+        }
+    }
+
+    /// Everything is flushed per record; report failures.
+    pub async fn flush(&mut self) -> u64 {
+        let _ = self.out.flush().await;
+        self.failed
+    }
+}

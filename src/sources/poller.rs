@@ -1,0 +1,188 @@
+//! Polling sources: the async edge of the sources stage.
+//!
+//! A poll fetches a source (conditionally), parses it as a feed or a page,
+//! and queues every article not delivered before, each with a ticket of the
+//! poll. The source's cursor is committed only once all those tickets are
+//! delivered. Queueing waits when the pipeline is full: backpressure reaches
+//! the pollers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::feed::{FeedError, parse_feed};
+use super::page::{LinkRules, discover_links};
+use super::schedule::{Schedule, TimingHints};
+use super::{Discovered, FeedHints, SourceLocation};
+use crate::config::{SourceSpec, SourceSpecKind};
+use crate::delivery::{CommitSender, Inflight, PollHandle, Ticketed};
+use crate::fetch::{FetchError, Fetched, Fetcher};
+use crate::normalize::{article_id, canonicalize_url, site_of};
+use crate::record::{SourceKind, SourceRef};
+use crate::state::{Commit, StateError, Store};
+
+/// Why a poll failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    /// The source address is unusable.
+    #[error(transparent)]
+    Location(#[from] super::LocationError),
+    /// The source could not be fetched.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The body is not a feed.
+    #[error(transparent)]
+    Feed(#[from] FeedError),
+    /// The state store failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The pipeline is shutting down.
+    #[error("pipeline closed")]
+    Closed,
+}
+
+/// What one successful poll found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PollSummary {
+    /// 304: nothing new.
+    pub not_modified: bool,
+    /// Article links in the source.
+    pub found: usize,
+    /// Links queued for fetching (not seen before, not in flight).
+    pub queued: usize,
+    /// Server hints for the next poll.
+    pub hints: TimingHints,
+}
+
+/// What every poller shares.
+#[derive(Clone)]
+pub struct Poller {
+    /// The polite HTTP client.
+    pub fetcher: Arc<Fetcher>,
+    /// Delivered state: cursors and seen URLs.
+    pub store: Arc<Store>,
+    /// Where tickets send their commits.
+    pub commits: CommitSender,
+    /// Articles being processed now.
+    pub inflight: Inflight,
+    /// Articles taken from one poll.
+    pub max_articles_per_poll: usize,
+    /// The fetch stage's input.
+    pub out: async_channel::Sender<Ticketed<Discovered>>,
+}
+
+impl Poller {
+    /// Poll `spec` once and queue its new articles.
+    pub async fn poll(&self, spec: &SourceSpec) -> Result<PollSummary, PollError> {
+        let location = SourceLocation::parse(&spec.url)?;
+        let cursor = self.store.cursor(&spec.url)?;
+        let body = match self.fetcher.fetch(&location, cursor.as_ref()).await? {
+            Fetched::NotModified(hints) => return Ok(PollSummary { not_modified: true, hints, ..Default::default() }),
+            Fetched::Body(body) => body,
+        };
+        let base = body.final_url.clone();
+        let (links, mut hints) = match spec.kind {
+            SourceSpecKind::Feed => {
+                let feed = parse_feed(&body.bytes, &base)?;
+                let ttl = feed.ttl_minutes.map(|m| Duration::from_secs(u64::from(m) * 60));
+                let links: Vec<(url::Url, FeedHints)> = feed.items.into_iter().map(|i| (i.url, i.hints)).collect();
+                (links, TimingHints { ttl, ..body.hints })
+            }
+            SourceSpecKind::Page => {
+                let html = crate::extract::decode_html(&body.bytes, body.content_type.as_deref());
+                let rules =
+                    LinkRules { selector: spec.link_selector.as_deref(), follow_other_sites: spec.follow_other_sites };
+                let links = discover_links(&html, &base, &rules);
+                (links.into_iter().map(|u| (u, FeedHints::default())).collect(), body.hints)
+            }
+        };
+        hints.retry_after = None;
+
+        // The cursor is worth saving only when the server gave validators.
+        let has_validators = body.cursor.etag.is_some() || body.cursor.last_modified.is_some();
+        let cursor_commit =
+            has_validators.then(|| Commit::Cursor { source: spec.url.clone(), cursor: body.cursor.clone() });
+        let poll = PollHandle::new(cursor_commit, self.commits.clone());
+        let source = SourceRef {
+            kind: match spec.kind {
+                SourceSpecKind::Feed => SourceKind::Feed,
+                SourceSpecKind::Page => SourceKind::Page,
+            },
+            url: spec.url.clone(),
+            site: String::new(),
+        };
+
+        let mut summary = PollSummary { found: links.len(), hints, ..Default::default() };
+        for (url, item_hints) in links.into_iter().take(self.max_articles_per_poll) {
+            let url_id = article_id(&canonicalize_url(&url));
+            if self.store.seen_url(&url_id)? || self.inflight.contains(&url_id) {
+                continue;
+            }
+            let mut ticket = poll.ticket();
+            if !self.inflight.claim(&url_id, &mut ticket) {
+                continue;
+            }
+            ticket.add_commit(Commit::SeenUrl { url_id: url_id.clone() });
+            let source = SourceRef { site: site_of(&url), ..source.clone() };
+            tracing::debug!(url = %url, id = %url_id, source = %spec.url, "queued");
+            let item = Discovered { url, source, hints: item_hints };
+            if self.out.send(Ticketed { item, ticket }).await.is_err() {
+                poll.abandon();
+                return Err(PollError::Closed);
+            }
+            summary.queued += 1;
+        }
+        Ok(summary)
+    }
+
+    /// Poll `spec` and log the outcome; returns the consecutive failure count after this poll.
+    pub async fn poll_and_log(&self, spec: &SourceSpec) -> (u64, TimingHints) {
+        let started = std::time::Instant::now();
+        let previous_failures = self.store.source_failures(&spec.url).unwrap_or(0);
+        let result = self.poll(spec).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let (failures, hints, outcome) = match &result {
+            Ok(s) => {
+                tracing::info!(
+                    source = %spec.url, found = s.found, queued = s.queued, not_modified = s.not_modified,
+                    elapsed_ms, "polled source"
+                );
+                (0, s.hints, if s.not_modified { "not_modified" } else { "ok" })
+            }
+            Err(PollError::Closed) => (previous_failures, TimingHints::default(), "closed"),
+            Err(error) => {
+                let failures = previous_failures + 1;
+                tracing::warn!(source = %spec.url, %error, failures, elapsed_ms, "source failed; will retry");
+                let retry_after = match error {
+                    PollError::Fetch(e) => e.retry_after(),
+                    _ => None,
+                };
+                (failures, TimingHints { retry_after, ..Default::default() }, "error")
+            }
+        };
+        metrics::counter!("talkwire_polls_total", "outcome" => outcome).increment(1);
+        if failures != previous_failures
+            && let Err(e) = self.store.set_source_failures(&spec.url, failures)
+        {
+            tracing::error!(source = %spec.url, error = %e, "cannot record source health");
+        }
+        (failures, hints)
+    }
+
+    /// Poll `spec` on its schedule until `cancel` fires. Failing sources back
+    /// off exponentially (capped) and keep being retried.
+    pub async fn run(self, spec: SourceSpec, schedule: Schedule, cancel: CancellationToken) {
+        loop {
+            let (failures, hints) = tokio::select! {
+                _ = cancel.cancelled() => return,
+                polled = self.poll_and_log(&spec) => polled,
+            };
+            let delay = schedule.next_delay(failures.min(u64::from(u32::MAX)) as u32, hints);
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tokio::time::sleep(delay) => {}
+            }
+        }
+    }
+}

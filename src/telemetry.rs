@@ -1,0 +1,113 @@
+//! Logs, metrics and health: what operators see.
+//!
+//! Logs are JSON lines on stderr (text on request); metrics are Prometheus
+//! text on `/metrics`; `/health` answers while the process lives and
+//! `/ready` answers 200 only while the daemon accepts work (503 once draining).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::LogFormat;
+
+/// Install the global tracing subscriber. `RUST_LOG` wins over `level`.
+pub fn init_logging(format: LogFormat, level: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(level))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Install the Prometheus recorder and keep its histograms bounded.
+pub fn init_metrics() -> Option<PrometheusHandle> {
+    let handle = PrometheusBuilder::new().install_recorder().ok()?;
+    let upkeep = handle.clone();
+    tokio::spawn(async move {
+        // Without upkeep the exporter's histogram buffers grow without bound.
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
+    Some(handle)
+}
+
+#[derive(Clone)]
+struct Endpoints {
+    metrics: Option<PrometheusHandle>,
+    ready: Arc<AtomicBool>,
+}
+
+/// The health/metrics router.
+pub fn router(metrics: Option<PrometheusHandle>, ready: Arc<AtomicBool>) -> Router {
+    Router::new()
+        .route("/health", get(|| async { "ok\n" }))
+        .route(
+            "/ready",
+            get(|State(e): State<Endpoints>| async move {
+                if e.ready.load(Ordering::Acquire) {
+                    (StatusCode::OK, "ready\n")
+                } else {
+                    (StatusCode::SERVICE_UNAVAILABLE, "not ready\n")
+                }
+            }),
+        )
+        .route(
+            "/metrics",
+            get(|State(e): State<Endpoints>| async move { e.metrics.map(|h| h.render()).unwrap_or_default() }),
+        )
+        .with_state(Endpoints { metrics, ready })
+}
+
+/// Serve `/health`, `/ready` and `/metrics` on `addr` until `stop` fires.
+pub async fn serve(addr: SocketAddr, router: Router, stop: CancellationToken) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "serving /health, /ready and /metrics");
+    axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn readiness_follows_the_flag() {
+        let ready = Arc::new(AtomicBool::new(true));
+        let stop = CancellationToken::new();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let server = tokio::spawn(serve(addr, router(None, ready.clone()), stop.clone()));
+        crate::fetch::install_crypto_provider();
+        let client = reqwest::Client::new();
+        let get = |path: &str| client.get(format!("http://{addr}{path}")).send();
+        let mut answered = None;
+        for _ in 0..50 {
+            if let Ok(r) = get("/ready").await {
+                answered = Some(r.status());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(answered, Some(reqwest::StatusCode::OK));
+        ready.store(false, Ordering::Release);
+        assert_eq!(get("/ready").await.unwrap().status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(get("/health").await.unwrap().status(), reqwest::StatusCode::OK);
+        stop.cancel();
+        server.await.unwrap().unwrap();
+    }
+}
