@@ -18,7 +18,7 @@ pub const ENV_PREFIX: &str = "TALKWIRE_";
 
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Config {
     /// Process-wide settings: state, shutdown, network policy.
     pub run: RunConfig,
@@ -44,7 +44,7 @@ pub struct Config {
 
 /// Process-wide settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct RunConfig {
     /// Directory of the embedded state store (relative to the working directory).
     pub state_dir: PathBuf,
@@ -62,7 +62,7 @@ impl Default for RunConfig {
 
 /// HTTP client and politeness settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct HttpConfig {
     /// Contact URL put in the User-Agent: `talkwire/<version> (+<contact>)`.
     pub contact_url: String,
@@ -105,7 +105,7 @@ impl Default for HttpConfig {
 
 /// Where the sources are and how they are polled.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct SourcesConfig {
     /// TOML file listing the feeds and pages (relative to the config file).
     pub seeds_file: PathBuf,
@@ -133,7 +133,7 @@ impl Default for SourcesConfig {
 
 /// Channel sizes and worker counts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct PipelineConfig {
     /// Capacity of every bounded channel between stages.
     pub channel_capacity: usize,
@@ -169,7 +169,7 @@ impl fmt::Display for SinkKind {
 
 /// Sink selection.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct SinkConfig {
     /// `stdout` (default, for trying it out) or `kafka`.
     pub kind: SinkKind,
@@ -177,7 +177,7 @@ pub struct SinkConfig {
 
 /// Kafka producer settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct KafkaConfig {
     /// Bootstrap servers, `host:port[,host:port...]`.
     pub brokers: String,
@@ -210,7 +210,7 @@ impl Default for KafkaConfig {
 /// article is relevant when every `require` group matched and the score
 /// reaches `threshold`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct TopicConfig {
     /// Minimum score of a relevant article.
     pub threshold: f64,
@@ -226,7 +226,6 @@ pub struct TopicConfig {
 
 /// A named group of terms of which at least one must appear.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TermGroup {
     /// Shown in `topic.matched` as `require:<name>`.
     pub name: String,
@@ -299,7 +298,7 @@ impl Default for TopicConfig {
 
 /// Entity gazetteer additions.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct EntitiesConfig {
     /// Directory of extra gazetteer `*.toml` files (relative to the config file); empty = builtin only.
     pub extra_dir: Option<PathBuf>,
@@ -307,7 +306,7 @@ pub struct EntitiesConfig {
 
 /// Metrics and health endpoints.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct MetricsConfig {
     /// Address of `/metrics`, `/health` and `/ready`; empty disables the server.
     pub listen: String,
@@ -332,7 +331,7 @@ pub enum LogFormat {
 
 /// Logging.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct LogConfig {
     /// json or text; logs always go to stderr.
     pub format: LogFormat,
@@ -348,7 +347,6 @@ impl Default for LogConfig {
 
 /// One configured source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SourceSpec {
     /// `feed` (RSS, Atom, JSON Feed) or `page` (HTML section page whose links are articles).
     pub kind: SourceSpecKind,
@@ -380,7 +378,6 @@ pub enum SourceSpecKind {
 
 /// The seeds file: `[[source]]` tables.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SeedsFile {
     /// Every source to poll.
     #[serde(default, rename = "source")]
@@ -528,8 +525,9 @@ fn deserialize_reporting<T: serde::de::DeserializeOwned>(
     file: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<T> {
-    let mut unknown = Vec::new();
-    let ignored = serde_ignored::Deserializer::new(value, |path| unknown.push(path.to_string()));
+    let mut unknown: Vec<String> = Vec::new();
+    let mut on_unknown = |path: serde_ignored::Path| unknown.push(path.to_string());
+    let ignored = serde_ignored::Deserializer::new(value, &mut on_unknown);
     let result: Result<T, _> = serde_path_to_error::deserialize(ignored);
     for key in unknown {
         problems.push(problem(file, &key, "unknown setting"));
@@ -539,7 +537,6 @@ fn deserialize_reporting<T: serde::de::DeserializeOwned>(
         Err(e) => {
             let key = e.path().to_string();
             let reason = e.into_inner().to_string();
-            // deny_unknown_fields reports unknown keys as errors at the parent path; name the key itself.
             let reason = reason.lines().next().unwrap_or_default().to_string();
             problems.push(problem(file, if key == "." { "" } else { &key }, &reason));
             None

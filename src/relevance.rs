@@ -32,7 +32,7 @@ impl TopicFilter {
     /// Compile the filter of `config`.
     pub fn new(config: &TopicConfig) -> Self {
         let mut patterns: Vec<(String, Option<Rule>, Vec<usize>)> = Vec::new();
-        let mut index_of = |term: &str, patterns: &mut Vec<(String, Option<Rule>, Vec<usize>)>| -> usize {
+        let index_of = |term: &str, patterns: &mut Vec<(String, Option<Rule>, Vec<usize>)>| -> usize {
             let term = term.trim().to_lowercase();
             match patterns.iter().position(|(t, _, _)| *t == term) {
                 Some(i) => i,

@@ -14,10 +14,10 @@ const CC_SECOND_LEVELS: &[&str] = &[
 fn bare_host(host: &str) -> &str {
     let host = host.trim_end_matches('.');
     for prefix in ["www.", "amp.", "m.", "mobile."] {
-        if let Some(rest) = host.strip_prefix(prefix) {
-            if rest.contains('.') {
-                return rest;
-            }
+        if let Some(rest) = host.strip_prefix(prefix)
+            && rest.contains('.')
+        {
+            return rest;
         }
     }
     host
@@ -73,11 +73,12 @@ pub(super) fn trusted(raw: &str, page: Option<&Url>) -> Option<Url> {
     }
     url.set_fragment(None);
     let host = url.host_str()?.to_string();
-    if let Some(page_host) = page.filter(|p| matches!(p.scheme(), "http" | "https")).and_then(Url::host_str)
+    if let Some(page_host) = page
+        .filter(|p| matches!(p.scheme(), "http" | "https"))
+        .and_then(Url::host_str)
+        && registrable_domain(&host) != registrable_domain(page_host)
     {
-        if registrable_domain(&host) != registrable_domain(page_host) {
-            return None;
-        }
+        return None;
     }
     if is_home_page(&url) {
         return None;
@@ -116,7 +117,9 @@ mod tests {
     fn same_site_canonical_resolved_and_trusted() {
         let p = page();
         assert_eq!(
-            trusted("/news/world-123", Some(&p)).map(String::from).as_deref(),
+            trusted("/news/world-123", Some(&p))
+                .map(String::from)
+                .as_deref(),
             Some("https://www.example.co.uk/news/world-123")
         );
         // amp./www. and other subdomains of the same registrable site are the same site.
@@ -127,8 +130,14 @@ mod tests {
     #[test]
     fn other_site_distrusted() {
         let p = page();
-        assert_eq!(trusted("https://www.other.com/news/world-123", Some(&p)), None);
-        assert_eq!(trusted("https://example.com/news/world-123", Some(&p)), None);
+        assert_eq!(
+            trusted("https://www.other.com/news/world-123", Some(&p)),
+            None
+        );
+        assert_eq!(
+            trusted("https://example.com/news/world-123", Some(&p)),
+            None
+        );
     }
 
     #[test]
@@ -137,7 +146,10 @@ mod tests {
         assert_eq!(trusted("https://www.example.co.uk/", Some(&p)), None);
         assert_eq!(trusted("https://www.example.co.uk", Some(&p)), None);
         assert_eq!(trusted("/", Some(&p)), None);
-        assert_eq!(trusted("https://www.example.co.uk/index.html", Some(&p)), None);
+        assert_eq!(
+            trusted("https://www.example.co.uk/index.html", Some(&p)),
+            None
+        );
         // A query makes it a different page (e.g. "/?p=123" on WordPress).
         assert!(trusted("https://www.example.co.uk/?p=123", Some(&p)).is_some());
     }

@@ -22,7 +22,10 @@ pub(super) fn collapse_ws(s: &str) -> String {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// Decode the HTML entities publishers leave in JSON-LD strings ("Ann &amp; Bob", "&#8217;").
@@ -96,7 +99,9 @@ pub(super) fn fold(s: &str) -> String {
 }
 
 /// Title separators, longest first so " :: " isn't read as " : ".
-const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " // ", " • "];
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " // ", " • ",
+];
 
 /// Does this title segment name the site rather than the story?
 fn names_site(segment: &str, sites: &[String], host_label: Option<&str>) -> bool {
@@ -122,7 +127,12 @@ fn names_site(segment: &str, sites: &[String], host_label: Option<&str>) -> bool
 /// A segment is stripped when it names the site (`sites`: og:site_name, publisher names;
 /// `host_label`: "bbc" for bbc.co.uk), when what remains equals the page's h1, or, for the
 /// " | " separator that headlines almost never contain, when it is short and the rest is not.
-pub(super) fn strip_title_site(title: &str, sites: &[String], host_label: Option<&str>, h1: Option<&str>) -> String {
+pub(super) fn strip_title_site(
+    title: &str,
+    sites: &[String],
+    host_label: Option<&str>,
+    h1: Option<&str>,
+) -> String {
     let mut t = title.trim().to_string();
     let h1_fold = h1.map(fold).filter(|f| !f.is_empty());
     // Bounded: each round removes one segment.
@@ -164,10 +174,9 @@ pub(super) fn strip_title_site(title: &str, sites: &[String], host_label: Option
     t
 }
 
-/// "By " and similar lead-ins of bylines.
+/// "By ", "Analysis by ", "Words and pictures by ", and label lead-ins such as "Text: ".
 static BY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:written|words|reporting|reported|story|text|posted|published|compiled|edited|photos?)\s+)?by\s*:?\s+|^(?:authors?|byline|writer)\s*:\s*")
-        .expect("static regex")
+    Regex::new(r"(?i)^(?:[\p{L}-]+\s+){0,3}by\b\s*:?\s*|^\p{L}{2,15}\s*:\s*").expect("static regex")
 });
 
 /// Separators between several names in one byline.
@@ -179,13 +188,72 @@ static NAME_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
 static LOCATION_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s+(?:in|at|from)\s+\p{Lu}.*$").expect("static regex"));
 
-/// Words that mark a job title or desk, not a person ("Senior Correspondent", "Reuters Staff").
+/// "(Reuters)", "(required)": parenthetical notes, never part of a name.
+static PARENTHETICAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\([^)]*\)?").expect("static regex"));
+
+/// A weekday glued to the name by the page layout ("Jeff FoustMonday").
+static GLUED_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Ll})(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
+        .expect("static regex")
+});
+
+/// "cleveland.com", "NJ.com": a site, not a person.
+static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[\w-]+\.(?:com|net|org|co|info|news|[a-z]{2})\b").expect("static regex")
+});
+
+/// Words that mark a job title, desk or placeholder, not a person ("Senior Correspondent",
+/// "Reuters Staff", "Editor-at-large", "Гость").
 const ROLE_WORDS: &[&str] = &[
-    "correspondent", "editor", "editors", "reporter", "reporters", "writer", "writers", "staff",
-    "contributor", "contributors", "columnist", "bureau", "desk", "newsroom", "producer",
-    "journalist", "photographer", "team", "agency", "agencies", "updated", "published",
-    "admin", "administrator", "guest", "anonymous", "unknown", "news",
+    "correspondent",
+    "editor",
+    "editors",
+    "editorial",
+    "reporter",
+    "reporters",
+    "writer",
+    "writers",
+    "staff",
+    "contributor",
+    "contributors",
+    "columnist",
+    "bureau",
+    "desk",
+    "newsroom",
+    "producer",
+    "journalist",
+    "photographer",
+    "team",
+    "agency",
+    "agencies",
+    "updated",
+    "published",
+    "admin",
+    "administrator",
+    "guest",
+    "anonymous",
+    "unknown",
+    "news",
+    "redaktion",
+    "redaction",
+    "rédaction",
+    "redacción",
+    "redazione",
+    "redação",
+    "гость",
+    "редакция",
+    "автор",
 ];
+
+/// Lower-case name particles ("van", "de", "bin") that may start a word inside a name.
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "del", "della", "di", "da", "das", "dos", "du", "la", "le",
+    "ter", "ten", "bin", "ibn", "al", "el", "y", "e", "zu", "af", "av", "st.",
+];
+
+/// Post-nominal letters that follow a name after a comma ("Jane Doe, MS, RDN").
+const CREDENTIALS: &[&str] = &["phd", "md", "jr", "sr", "esq", "mba", "rn", "ii", "iii"];
 
 /// Turn one raw author value (a name, a byline, a list) into clean person names.
 ///
@@ -195,13 +263,19 @@ pub(super) fn author_names(raw: &str, orgs: &[String], host_label: Option<&str>)
     if s.is_empty() || looks_like_url(&s) {
         return Vec::new();
     }
+    let s = PARENTHETICAL.replace_all(&s, "");
     let s = BY_PREFIX.replace(&s, "");
-    let orgs_folded: Vec<String> = orgs.iter().map(|o| fold(o)).filter(|o| !o.is_empty()).collect();
+    let orgs_folded: Vec<String> = orgs
+        .iter()
+        .map(|o| fold(o))
+        .filter(|o| !o.is_empty())
+        .collect();
     NAME_SPLIT
         .split(&s)
         .filter_map(|part| {
             let part = BY_PREFIX.replace(part.trim(), "");
             let part = LOCATION_SUFFIX.replace(&part, "");
+            let part = GLUED_WEEKDAY.replace(&part, "$1");
             let part = part
                 .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != ')')
                 .trim();
@@ -220,29 +294,55 @@ fn looks_like_url(s: &str) -> bool {
 }
 
 fn clean_name(part: &str, orgs_folded: &[String], host_label: Option<&str>) -> Option<String> {
-    if part.is_empty() || part.chars().count() > 60 || looks_like_url(part) {
+    if part.is_empty() || part.chars().count() > 60 || looks_like_url(part) || DOMAIN.is_match(part)
+    {
         return None;
     }
     let words: Vec<&str> = part.split_whitespace().collect();
     if words.len() > 5 {
         return None;
     }
-    if part.contains(['@', '#', '<', '>', '=', '{', '}']) || part.chars().any(|c| c.is_ascii_digit()) {
+    if part.contains(['@', '#', '<', '>', '=', '{', '}'])
+        || part.chars().any(|c| c.is_ascii_digit())
+    {
         return None;
     }
     if !part.chars().any(char::is_alphabetic) {
         return None;
     }
-    let lower_words: Vec<String> = words.iter().map(|w| fold(w)).collect();
-    if lower_words.iter().any(|w| ROLE_WORDS.contains(&w.as_str())) {
+    // Role words, also inside hyphenated words ("Editor-at-large").
+    let sub_words: Vec<String> = part
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if sub_words.iter().any(|w| ROLE_WORDS.contains(&w.as_str())) {
         return None;
+    }
+    // "The Associated Press", "The Water Coolest": organisations.
+    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        return None;
+    }
+    // Names capitalise their words (scripts without case pass).
+    if words.iter().any(|w| {
+        w.chars().next().is_some_and(char::is_lowercase)
+            && !PARTICLES.contains(&w.to_lowercase().as_str())
+    }) {
+        return None;
+    }
+    if words.len() == 1 {
+        let w = words[0].trim_end_matches('.');
+        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+        // "MS", "RDN", "AFP": credentials and agency codes.
+        if letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase()) {
+            return None;
+        }
+        if CREDENTIALS.contains(&w.to_lowercase().as_str()) {
+            return None;
+        }
     }
     let f = fold(part);
-    if orgs_folded.iter().any(|o| *o == f) || host_label.is_some_and(|h| h == f) {
-        return None;
-    }
-    // A single lowercase word is a handle or a stray word, not a name.
-    if words.len() == 1 && part.chars().next().is_some_and(char::is_lowercase) {
+    if orgs_folded.contains(&f) || host_label.is_some_and(|h| h == f) {
         return None;
     }
     Some(fix_caps(part))
@@ -290,7 +390,10 @@ mod tests {
     #[test]
     fn whitespace_and_entities() {
         assert_eq!(collapse_ws("  a \n\t b\u{a0}c\u{200b} "), "a b c");
-        assert_eq!(decode_entities("Ann &amp; Bob&#8217;s &#x27;x&#39; &bogus; & co"), "Ann & Bob\u{2019}s 'x' &bogus; & co");
+        assert_eq!(
+            decode_entities("Ann &amp; Bob&#8217;s &#x27;x&#39; &bogus; & co"),
+            "Ann & Bob\u{2019}s 'x' &bogus; & co"
+        );
         assert_eq!(tidy(" Tom &amp;\n Jerry "), "Tom & Jerry");
     }
 
@@ -307,7 +410,12 @@ mod tests {
         );
         // Section and site, both after pipes.
         assert_eq!(
-            strip_title_site("Iran nuclear talks resume in Geneva | World news | The Guardian", none, Some("theguardian"), None),
+            strip_title_site(
+                "Iran nuclear talks resume in Geneva | World news | The Guardian",
+                none,
+                Some("theguardian"),
+                None
+            ),
             "Iran nuclear talks resume in Geneva"
         );
         // Site name in front.
@@ -317,7 +425,12 @@ mod tests {
         );
         // Matches the h1.
         assert_eq!(
-            strip_title_site("Iran talks resume – Daily Planet", none, None, Some("Iran talks resume")),
+            strip_title_site(
+                "Iran talks resume – Daily Planet",
+                none,
+                None,
+                Some("Iran talks resume")
+            ),
             "Iran talks resume"
         );
     }
@@ -326,22 +439,45 @@ mod tests {
     fn title_dashes_that_belong_to_the_headline_kept() {
         let none: &[String] = &[];
         assert_eq!(
-            strip_title_site("Iran - US talks resume in Oman", none, Some("example"), None),
+            strip_title_site(
+                "Iran - US talks resume in Oman",
+                none,
+                Some("example"),
+                None
+            ),
             "Iran - US talks resume in Oman"
         );
-        assert_eq!(strip_title_site("BBC News", &sites(), Some("bbc"), None), "BBC News");
+        assert_eq!(
+            strip_title_site("BBC News", &sites(), Some("bbc"), None),
+            "BBC News"
+        );
     }
 
     #[test]
     fn authors_cleaned_and_split() {
         let orgs = vec!["Example News".to_string()];
         assert_eq!(author_names("By Jane Doe", &orgs, None), ["Jane Doe"]);
-        assert_eq!(author_names("By Jane Doe and John Roe", &orgs, None), ["Jane Doe", "John Roe"]);
-        assert_eq!(author_names("Jane Doe, John Roe & Ann Lee", &orgs, None), ["Jane Doe", "John Roe", "Ann Lee"]);
+        assert_eq!(
+            author_names("By Jane Doe and John Roe", &orgs, None),
+            ["Jane Doe", "John Roe"]
+        );
+        assert_eq!(
+            author_names("Jane Doe, John Roe & Ann Lee", &orgs, None),
+            ["Jane Doe", "John Roe", "Ann Lee"]
+        );
         assert_eq!(author_names("BY JANE DOE", &orgs, None), ["Jane Doe"]);
-        assert_eq!(author_names("Jane Doe in Tehran", &orgs, None), ["Jane Doe"]);
-        assert_eq!(author_names("Jane Doe, Senior Correspondent", &orgs, None), ["Jane Doe"]);
-        assert_eq!(author_names("Jane Doe | Example News", &orgs, None), ["Jane Doe"]);
+        assert_eq!(
+            author_names("Jane Doe in Tehran", &orgs, None),
+            ["Jane Doe"]
+        );
+        assert_eq!(
+            author_names("Jane Doe, Senior Correspondent", &orgs, None),
+            ["Jane Doe"]
+        );
+        assert_eq!(
+            author_names("Jane Doe | Example News", &orgs, None),
+            ["Jane Doe"]
+        );
     }
 
     #[test]
@@ -354,11 +490,50 @@ mod tests {
         assert!(author_names("@janedoe", &orgs, None).is_empty());
         assert!(author_names("Reuters Staff", &orgs, None).is_empty());
         assert!(author_names("", &orgs, None).is_empty());
+        assert!(author_names("The Associated Press", &orgs, None).is_empty());
+        assert!(author_names("Cleveland.com", &orgs, None).is_empty());
+        assert!(author_names("CNN Editor-at-large", &orgs, None).is_empty());
+        assert!(author_names("Гость", &orgs, None).is_empty());
+    }
+
+    #[test]
+    fn byline_noise_removed() {
+        let none: &[String] = &[];
+        assert_eq!(
+            author_names("Analysis by Chris Cillizza", none, None),
+            ["Chris Cillizza"]
+        );
+        assert_eq!(
+            author_names("Текст: Венера Ерофеева", none, None),
+            ["Венера Ерофеева"]
+        );
+        assert_eq!(
+            author_names("Ilana Muhlstein, MS, RDN", none, None),
+            ["Ilana Muhlstein"]
+        );
+        assert_eq!(author_names("Jane Doe (Reuters)", none, None), ["Jane Doe"]);
+        assert_eq!(author_names("Jeff FoustMonday", none, None), ["Jeff Foust"]);
+        assert_eq!(
+            author_names("Ludwig van Beethoven", none, None),
+            ["Ludwig van Beethoven"]
+        );
+        assert_eq!(
+            author_names("Martin Luther King, Jr.", none, None),
+            ["Martin Luther King"]
+        );
+        assert_eq!(
+            author_names("The Russian and Syrian defense ministries", none, None),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn names_deduplicated_case_insensitively() {
-        let names = vec!["Jane Doe".to_string(), "JANE DOE".to_string(), "John Roe".to_string()];
+        let names = vec![
+            "Jane Doe".to_string(),
+            "JANE DOE".to_string(),
+            "John Roe".to_string(),
+        ];
         assert_eq!(dedupe_names(names), ["Jane Doe", "John Roe"]);
     }
 }

@@ -26,12 +26,65 @@ const NAIVE_FORMATS: &[&str] = &[
     "%Y%m%dT%H%M%S",
     "%d.%m.%Y %H:%M",
     "%B %d, %Y %H:%M",
-    "%b %d, %Y %H:%M",
+    "%B %d, %Y, %H:%M",
+    "%B %d, %Y %I:%M %p",
+    "%B %d, %Y, %I:%M %p",
+    "%B %d, %Y at %I:%M %p",
+    "%A, %B %d, %Y %I:%M %p",
+    "%d %B %Y %H:%M",
+    "%d %B %Y, %H:%M",
+    "%I:%M:%S %p %B %d, %Y",
+    "%I:%M %p %B %d, %Y",
+    "%H:%M %B %d, %Y",
 ];
 
 /// Date-only formats: midnight UTC.
 const DATE_FORMATS: &[&str] = &[
-    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+    "%A, %B %d, %Y",
+    "%d %B %Y",
+];
+
+/// Zone abbreviations seen on news sites, with their UTC offsets in minutes. Ambiguous ones
+/// take the reading most common on English-language news sites (IST = India).
+const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("Z", 0),
+    ("EST", -300),
+    ("EDT", -240),
+    ("CST", -360),
+    ("CDT", -300),
+    ("MST", -420),
+    ("MDT", -360),
+    ("PST", -480),
+    ("PDT", -420),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("HST", -600),
+    ("BST", 60),
+    ("CET", 60),
+    ("CEST", 120),
+    ("EET", 120),
+    ("EEST", 180),
+    ("MSK", 180),
+    ("IRST", 210),
+    ("GST", 240),
+    ("PKT", 300),
+    ("IST", 330),
+    ("WIB", 420),
+    ("SGT", 480),
+    ("HKT", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
 ];
 
 /// Parse a date/time string leniently and convert it to UTC.
@@ -68,9 +121,12 @@ fn parse_any(raw: &str) -> Option<DateTime<Utc>> {
             return Some(dt.with_timezone(&Utc));
         }
     }
+    let (s, offset_minutes) = split_zone_abbreviation(s);
+    let s = s.as_str();
+    let shift = Duration::minutes(i64::from(offset_minutes));
     for fmt in NAIVE_FORMATS {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(dt.and_utc());
+            return Some(dt.and_utc() - shift);
         }
     }
     for fmt in DATE_FORMATS {
@@ -79,6 +135,33 @@ fn parse_any(raw: &str) -> Option<DateTime<Utc>> {
         }
     }
     parse_timestamp(s)
+}
+
+/// Remove a zone abbreviation ("EST", "IST") from a human-style date, returning its offset,
+/// and tidy the rest for chrono: "p.m." → "PM", "Nov." → "Nov", single spaces.
+fn split_zone_abbreviation(s: &str) -> (String, i32) {
+    let mut offset = 0;
+    let mut words = Vec::new();
+    for word in s.split_whitespace() {
+        let bare = word.trim_matches(|c: char| c == '(' || c == ')' || c == ',');
+        if let Some((_, off)) = ZONE_ABBREVIATIONS.iter().find(|(abbr, _)| *abbr == bare) {
+            offset = *off;
+            continue;
+        }
+        let word = match word.to_ascii_lowercase().as_str() {
+            "a.m." | "am" => "AM".to_string(),
+            "p.m." | "pm" => "PM".to_string(),
+            _ => match word.strip_suffix('.') {
+                // "Nov." / "Sept." → "Nov" / "Sep"
+                Some(abbr) if abbr.len() >= 3 && abbr.chars().all(char::is_alphabetic) => {
+                    abbr.chars().take(3).collect()
+                }
+                _ => word.to_string(),
+            },
+        };
+        words.push(word);
+    }
+    (words.join(" "), offset)
 }
 
 /// Replace a trailing `Z`, `UTC` or `GMT` by `+0000` so one set of `%z` formats covers them.
@@ -173,8 +256,14 @@ mod tests {
 
     #[test]
     fn date_only_is_midnight_utc() {
-        assert_eq!(p("2025-11-20").as_deref(), Some("2025-11-20T00:00:00+00:00"));
-        assert_eq!(p("2025/11/20").as_deref(), Some("2025-11-20T00:00:00+00:00"));
+        assert_eq!(
+            p("2025-11-20").as_deref(),
+            Some("2025-11-20T00:00:00+00:00")
+        );
+        assert_eq!(
+            p("2025/11/20").as_deref(),
+            Some("2025-11-20T00:00:00+00:00")
+        );
         assert_eq!(
             p("November 20, 2025").as_deref(),
             Some("2025-11-20T00:00:00+00:00")
@@ -187,10 +276,33 @@ mod tests {
             p("Thu, 20 Nov 2025 10:30:00 GMT").as_deref(),
             Some("2025-11-20T10:30:00+00:00")
         );
-        assert_eq!(p("1763634600").as_deref(), Some("2025-11-20T10:30:00+00:00"));
+        assert_eq!(
+            p("1763634600").as_deref(),
+            Some("2025-11-20T10:30:00+00:00")
+        );
         assert_eq!(
             p("1763634600000").as_deref(),
             Some("2025-11-20T10:30:00+00:00")
+        );
+    }
+
+    #[test]
+    fn human_dates_with_zone_abbreviations() {
+        assert_eq!(
+            p("November 19, 2019, 07:47 PM EST").as_deref(),
+            Some("2019-11-20T00:47:00+00:00")
+        );
+        assert_eq!(
+            p("01:38:07 PM IST Nov 20, 2019").as_deref(),
+            Some("2019-11-20T08:08:07+00:00")
+        );
+        assert_eq!(
+            p("Nov. 18, 2019, 4:06 p.m.").as_deref(),
+            Some("2019-11-18T16:06:00+00:00")
+        );
+        assert_eq!(
+            p("Sept. 3, 2019").as_deref(),
+            Some("2019-09-03T00:00:00+00:00")
         );
     }
 

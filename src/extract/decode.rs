@@ -21,8 +21,10 @@ static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
 /// The encoding is chosen, in order, from: a byte-order mark (unambiguous, so it wins as in
 /// browsers), the HTTP `Content-Type` charset, a `<meta charset>` / `http-equiv` declaration,
 /// and finally `chardetng` detection. One exception to the header's authority: when it claims
-/// UTF-8 but the bytes are not valid UTF-8 (a common server default), the page's own
-/// declaration and detection decide instead. Malformed sequences become U+FFFD; never fails.
+/// UTF-8 but the bytes are clearly not UTF-8 (a common server default on legacy pages), the
+/// page's own declaration and detection decide instead. A few stray bad bytes in otherwise
+/// valid UTF-8 don't count: that page is UTF-8 with damage, and reading it as anything else
+/// would garble all of it. Malformed sequences become U+FFFD; never fails.
 pub fn decode_html(body: &[u8], content_type: Option<&str>) -> String {
     let encoding = choose_encoding(body, content_type);
     // `decode` also strips a BOM, and re-sniffs it (it would win anyway, see above).
@@ -35,25 +37,61 @@ pub(super) fn choose_encoding(body: &[u8], content_type: Option<&str>) -> &'stat
     if let Some((bom_encoding, _)) = Encoding::for_bom(body) {
         return bom_encoding;
     }
-    if let Some(encoding) = content_type.and_then(http_charset) {
-        let lying_utf8 = encoding == UTF_8 && std::str::from_utf8(body).is_err();
-        if !lying_utf8 {
-            return encoding;
-        }
+    // Computed lazily: only UTF-8 claims and undeclared pages need it.
+    let mut utf8 = None;
+    let mut is_utf8 = || *utf8.get_or_insert_with(|| plausibly_utf8(body));
+    if let Some(encoding) = content_type.and_then(http_charset)
+        && (encoding != UTF_8 || is_utf8())
+    {
+        return encoding;
     }
-    if let Some(encoding) = meta_charset(body) {
-        // A UTF-8 declaration on bytes that are not UTF-8 is as untrustworthy as the header's.
-        if encoding != UTF_8 || std::str::from_utf8(body).is_ok() {
-            return encoding;
-        }
+    if let Some(encoding) = meta_charset(body)
+        && (encoding != UTF_8 || is_utf8())
+    {
+        return encoding;
     }
-    if std::str::from_utf8(body).is_ok() {
+    if is_utf8() {
         return UTF_8;
     }
     // We never run the page's scripts, so ISO-2022-JP's script-injection risk doesn't apply.
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(body, true);
     detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// Valid UTF-8, or UTF-8 with rare damage: at least 10 well-formed non-ASCII characters per
+/// malformed sequence. Legacy 8-bit text makes almost no well-formed multi-byte sequences.
+fn plausibly_utf8(body: &[u8]) -> bool {
+    let mut rest = body;
+    let mut good = 0usize;
+    let mut bad = 0usize;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(_) => {
+                good += count_non_ascii_chars(rest);
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                good += count_non_ascii_chars(valid);
+                bad += 1;
+                match e.error_len() {
+                    Some(len) => rest = &after[len..],
+                    // Cut short at the end (a truncated download): not evidence either way.
+                    None => {
+                        bad -= 1;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    bad == 0 || good >= 10 * bad
+}
+
+/// Non-ASCII characters in valid UTF-8: one lead byte each.
+fn count_non_ascii_chars(valid: &[u8]) -> usize {
+    valid.iter().filter(|&&b| b >= 0xC0).count()
 }
 
 /// The `charset` parameter of a Content-Type header value, if it names a known encoding.

@@ -2,7 +2,14 @@
 
 use std::collections::HashMap;
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::Value;
+
+/// `[1, 2, ]` / `{"a": 1, }`: invalid JSON that hand-written templates produce.
+static TRAILING_COMMA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r",\s*([\]}])").expect("static regex"));
 
 /// JSON-LD blocks bigger than this are skipped (some sites inline whole catalogues).
 const MAX_BLOCK_BYTES: usize = 2 * 1024 * 1024;
@@ -68,19 +75,32 @@ impl JsonLd {
             article.iter().chain(page.iter()).map(|n| n.obj).collect();
 
         let first_str = |key: &str| sources.iter().find_map(|o| string_of(o.get(key)?));
-        ld.headline = first_str("headline").or_else(|| article.and_then(|a| string_of(a.obj.get("name")?)));
+        ld.headline =
+            first_str("headline").or_else(|| article.and_then(|a| string_of(a.obj.get("name")?)));
         ld.description = first_str("description");
-        ld.date_published = first_str("datePublished").or_else(|| first_str("dateCreated"));
-        ld.date_modified = first_str("dateModified");
-        ld.in_language = sources.iter().find_map(|o| language_of(o.get("inLanguage")?));
+        // Other typed statements (ClaimReview, VideoObject...) still date the page.
+        let any_top = |key: &str| {
+            nodes
+                .iter()
+                .filter(|n| n.top_level && !has_type(n.obj, is_org_type))
+                .find_map(|n| string_of(n.obj.get(key)?))
+        };
+        ld.date_published = first_str("datePublished")
+            .or_else(|| first_str("dateCreated"))
+            .or_else(|| any_top("datePublished"))
+            .or_else(|| any_top("uploadDate"));
+        ld.date_modified = first_str("dateModified").or_else(|| any_top("dateModified"));
+        ld.in_language = sources
+            .iter()
+            .find_map(|o| language_of(o.get("inLanguage")?));
         ld.url = first_str("url");
         ld.main_entity_of_page = sources
             .iter()
             .find_map(|o| id_or_string(o.get("mainEntityOfPage")?));
-        if let Some(a) = article {
-            if let Some(author) = a.obj.get("author").or_else(|| a.obj.get("creator")) {
-                authors_of(author, &ids, &mut ld.authors);
-            }
+        if let Some(author) =
+            article.and_then(|a| a.obj.get("author").or_else(|| a.obj.get("creator")))
+        {
+            authors_of(author, &ids, &mut ld.authors);
         }
         for o in &sources {
             if let Some(publisher) = o.get("publisher") {
@@ -88,10 +108,10 @@ impl JsonLd {
             }
         }
         for n in &nodes {
-            if has_type(n.obj, is_org_type) || has_type(n.obj, |t| t == "WebSite") {
-                if let Some(name) = n.obj.get("name").and_then(string_of) {
-                    ld.org_names.push(name);
-                }
+            if (has_type(n.obj, is_org_type) || has_type(n.obj, |t| t == "WebSite"))
+                && let Some(name) = n.obj.get("name").and_then(string_of)
+            {
+                ld.org_names.push(name);
             }
         }
         ld.paywalled = sources.iter().any(|o| {
@@ -126,11 +146,15 @@ fn parse_block(text: &str) -> Option<Value> {
         return Some(v);
     }
     // Raw newlines/tabs inside strings are the usual cause; outside strings they are just
-    // whitespace, so blanking every control character is safe.
+    // whitespace, so blanking every control character is safe. Trailing commas come next.
     let repaired: String = t
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
+    if let Ok(v) = serde_json::from_str(&repaired) {
+        return Some(v);
+    }
+    let repaired = TRAILING_COMMA.replace_all(&repaired, "$1");
     serde_json::from_str(&repaired).ok()
 }
 
@@ -184,7 +208,10 @@ fn is_page_type(t: &str) -> bool {
 
 fn is_org_type(t: &str) -> bool {
     t.ends_with("Organization")
-        || matches!(t, "Corporation" | "NewsMediaOrganization" | "GovernmentOrganization" | "Brand")
+        || matches!(
+            t,
+            "Corporation" | "NewsMediaOrganization" | "GovernmentOrganization" | "Brand"
+        )
 }
 
 fn as_slice(v: &Value) -> &[Value] {
@@ -225,7 +252,10 @@ fn id_or_string(v: &Value) -> Option<String> {
 type Ids<'a> = HashMap<&'a str, &'a serde_json::Map<String, Value>>;
 
 /// Follow an `{"@id": ...}` reference to the full object when the page defines it.
-fn resolve<'a>(obj: &'a serde_json::Map<String, Value>, ids: &Ids<'a>) -> &'a serde_json::Map<String, Value> {
+fn resolve<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    ids: &Ids<'a>,
+) -> &'a serde_json::Map<String, Value> {
     if obj.contains_key("name") {
         return obj;
     }
@@ -343,6 +373,14 @@ mod tests {
     }
 
     #[test]
+    fn trailing_commas_repaired_and_other_types_date_the_page() {
+        let ld = JsonLd::parse([
+            r#"{"@type":"ClaimReview","datePublished":"2019-11-18","keywords":["a","b", ],}"#,
+        ]);
+        assert_eq!(ld.date_published.as_deref(), Some("2019-11-18"));
+    }
+
+    #[test]
     fn top_level_article_preferred_over_nested_related_article() {
         let ld = JsonLd::parse([
             r#"[{"@type":"NewsArticle","headline":"Main","relatedLink":{"@type":"NewsArticle","headline":"Other"}}]"#,
@@ -352,8 +390,10 @@ mod tests {
 
     #[test]
     fn organisation_author_flagged_and_paywall_in_parts() {
-        let ld = JsonLd::parse([r#"{"@type":"NewsArticle","author":{"@type":"NewsMediaOrganization","name":"Wire"},
-            "hasPart":{"@type":"WebPageElement","isAccessibleForFree":"false","cssSelector":".paywall"}}"#]);
+        let ld = JsonLd::parse([
+            r#"{"@type":"NewsArticle","author":{"@type":"NewsMediaOrganization","name":"Wire"},
+            "hasPart":{"@type":"WebPageElement","isAccessibleForFree":"false","cssSelector":".paywall"}}"#,
+        ]);
         assert!(ld.authors[0].is_org);
         assert!(ld.paywalled);
     }

@@ -5,10 +5,12 @@
 //! document first; the same document is then moved (not cloned) into `dom_smoothie`'s
 //! Readability, which mutates it while isolating the article body.
 
+mod boilerplate;
 mod canonical;
 mod clean;
 mod dates;
 mod decode;
+mod guard;
 mod jsonld;
 mod lang;
 mod page;
@@ -108,12 +110,19 @@ const MODIFIED_METAS: &[&str] = &[
 ];
 
 /// `<meta>` keys naming the site or publisher (never an author, stripped from titles).
-const SITE_METAS: &[&str] = &["og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher"];
+const SITE_METAS: &[&str] = &[
+    "og:site_name",
+    "application-name",
+    "apple-mobile-web-app-title",
+    "publisher",
+    "dc.publisher",
+];
 
 /// The extraction stage. Build once (selectors are compiled here) and share; `extract` takes
 /// `&self`, and the type is `Send + Sync`.
 pub struct Extractor {
     matchers: Matchers,
+    furniture: boilerplate::Furniture,
     readability: Config,
 }
 
@@ -129,10 +138,13 @@ impl Extractor {
         let readability = Config {
             // Formatted text keeps block boundaries as blank lines: our paragraphs.
             text_mode: TextMode::Formatted,
+            // We read JSON-LD ourselves (serde_json, with repairs); no need to parse it twice.
+            disable_json_ld: true,
             ..Config::default()
         };
         Extractor {
             matchers: Matchers::new(),
+            furniture: boilerplate::Furniture::new(),
             readability,
         }
     }
@@ -143,61 +155,88 @@ impl Extractor {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.extract_inner(page))) {
             Ok(extracted) => extracted,
             Err(_) => {
-                tracing::warn!(url = page.url.map(Url::as_str), "extraction panicked; page skipped");
+                tracing::warn!(
+                    url = page.url.map(Url::as_str),
+                    "extraction panicked; page skipped"
+                );
                 Extracted::default()
             }
         }
     }
 
     fn extract_inner(&self, page: &PageInput) -> Extracted {
-        let html = decode_html(page.body, page.content_type);
+        let mut html = decode_html(page.body, page.content_type);
+        if let Some(cut) = guard::excessive_nesting_at(&html, guard::MAX_RAW_NESTING) {
+            tracing::warn!(
+                url = page.url.map(Url::as_str),
+                cut,
+                "absurdly nested HTML; rest of page dropped"
+            );
+            html.truncate(cut);
+        }
         let doc = Document::from(html);
+        let flattened = guard::cap_depth(&doc, guard::MAX_DOM_DEPTH);
+        if flattened > 0 {
+            tracing::debug!(
+                url = page.url.map(Url::as_str),
+                flattened,
+                "deep subtrees flattened"
+            );
+        }
         let signals = Signals::collect(&doc, &self.matchers);
-        let (text, byline) = self.main_text(doc, page.url);
-        assemble(&signals, text, byline, page.url, Utc::now())
+        // After metadata: bylines and dates live in the furniture this removes.
+        boilerplate::strip(&doc, &self.furniture);
+        let (paragraphs, byline) = self.main_text(doc, page.url);
+        assemble(&signals, paragraphs, byline, page.url, Utc::now())
     }
 
-    /// Run readability on the document; returns the normalised text and its byline guess.
-    fn main_text(&self, doc: Document, url: Option<&Url>) -> (String, Option<String>) {
+    /// Run readability on the document; returns the text's paragraphs and its byline guess.
+    fn main_text(&self, doc: Document, url: Option<&Url>) -> (Vec<String>, Option<String>) {
         // Readability only accepts absolute http(s)-like URLs; file:// pages go without.
-        let doc_url = url.filter(|u| matches!(u.scheme(), "http" | "https")).map(Url::as_str);
-        let Ok(mut readability) = Readability::with_document(doc, doc_url, Some(self.readability.clone())) else {
-            return (String::new(), None);
+        let doc_url = url
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .map(Url::as_str);
+        let Ok(mut readability) =
+            Readability::with_document(doc, doc_url, Some(self.readability.clone()))
+        else {
+            return (Vec::new(), None);
         };
         match readability.parse() {
-            Ok(article) => (normalise_text(&article.text_content), article.byline),
+            Ok(article) => (paragraphs(&article.text_content), article.byline),
             Err(err) => {
                 tracing::debug!(%err, "no article content found");
-                (String::new(), None)
+                (Vec::new(), None)
             }
         }
     }
 }
 
-/// Paragraphs separated by exactly one blank line, whitespace inside each collapsed.
+/// Split readability's formatted text into paragraphs, whitespace inside each collapsed.
 ///
 /// Single line breaks (list items, `<br>`) also start a new paragraph: joining them would glue
 /// unrelated sentences together for the quote and entity stages.
-fn normalise_text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for line in raw.lines() {
-        let line = collapse_ws(line);
-        if line.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str("\n\n");
-        }
-        out.push_str(&line);
-    }
-    out
+fn paragraphs(raw: &str) -> Vec<String> {
+    raw.lines()
+        .map(collapse_ws)
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 /// Turn the collected signals into the final record fields.
-fn assemble(s: &Signals, text: String, byline: Option<String>, url: Option<&Url>, now: DateTime<Utc>) -> Extracted {
+fn assemble(
+    s: &Signals,
+    paragraphs: Vec<String>,
+    byline: Option<String>,
+    url: Option<&Url>,
+    now: DateTime<Utc>,
+) -> Extracted {
     let ld = &s.jsonld;
 
-    let mut sites: Vec<String> = SITE_METAS.iter().filter_map(|k| s.meta(k)).map(tidy).collect();
+    let mut sites: Vec<String> = SITE_METAS
+        .iter()
+        .filter_map(|k| s.meta(k))
+        .map(tidy)
+        .collect();
     sites.extend(ld.org_names.iter().map(|n| tidy(n)));
     sites.retain(|n| !n.is_empty());
     let host = url
@@ -215,19 +254,43 @@ fn assemble(s: &Signals, text: String, byline: Option<String>, url: Option<&Url>
 
     let title = pick_title(s, &sites, host_label.as_deref());
     let authors = pick_authors(s, byline.as_deref(), &sites, host_label.as_deref());
+    // Paragraphs separated by exactly one blank line.
+    let text = boilerplate::clean_paragraphs(paragraphs, &title).join("\n\n");
 
-    let summary = [s.meta("og:description"), s.meta("description"), s.meta("twitter:description"), ld.description.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(tidy)
-        .find(|d| !d.is_empty());
+    let summary = [
+        s.meta("og:description"),
+        s.meta("description"),
+        s.meta("twitter:description"),
+        ld.description.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(tidy)
+    .find(|d| !d.is_empty());
 
-    let published_at = date_candidates(s, ld.date_published.as_deref(), PUBLISHED_METAS, "datePublished")
-        .chain(s.time_datetime.as_deref())
-        .find_map(|d| dates::parse_date(d, now));
-    let updated_at = date_candidates(s, ld.date_modified.as_deref(), MODIFIED_METAS, "dateModified")
-        .find_map(|d| dates::parse_date(d, now))
-        .filter(|u| published_at.is_none_or(|p| *u >= p));
+    let published_at = date_candidates(
+        s,
+        ld.date_published.as_deref(),
+        PUBLISHED_METAS,
+        "datePublished",
+    )
+    .chain(s.time_datetime.as_deref())
+    // Site-specific names such as "sn-post-date" or "publish-time".
+    .chain(
+        s.metas
+            .iter()
+            .filter(|(k, _)| is_publish_key(k))
+            .map(|(_, v)| v.as_str()),
+    )
+    .find_map(|d| dates::parse_date(d, now));
+    let updated_at = date_candidates(
+        s,
+        ld.date_modified.as_deref(),
+        MODIFIED_METAS,
+        "dateModified",
+    )
+    .find_map(|d| dates::parse_date(d, now))
+    .filter(|u| published_at.is_none_or(|p| *u >= p));
 
     let declared = [
         s.html_lang.as_deref(),
@@ -281,7 +344,20 @@ fn date_candidates<'s>(
 ) -> impl Iterator<Item = &'s str> + 's {
     ld.into_iter()
         .chain(metas.iter().flat_map(move |k| s.metas_of(k)))
-        .chain(s.itemprops.iter().filter(move |(k, _)| k == itemprop).map(|(_, v)| v.as_str()))
+        .chain(
+            s.itemprops
+                .iter()
+                .filter(move |(k, _)| k == itemprop)
+                .map(|(_, v)| v.as_str()),
+        )
+}
+
+fn is_publish_key(key: &str) -> bool {
+    (key.contains("publish") && !key.contains("publisher"))
+        || key.contains("pubdate")
+        || key.contains("post-date")
+        || key.contains("post_date")
+        || key.contains("postdate")
 }
 
 fn pick_title(s: &Signals, sites: &[String], host_label: Option<&str>) -> String {
@@ -294,12 +370,20 @@ fn pick_title(s: &Signals, sites: &[String], host_label: Option<&str>) -> String
         .as_deref()
         .map(tidy)
         .filter(|h| !h.is_empty());
-    let truncated = ld.as_deref().is_some_and(|h| h.ends_with('…') || h.ends_with("..."));
-    let others = [s.meta("og:title"), s.meta("twitter:title"), s.itemprop("headline"), s.title_tag.as_deref(), h1]
-        .into_iter()
-        .flatten()
-        .map(strip)
-        .find(|t| !t.is_empty());
+    let truncated = ld
+        .as_deref()
+        .is_some_and(|h| h.ends_with('…') || h.ends_with("..."));
+    let others = [
+        s.meta("og:title"),
+        s.meta("twitter:title"),
+        s.itemprop("headline"),
+        s.title_tag.as_deref(),
+        h1,
+    ]
+    .into_iter()
+    .flatten()
+    .map(strip)
+    .find(|t| !t.is_empty());
     match (ld, others) {
         (Some(ld), Some(other)) if truncated => {
             let stem = ld.trim_end_matches(['…', '.']).trim_end();
@@ -311,7 +395,12 @@ fn pick_title(s: &Signals, sites: &[String], host_label: Option<&str>) -> String
     }
 }
 
-fn pick_authors(s: &Signals, byline: Option<&str>, sites: &[String], host_label: Option<&str>) -> Vec<String> {
+fn pick_authors(
+    s: &Signals,
+    byline: Option<&str>,
+    sites: &[String],
+    host_label: Option<&str>,
+) -> Vec<String> {
     let clean = |raw: &str| author_names(raw, sites, host_label);
     let from_ld: Vec<String> = s
         .jsonld

@@ -111,9 +111,10 @@ impl Signals {
         }
 
         for node in doc.select_matcher(&m.link).nodes() {
-            let is_canonical = node
-                .attr("rel")
-                .is_some_and(|rel| rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")));
+            let is_canonical = node.attr("rel").is_some_and(|rel| {
+                rel.split_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("canonical"))
+            });
             if is_canonical {
                 s.link_canonical = node.attr("href").map(|h| h.trim().to_string());
                 break;
@@ -125,15 +126,20 @@ impl Signals {
             .nodes()
             .iter()
             .filter(|n| {
-                n.attr("type")
-                    .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("application/ld+json"))
+                n.attr("type").is_some_and(|t| {
+                    t.trim()
+                        .to_ascii_lowercase()
+                        .starts_with("application/ld+json")
+                })
             })
             .map(|n| n.text().to_string())
             .collect();
         s.jsonld = JsonLd::parse(ld_texts.iter().map(String::as_str));
 
-        s.title_tag = Some(tidy(&doc.select_single_matcher(&m.title).text())).filter(|t| !t.is_empty());
-        s.h1 = first_text(&doc.select_matcher(&m.article_h1)).or_else(|| first_text(&doc.select_matcher(&m.h1)));
+        s.title_tag =
+            Some(tidy(&doc.select_single_matcher(&m.title).text())).filter(|t| !t.is_empty());
+        s.h1 = first_text(&doc.select_matcher(&m.article_h1))
+            .or_else(|| first_text(&doc.select_matcher(&m.h1)));
 
         s.time_datetime = doc
             .select_single_matcher(&m.time_pubdate)
@@ -147,12 +153,12 @@ impl Signals {
             };
             for prop in props.split_whitespace() {
                 let value = match prop {
-                    "datePublished" | "dateModified" | "dateCreated" | "inLanguage" | "headline" => {
-                        node.attr("content")
-                            .or_else(|| node.attr("datetime"))
-                            .map(|v| collapse_ws(&v))
-                            .unwrap_or_else(|| collapse_ws(&node.text()))
-                    }
+                    "datePublished" | "dateModified" | "dateCreated" | "inLanguage"
+                    | "headline" => node
+                        .attr("content")
+                        .or_else(|| node.attr("datetime"))
+                        .map(|v| collapse_ws(&v))
+                        .unwrap_or_else(|| collapse_ws(&node.text())),
                     "author" | "creator" => {
                         let sel = Selection::from(*node);
                         let name = sel.select_single_matcher(&m.itemprop_name);

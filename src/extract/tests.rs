@@ -4,7 +4,8 @@ use super::*;
 use encoding_rs::{WINDOWS_1252, WINDOWS_1256};
 
 const ARTICLE: &str = include_str!("../../tests/fixtures/extract/article_boilerplate.html");
-const ARTICLE_URL: &str = "https://www.dailyplanet.example/world/2025/11/20/nuclear-talks-resume?utm_source=feed";
+const ARTICLE_URL: &str =
+    "https://www.dailyplanet.example/world/2025/11/20/nuclear-talks-resume?utm_source=feed";
 
 fn extract_html(html: &str, url: Option<&str>) -> Extracted {
     let url = url.map(|u| Url::parse(u).expect("test url"));
@@ -16,7 +17,9 @@ fn extract_html(html: &str, url: Option<&str>) -> Extracted {
 }
 
 fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).expect("test date").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(s)
+        .expect("test date")
+        .with_timezone(&Utc)
 }
 
 /// A page with enough body text for readability to accept it.
@@ -43,13 +46,20 @@ const ARABIC: &str = "\u{642}\u{627}\u{644} \u{648}\u{632}\u{64a}\u{631} \u{627}
 
 fn encoded(enc: &'static encoding_rs::Encoding, html: &str) -> Vec<u8> {
     let (bytes, _, had_errors) = enc.encode(html);
-    assert!(!had_errors, "test text must be representable in {}", enc.name());
+    assert!(
+        !had_errors,
+        "test text must be representable in {}",
+        enc.name()
+    );
     bytes.into_owned()
 }
 
 #[test]
 fn windows_1252_with_http_charset() {
-    let body = encoded(WINDOWS_1252, &format!("<html><body><p>{LATIN}</p></body></html>"));
+    let body = encoded(
+        WINDOWS_1252,
+        &format!("<html><body><p>{LATIN}</p></body></html>"),
+    );
     let text = decode_html(&body, Some("text/html; charset=windows-1252"));
     assert!(text.contains(LATIN), "{text}");
     // iso-8859-1 labels mean windows-1252 (the WHATWG mapping), so € and curly quotes survive.
@@ -61,7 +71,9 @@ fn windows_1252_with_http_charset() {
 fn windows_1252_with_only_meta_charset() {
     let body = encoded(
         WINDOWS_1252,
-        &format!("<html><head><meta charset=\"windows-1252\"></head><body><p>{LATIN}</p></body></html>"),
+        &format!(
+            "<html><head><meta charset=\"windows-1252\"></head><body><p>{LATIN}</p></body></html>"
+        ),
     );
     assert!(decode_html(&body, None).contains(LATIN));
     assert!(decode_html(&body, Some("text/html")).contains(LATIN));
@@ -69,7 +81,10 @@ fn windows_1252_with_only_meta_charset() {
 
 #[test]
 fn windows_1256_with_http_charset() {
-    let body = encoded(WINDOWS_1256, &format!("<html><body><p>{ARABIC}</p></body></html>"));
+    let body = encoded(
+        WINDOWS_1256,
+        &format!("<html><body><p>{ARABIC}</p></body></html>"),
+    );
     let text = decode_html(&body, Some("text/html;charset=windows-1256"));
     assert!(text.contains(ARABIC), "{text}");
 }
@@ -87,10 +102,59 @@ fn windows_1256_with_only_http_equiv_meta() {
 }
 
 #[test]
+fn windows_1256_with_only_meta_charset() {
+    let body = encoded(
+        WINDOWS_1256,
+        &format!(
+            "<html><head><meta charset=\"windows-1256\"></head><body><p>{ARABIC}</p></body></html>"
+        ),
+    );
+    assert!(decode_html(&body, None).contains(ARABIC));
+    assert!(decode_html(&body, Some("text/html")).contains(ARABIC));
+}
+
+/// A whole Arabic article saved in windows-1256 with only `<meta charset>` to say so.
+#[test]
+fn windows_1256_article_page_end_to_end() {
+    let body = include_bytes!("../../tests/fixtures/extract/arabic_windows1256.html");
+    let url = Url::parse("https://www.daily.example/politics/2025/11/18/talks").expect("url");
+    for content_type in [
+        None,
+        Some("text/html"),
+        Some("text/html; charset=windows-1256"),
+    ] {
+        let out = Extractor::new().extract(&PageInput {
+            body,
+            content_type,
+            url: Some(&url),
+        });
+        assert_eq!(
+            out.title,
+            "\u{648}\u{632}\u{64a}\u{631} \u{627}\u{644}\u{62e}\u{627}\u{631}\u{62c}\u{64a}\u{629}: \u{627}\u{644}\u{645}\u{62d}\u{627}\u{62f}\u{62b}\u{627}\u{62a} \u{627}\u{644}\u{646}\u{648}\u{648}\u{64a}\u{629} \u{633}\u{62a}\u{633}\u{62a}\u{623}\u{646}\u{641} \u{627}\u{644}\u{623}\u{633}\u{628}\u{648}\u{639} \u{627}\u{644}\u{645}\u{642}\u{628}\u{644}",
+            "site name stripped, Arabic decoded"
+        );
+        assert_eq!(out.text.split("\n\n").count(), 4, "{}", out.text);
+        assert!(
+            out.text
+                .starts_with("\u{642}\u{627}\u{644} \u{648}\u{632}\u{64a}\u{631}")
+        );
+        assert!(!out.text.contains('\u{fffd}'));
+        assert_eq!(
+            out.authors,
+            ["\u{623}\u{62d}\u{645}\u{62f} \u{62d}\u{633}\u{646}"]
+        );
+        assert_eq!(out.language.as_deref(), Some("ar"));
+        assert_eq!(out.published_at, Some(utc("2025-11-18T11:30:00Z")));
+    }
+}
+
+#[test]
 fn http_charset_beats_meta() {
     let body = encoded(
         WINDOWS_1256,
-        &format!("<html><head><meta charset=\"windows-1252\"></head><body><p>{ARABIC}</p></body></html>"),
+        &format!(
+            "<html><head><meta charset=\"windows-1252\"></head><body><p>{ARABIC}</p></body></html>"
+        ),
     );
     assert!(decode_html(&body, Some("text/html; charset=windows-1256")).contains(ARABIC));
 }
@@ -116,7 +180,10 @@ fn bom_detected_and_stripped() {
 #[test]
 fn undeclared_legacy_encoding_detected() {
     let para = format!("<p>{LATIN} \u{2014} the caf\u{e9}s of Paris were full on Sunday.</p>");
-    let body = encoded(WINDOWS_1252, &format!("<html><body>{}</body></html>", para.repeat(5)));
+    let body = encoded(
+        WINDOWS_1252,
+        &format!("<html><body>{}</body></html>", para.repeat(5)),
+    );
     assert!(decode_html(&body, None).contains(LATIN));
     let arabic = format!("<p>{ARABIC} {ARABIC}</p>").repeat(5);
     let body = encoded(WINDOWS_1256, &format!("<html><body>{arabic}</body></html>"));
@@ -127,9 +194,23 @@ fn undeclared_legacy_encoding_detected() {
 fn utf8_header_on_non_utf8_bytes_falls_back_to_meta() {
     let body = encoded(
         WINDOWS_1256,
-        &format!("<html><head><meta charset=\"windows-1256\"></head><body><p>{ARABIC}</p></body></html>"),
+        &format!(
+            "<html><head><meta charset=\"windows-1256\"></head><body><p>{ARABIC}</p></body></html>"
+        ),
     );
     assert!(decode_html(&body, Some("text/html; charset=utf-8")).contains(ARABIC));
+}
+
+#[test]
+fn utf8_with_a_few_bad_bytes_stays_utf8() {
+    let mut body = format!("<html><body><p>{ARABIC}</p><p>{LATIN}</p>").into_bytes();
+    body.push(0xFF); // one stray byte, e.g. from a broken ad snippet
+    body.extend_from_slice(format!("<p>{ARABIC}</p></body></html>").as_bytes());
+    for content_type in [None, Some("text/html; charset=utf-8")] {
+        let text = decode_html(&body, content_type);
+        assert!(text.contains(ARABIC) && text.contains(LATIN), "{text}");
+        assert_eq!(text.matches('\u{fffd}').count(), 1);
+    }
 }
 
 #[test]
@@ -178,20 +259,30 @@ fn realistic_article_keeps_body_drops_boilerplate() {
         "Share on Facebook",
         "Sanctions explained in five charts",
     ] {
-        assert!(!out.text.contains(junk), "boilerplate {junk:?} kept in:\n{}", out.text);
+        assert!(
+            !out.text.contains(junk),
+            "boilerplate {junk:?} kept in:\n{}",
+            out.text
+        );
     }
     // Paragraph shape: one blank line between, none inside, no stray whitespace.
     assert!(!out.text.contains("\n\n\n"));
     assert!(!out.text.starts_with(char::is_whitespace) && !out.text.ends_with(char::is_whitespace));
     for p in &paragraphs {
-        assert!(!p.contains('\n') && !p.contains("  ") && p.trim() == *p, "{p:?}");
+        assert!(
+            !p.contains('\n') && !p.contains("  ") && p.trim() == *p,
+            "{p:?}"
+        );
     }
 }
 
 #[test]
 fn realistic_article_metadata() {
     let out = extract_html(ARTICLE, Some(ARTICLE_URL));
-    assert_eq!(out.title, "Nuclear talks resume in Geneva as envoys seek deal");
+    assert_eq!(
+        out.title,
+        "Nuclear talks resume in Geneva as envoys seek deal"
+    );
     // "By " stripped, the publisher listed as an author dropped.
     assert_eq!(out.authors, ["Lois Lane", "Clark Kent"]);
     assert_eq!(
@@ -213,10 +304,16 @@ fn realistic_article_metadata() {
 #[test]
 fn title_sources_in_order() {
     let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"From JSON-LD"}</script>"#;
-    let og = r#"<meta property="og:title" content="From OG | Site">"#;
+    let og = r#"<meta property="og:title" content="From the OG tag | Site">"#;
     let tt = "<title>From title tag - Example Times</title>";
-    assert_eq!(extract_html(&page(&format!("{ld}{og}{tt}"), ""), None).title, "From JSON-LD");
-    assert_eq!(extract_html(&page(&format!("{og}{tt}"), ""), None).title, "From OG");
+    assert_eq!(
+        extract_html(&page(&format!("{ld}{og}{tt}"), ""), None).title,
+        "From JSON-LD"
+    );
+    assert_eq!(
+        extract_html(&page(&format!("{og}{tt}"), ""), None).title,
+        "From the OG tag"
+    );
     assert_eq!(
         extract_html(&page(tt, ""), Some("https://www.example-times.com/a/b")).title,
         "From title tag - Example Times",
@@ -236,14 +333,20 @@ fn title_sources_in_order() {
 #[test]
 fn title_suffix_stripped_by_site_name_and_h1() {
     let head = r#"<meta property="og:site_name" content="BBC News"><title>Iran talks resume - BBC News</title>"#;
-    assert_eq!(extract_html(&page(head, ""), None).title, "Iran talks resume");
+    assert_eq!(
+        extract_html(&page(head, ""), None).title,
+        "Iran talks resume"
+    );
     let head = "<title>Iran talks resume \u{2013} The Planet</title>";
     assert_eq!(
         extract_html(&page(head, "<h1>Iran talks resume</h1>"), None).title,
         "Iran talks resume"
     );
     let head = "<title>Iran talks resume | Reuters</title>";
-    assert_eq!(extract_html(&page(head, ""), None).title, "Iran talks resume");
+    assert_eq!(
+        extract_html(&page(head, ""), None).title,
+        "Iran talks resume"
+    );
 }
 
 #[test]
@@ -259,10 +362,16 @@ fn truncated_jsonld_headline_replaced_by_full_title() {
 #[test]
 fn authors_from_each_source() {
     let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Ann Lee"},"Bo Chen"]}</script>"#;
-    assert_eq!(extract_html(&page(ld, ""), None).authors, ["Ann Lee", "Bo Chen"]);
+    assert_eq!(
+        extract_html(&page(ld, ""), None).authors,
+        ["Ann Lee", "Bo Chen"]
+    );
 
     let meta = r#"<meta name="author" content="By Ann Lee and Bo Chen">"#;
-    assert_eq!(extract_html(&page(meta, ""), None).authors, ["Ann Lee", "Bo Chen"]);
+    assert_eq!(
+        extract_html(&page(meta, ""), None).authors,
+        ["Ann Lee", "Bo Chen"]
+    );
 
     // article:author as a profile URL is not a name; the next source is used.
     let meta = r#"<meta property="article:author" content="https://facebook.com/annlee"><meta name="parsely-author" content="Ann Lee">"#;
@@ -293,9 +402,22 @@ fn summary_sources_in_order() {
     let og = r#"<meta property="og:description" content="From OG.">"#;
     let md = r#"<meta name="description" content="From meta.">"#;
     let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","description":"From &amp; JSON-LD."}</script>"#;
-    assert_eq!(extract_html(&page(&format!("{ld}{md}{og}"), ""), None).summary.as_deref(), Some("From OG."));
-    assert_eq!(extract_html(&page(&format!("{ld}{md}"), ""), None).summary.as_deref(), Some("From meta."));
-    assert_eq!(extract_html(&page(ld, ""), None).summary.as_deref(), Some("From & JSON-LD."));
+    assert_eq!(
+        extract_html(&page(&format!("{ld}{md}{og}"), ""), None)
+            .summary
+            .as_deref(),
+        Some("From OG.")
+    );
+    assert_eq!(
+        extract_html(&page(&format!("{ld}{md}"), ""), None)
+            .summary
+            .as_deref(),
+        Some("From meta.")
+    );
+    assert_eq!(
+        extract_html(&page(ld, ""), None).summary.as_deref(),
+        Some("From & JSON-LD.")
+    );
     assert_eq!(extract_html(&page("", ""), None).summary, None);
 }
 
@@ -310,15 +432,31 @@ fn dates_from_each_source() {
     ];
     for (head, body) in &cases {
         let out = extract_html(&page(head, body), None);
-        assert_eq!(out.published_at, Some(utc("2025-03-01T08:00:00Z")), "{head}");
+        assert_eq!(
+            out.published_at,
+            Some(utc("2025-03-01T08:00:00Z")),
+            "{head}"
+        );
         assert_eq!(out.updated_at, Some(utc("2025-03-02T08:00:00Z")), "{head}");
     }
     // Microdata on an element and a bare <time datetime>.
-    let out = extract_html(&page("", r#"<span itemprop="datePublished" content="2025-03-01">1 March</span>"#), None);
+    let out = extract_html(
+        &page(
+            "",
+            r#"<span itemprop="datePublished" content="2025-03-01">1 March</span>"#,
+        ),
+        None,
+    );
     assert_eq!(out.published_at, Some(utc("2025-03-01T00:00:00Z")));
-    let out = extract_html(&page("", r#"<time datetime="2025-03-01 08:00">1 March</time>"#), None);
+    let out = extract_html(
+        &page("", r#"<time datetime="2025-03-01 08:00">1 March</time>"#),
+        None,
+    );
     assert_eq!(out.published_at, Some(utc("2025-03-01T08:00:00Z")));
-    let out = extract_html(&page(r#"<meta name="date" content="2025-03-01">"#, ""), None);
+    let out = extract_html(
+        &page(r#"<meta name="date" content="2025-03-01">"#, ""),
+        None,
+    );
     assert_eq!(out.published_at, Some(utc("2025-03-01T00:00:00Z")));
 }
 
@@ -335,13 +473,24 @@ fn future_and_inconsistent_dates_rejected() {
 
 #[test]
 fn language_sources() {
-    assert_eq!(extract_html(&page("", ""), None).language.as_deref(), Some("en"), "detected");
+    assert_eq!(
+        extract_html(&page("", ""), None).language.as_deref(),
+        Some("en"),
+        "detected"
+    );
     let html = page("", "").replace("<html>", "<html lang=\"en-US\">");
     assert_eq!(extract_html(&html, None).language.as_deref(), Some("en"));
     let head = r#"<meta property="og:locale" content="fr_FR">"#;
-    assert_eq!(extract_html(&page(head, ""), None).language.as_deref(), Some("fr"), "short text: declaration kept");
+    assert_eq!(
+        extract_html(&page(head, ""), None).language.as_deref(),
+        Some("fr"),
+        "short text: declaration kept"
+    );
     let head = r#"<script type="application/ld+json">{"@type":"NewsArticle","inLanguage":"de-DE"}</script>"#;
-    assert_eq!(extract_html(&page(head, ""), None).language.as_deref(), Some("de"));
+    assert_eq!(
+        extract_html(&page(head, ""), None).language.as_deref(),
+        Some("de")
+    );
 }
 
 #[test]
@@ -361,9 +510,13 @@ fn canonical_sources_and_distrust() {
             .canonical_url
             .map(String::from)
     };
-    assert_eq!(canon(&link("/world/story-1")).as_deref(), Some("https://news.example.com/world/story-1"));
     assert_eq!(
-        canon(r#"<meta property="og:url" content="https://www.example.com/world/story-1">"#).as_deref(),
+        canon(&link("/world/story-1")).as_deref(),
+        Some("https://news.example.com/world/story-1")
+    );
+    assert_eq!(
+        canon(r#"<meta property="og:url" content="https://www.example.com/world/story-1">"#)
+            .as_deref(),
         Some("https://www.example.com/world/story-1")
     );
     assert_eq!(
@@ -399,7 +552,10 @@ fn paywall_flag() {
 
 #[test]
 fn page_without_article_gives_empty_text() {
-    let out = extract_html("<html><head><title>Login</title></head><body><form><input></form></body></html>", None);
+    let out = extract_html(
+        "<html><head><title>Login</title></head><body><form><input></form></body></html>",
+        None,
+    );
     assert_eq!(out.text, "");
     assert_eq!(out.title, "Login");
 }
@@ -408,12 +564,14 @@ fn page_without_article_gives_empty_text() {
 fn garbage_inputs_never_panic() {
     let ex = Extractor::new();
     let deep = "<div>".repeat(20_000) + "text" + &"</div>".repeat(20_000);
+    let deep_ok = "<div><b>".repeat(600) + &"<p>Some text in the deep end.</p>".repeat(50);
     let bad_ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","author":{"name":{"x":[1,2,{}]}},"headline":7,"datePublished":null}</script><script type="application/ld+json">[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]</script>"#;
     let inputs: Vec<Vec<u8>> = vec![
         Vec::new(),
         b"\x00\xff\xfe\x00garbage\x80\x81".to_vec(),
         b"plain text, no html at all".to_vec(),
         deep.into_bytes(),
+        deep_ok.into_bytes(),
         page(bad_ld, "").into_bytes(),
         b"<html><head><meta charset=\"bogus-charset\"><link rel=canonical href=\"http://[::1\"></head></html>".to_vec(),
     ];
@@ -431,7 +589,11 @@ fn large_page_is_fine() {
     let para = "<p>Paragraph of reasonably long article text that repeats to make a big page, \
                 with enough words to be scored as content by readability.</p>";
     let nav = "<nav><a href=\"/x\">Link</a></nav>";
-    let html = format!("<html><body>{}<article>{}</article></body></html>", nav.repeat(5_000), para.repeat(5_000));
+    let html = format!(
+        "<html><body>{}<article>{}</article></body></html>",
+        nav.repeat(5_000),
+        para.repeat(5_000)
+    );
     let out = extract_html(&html, None);
     assert!(out.text.len() > 100_000);
 }

@@ -96,7 +96,7 @@ mod tests {
     fn rss2_items_are_resolved_and_sorted_newest_first() {
         let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><ttl>15</ttl>
             <item><title>Old</title><link>/a/old#frag</link><pubDate>Mon, 02 Feb 2026 10:00:00 GMT</pubDate></item>
-            <item><title>New &amp; <b>bold</b></title><link>https://news.example/a/new?utm_source=rss</link>
+            <item><title>New &amp; &lt;b&gt;bold&lt;/b&gt;</title><link>https://news.example/a/new?utm_source=rss</link>
               <pubDate>Tue, 03 Feb 2026 10:00:00 +0100</pubDate><description>&lt;p&gt;Hello&lt;/p&gt;</description></item>
             <item><title>No link</title></item>
             </channel></rss>"#;

@@ -1,0 +1,573 @@
+//! The general recogniser: names that are on no list, found from the text alone.
+//!
+//! Runs of capitalised words (with name connectors such as "bin", "al-", "von", and "of"/"for"
+//! inside organisation names) are cut into candidates:
+//!
+//! * a run with an organisation head word ("Ministry", "Agency", "Council", ...) is an ORG;
+//!   a listed place before a generic organisation name (titles and head words only)
+//!   qualifies it ("Oman's Foreign Ministry" → "Foreign Ministry (Oman)"); a place inside or
+//!   before a proper one is part of it ("Tehran Times", "Central Bank of Iran",
+//!   "Washington Institute for Near East Policy");
+//! * leading titles are stripped and mark a PERSON ("Deputy Foreign Minister Kazem
+//!   Gharibabadi" → "Kazem Gharibabadi"), as do a role noun before the name ("spokesman X"),
+//!   an apposition after it ("X, a deputy minister,"), a speech verb next to it ("X said"),
+//!   or a known given name;
+//! * a lone acronym is an ORG;
+//! * an unmarked span of two or more words is OTHER, or *weak* at the start of a sentence;
+//!   single unmarked words are weak. Weak candidates survive only when they link to an
+//!   entity found elsewhere (a lone surname, a fuzzy match of a listed name).
+//!
+//! Stopwords (sentence starters, pronouns, days, months), lines that look like headlines,
+//! and words already matched by the gazetteer are never part of a candidate.
+
+use super::data::Lexicon;
+use super::gazetteer::{Gazetteer, GzMatch};
+use super::text::{
+    ALL_CAPS, ALPHA, CAP, Doc, GAP_COMMA, GAP_NEWLINE, GAP_STOP, Gap, PARTICLE, POSSESSIVE,
+    SENT_START,
+};
+use crate::record::EntityType;
+
+const NONE: u32 = u32::MAX;
+
+/// A name found by the general recogniser, in token indices (`t0..t1`).
+#[derive(Debug, Clone)]
+pub(crate) struct Cand {
+    pub t0: u32,
+    pub t1: u32,
+    /// None: weak, kept only if it links to an entity found elsewhere.
+    pub kind: Option<EntityType>,
+    /// A listed place that qualifies a generic ORG name.
+    pub qualifier: Option<u32>,
+    /// Capitalised words in the span.
+    pub words: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    /// Capitalised word that may be part of a name.
+    Name,
+    /// Name connector ("bin", "al", "von"), lower case or not.
+    Connector,
+    /// Lower-case "of", "for", "the", "and", "on".
+    OrgConnector,
+    /// Anything else.
+    Breaker,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Unit {
+    Tok(u32),
+    /// A gazetteer place match (index into matches).
+    Place(u32),
+}
+
+struct Ctx<'a, 'd> {
+    doc: &'a Doc<'d>,
+    lx: &'a Lexicon,
+    gz: &'a Gazetteer,
+    matches: &'a [GzMatch],
+    covered: Vec<u32>,
+    class: Vec<Class>,
+    absorbed: Vec<bool>,
+    out: Vec<Cand>,
+}
+
+/// Find candidates in `doc`. Returns them with, per gazetteer match, whether a candidate
+/// took it in (a place inside an organisation name, a given name like "Israel Katz").
+pub(crate) fn find(
+    doc: &Doc,
+    gz: &Gazetteer,
+    matches: &[GzMatch],
+    lx: &Lexicon,
+) -> (Vec<Cand>, Vec<bool>) {
+    let n = doc.tokens.len();
+    let mut covered = vec![NONE; n];
+    for (mi, m) in matches.iter().enumerate() {
+        for c in &mut covered[m.t0 as usize..m.t1 as usize] {
+            *c = mi as u32;
+        }
+    }
+    let headline = headline_lines(doc, lx);
+    let class = (0..n)
+        .map(|i| {
+            let t = &doc.tokens[i];
+            let p = doc.plain(i);
+            if headline[t.line as usize] {
+                Class::Breaker
+            } else if t.has(PARTICLE) || lx.name_connectors.contains(p) {
+                Class::Connector
+            } else if !t.has(CAP) && lx.org_connectors.contains(p) {
+                Class::OrgConnector
+            } else if t.has(CAP) && t.has(ALPHA) && !lx.stopwords.contains(p) {
+                Class::Name
+            } else {
+                Class::Breaker
+            }
+        })
+        .collect();
+    let mut cx = Ctx {
+        doc,
+        lx,
+        gz,
+        matches,
+        covered,
+        class,
+        absorbed: vec![false; matches.len()],
+        out: Vec::new(),
+    };
+    cx.release_surnames();
+    let mut run: Vec<Unit> = Vec::new();
+    let mut i = 0usize;
+    while i < n {
+        let next = cx.collect_run(i, &mut run);
+        if !run.is_empty() {
+            cx.process_run(&mut run);
+        }
+        i = next.max(i + 1);
+    }
+    (cx.out, cx.absorbed)
+}
+
+/// Prepositions after which a name is not the subject of the next verb.
+const PREPOSITIONS: &[&str] = &[
+    "at", "of", "from", "in", "with", "for", "by", "to", "on", "about", "against", "near", "into",
+];
+
+/// Short words that title case leaves in lower case.
+const TITLE_SMALL: &[&str] = &[
+    "a", "an", "in", "to", "at", "by", "with", "as", "from", "vs", "or", "nor", "but", "up", "via",
+    "over",
+];
+
+/// Lines that look like headlines or bylines: mostly Capitalised Words or ALL CAPS.
+fn headline_lines(doc: &Doc, lx: &Lexicon) -> Vec<bool> {
+    let lines = doc.lines as usize;
+    let mut words = vec![0u32; lines];
+    let mut caps = vec![0u32; lines];
+    let mut all_caps = vec![0u32; lines];
+    let mut stops = vec![0u32; lines];
+    for (i, t) in doc.tokens.iter().enumerate() {
+        if !t.has(ALPHA) {
+            continue;
+        }
+        let l = t.line as usize;
+        if !t.has(CAP)
+            && (lx.org_connectors.contains(doc.plain(i)) || TITLE_SMALL.contains(&doc.plain(i)))
+        {
+            continue;
+        }
+        words[l] += 1;
+        if t.has(CAP) {
+            caps[l] += 1;
+        }
+        if t.has(ALL_CAPS) {
+            all_caps[l] += 1;
+        }
+        if t.gap_flags & GAP_STOP != 0 && t.gap_flags & GAP_NEWLINE == 0 {
+            stops[l] += 1;
+        }
+    }
+    (0..lines)
+        .map(|l| {
+            let w = words[l];
+            stops[l] == 0
+                && ((w >= 4 && caps[l] * 10 >= w * 9) || (w >= 3 && all_caps[l] * 5 >= w * 3))
+        })
+        .collect()
+}
+
+impl Ctx<'_, '_> {
+    fn plain(&self, t: u32) -> &str {
+        self.doc.plain(t as usize)
+    }
+
+    fn tok(&self, t: u32) -> &super::text::Token {
+        &self.doc.tokens[t as usize]
+    }
+
+    fn is_place_match(&self, mi: u32) -> bool {
+        let m = &self.matches[mi as usize];
+        self.gz.entities[m.entity as usize].kind == EntityType::Place
+    }
+
+    fn first_tok(&self, u: Unit) -> u32 {
+        match u {
+            Unit::Tok(t) => t,
+            Unit::Place(m) => self.matches[m as usize].t0,
+        }
+    }
+
+    fn end_tok(&self, u: Unit) -> u32 {
+        match u {
+            Unit::Tok(t) => t + 1,
+            Unit::Place(m) => self.matches[m as usize].t1,
+        }
+    }
+
+    fn is_name(&self, u: Unit) -> bool {
+        match u {
+            Unit::Tok(t) => self.class[t as usize] == Class::Name,
+            Unit::Place(_) => true,
+        }
+    }
+
+    fn is_title(&self, u: Unit) -> bool {
+        matches!(u, Unit::Tok(t) if self.class[t as usize] == Class::Name && self.lx.title_words.contains(self.plain(t)))
+    }
+
+    fn is_head(&self, u: Unit) -> bool {
+        matches!(u, Unit::Tok(t) if self.class[t as usize] == Class::Name && self.lx.org_heads.contains(self.plain(t)))
+    }
+
+    fn is_org_connector(&self, u: Unit) -> bool {
+        matches!(u, Unit::Tok(t) if self.class[t as usize] == Class::OrgConnector)
+    }
+
+    fn is_connector(&self, u: Unit) -> bool {
+        matches!(u, Unit::Tok(t) if self.class[t as usize] == Class::Connector)
+    }
+
+    /// A listed single word right after a first name is someone else's surname, or a place
+    /// in a person's name: "Eric Trump", "George Washington". Such matches are released to
+    /// the general recogniser.
+    fn release_surnames(&mut self) {
+        for (mi, m) in self.matches.iter().enumerate() {
+            if m.t1 != m.t0 + 1 || m.t0 == 0 || m.demonym {
+                continue;
+            }
+            let (t, prev) = (m.t0, m.t0 - 1);
+            if self.tok(t).gap != Gap::Space
+                || self.covered[prev as usize] != NONE
+                || self.class[prev as usize] != Class::Name
+                || self.tok(prev).has(ALL_CAPS)
+            {
+                continue;
+            }
+            let p = self.plain(prev);
+            if self.lx.title_words.contains(p) || self.lx.org_heads.contains(p) {
+                continue;
+            }
+            let release = match self.gz.entities[m.entity as usize].kind {
+                EntityType::Person => true,
+                EntityType::Place => self.lx.given_names.contains(p),
+                _ => false,
+            };
+            if release {
+                self.absorbed[mi] = true;
+                self.covered[t as usize] = NONE;
+            }
+        }
+    }
+
+    /// The unit starting at token `i`, if it can be part of a run.
+    fn unit_at(&self, i: usize) -> Option<Unit> {
+        let mi = self.covered[i];
+        if mi != NONE {
+            let m = &self.matches[mi as usize];
+            return (m.t0 as usize == i && self.is_place_match(mi)).then_some(Unit::Place(mi));
+        }
+        match self.class[i] {
+            Class::Breaker => None,
+            _ => Some(Unit::Tok(i as u32)),
+        }
+    }
+
+    /// Collect the run starting at token `i` into `run` (empty if none starts there).
+    /// Returns the token index after it.
+    fn collect_run(&self, i: usize, run: &mut Vec<Unit>) -> usize {
+        run.clear();
+        let n = self.doc.tokens.len();
+        let Some(first) = self.unit_at(i) else {
+            let mi = self.covered[i];
+            return if mi != NONE {
+                self.matches[mi as usize].t1 as usize
+            } else {
+                i + 1
+            };
+        };
+        if self.is_org_connector(first) {
+            return i + 1;
+        }
+        run.push(first);
+        let mut next = self.end_tok(first) as usize;
+        while next < n {
+            let prev_end = &self.doc.tokens[next - 1];
+            let t = &self.doc.tokens[next];
+            if t.gap == Gap::Break || prev_end.has(POSSESSIVE) {
+                break;
+            }
+            let Some(u) = self.unit_at(next) else { break };
+            run.push(u);
+            next = self.end_tok(u) as usize;
+        }
+        // A run neither ends with a connector nor starts with one that is not a particle.
+        while run.last().is_some_and(|&u| !self.is_name(u)) {
+            run.pop();
+        }
+        let lead = run
+            .iter()
+            .take_while(|&&u| {
+                !self.is_name(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE))
+            })
+            .count();
+        run.drain(..lead);
+        if !run.iter().any(|&u| self.is_name(u)) {
+            run.clear();
+        }
+        next
+    }
+
+    fn process_run(&mut self, run: &mut [Unit]) {
+        // "Members of the National Security Council": what comes before the first "of" is
+        // part of an organisation's name only if it has a head word ("Bank of England").
+        if let Some(c) = run.iter().position(|&u| self.is_org_connector(u))
+            && run.iter().skip(c).any(|&u| self.is_head(u))
+            && !run[..c].iter().any(|&u| self.is_head(u))
+            && !run[..c].iter().all(|&u| self.is_title(u))
+        {
+            let rest = c + run[c..]
+                .iter()
+                .take_while(|&&u| self.is_org_connector(u))
+                .count();
+            self.free(&run[..c]);
+            if rest < run.len() {
+                self.process_run(&mut run[rest..]);
+            }
+            return;
+        }
+        // "Israel Katz", "Jordan Bardella": a listed place that is a given name before a name.
+        if let (Some(&Unit::Place(mi)), Some(&second)) = (run.first(), run.get(1)) {
+            let m = self.matches[mi as usize];
+            if m.t1 == m.t0 + 1
+                && !m.demonym
+                && self.lx.given_names.contains(self.plain(m.t0))
+                && matches!(second, Unit::Tok(_))
+                && self.is_name(second)
+                && !self.is_title(second)
+                && !self.is_head(second)
+            {
+                self.absorbed[mi as usize] = true;
+                run[0] = Unit::Tok(m.t0);
+            }
+        }
+        let head = run.iter().rposition(|&u| self.is_head(u));
+        match head {
+            Some(h) => {
+                let org_end = if run.get(h + 1).is_some_and(|&u| self.is_org_connector(u)) {
+                    run.len()
+                } else {
+                    h + 1
+                };
+                self.org(&run[..org_end]);
+                if org_end < run.len() {
+                    self.free(&run[org_end..]);
+                }
+            }
+            None => self.free(run),
+        }
+    }
+
+    /// An organisation span.
+    fn org(&mut self, units: &[Unit]) {
+        let lead_places = units
+            .iter()
+            .take_while(|u| matches!(u, Unit::Place(_)))
+            .count();
+        let rest = &units[lead_places..];
+        let rest_words = rest.iter().filter(|&&u| self.is_name(u)).count();
+        let mut qualifier = None;
+        // Only generic names are qualified ("Iranian Foreign Ministry" → "Foreign Ministry
+        // (Iran)"); a proper name keeps its place ("Washington Institute for Near East Policy").
+        let generic = rest
+            .iter()
+            .all(|&u| !self.is_name(u) || self.is_title(u) || self.is_head(u));
+        let span: &[Unit] = if lead_places > 0 && rest_words >= 2 && generic {
+            if let Unit::Place(mi) = units[lead_places - 1] {
+                qualifier = Some(self.matches[mi as usize].entity);
+            }
+            rest
+        } else {
+            units
+        };
+        if lead_places == 0 && generic {
+            // "Oman's Foreign Ministry"
+            let t0 = self.first_tok(units[0]) as usize;
+            if t0 > 0 && self.doc.tokens[t0 - 1].has(POSSESSIVE) {
+                let mi = self.covered[t0 - 1];
+                if mi != NONE && self.is_place_match(mi) {
+                    qualifier = Some(self.matches[mi as usize].entity);
+                }
+            }
+        }
+        let words = span.iter().filter(|&&u| self.is_name(u)).count() as u32;
+        if words < 2 && qualifier.is_none() {
+            return;
+        }
+        for u in span {
+            if let Unit::Place(mi) = *u {
+                self.absorbed[mi as usize] = true;
+            }
+        }
+        self.out.push(Cand {
+            t0: self.first_tok(span[0]),
+            t1: self.end_tok(span[span.len() - 1]),
+            kind: Some(EntityType::Org),
+            qualifier,
+            words,
+        });
+    }
+
+    /// A span without organisation head: titles, then names split at places and connectors.
+    fn free(&mut self, units: &[Unit]) {
+        let mut pos = 0;
+        while pos < units.len() {
+            // Skip places and org connectors between pieces.
+            while pos < units.len()
+                && (matches!(units[pos], Unit::Place(_)) || self.is_org_connector(units[pos]))
+            {
+                pos += 1;
+            }
+            // Leading titles ("Secretary of State", "Deputy Foreign Minister").
+            let mut titled = false;
+            while pos < units.len() {
+                let u = units[pos];
+                if self.is_title(u) {
+                    titled = true;
+                    pos += 1;
+                } else if titled
+                    && self.is_org_connector(u)
+                    && units
+                        .get(pos + 1)
+                        .is_some_and(|&v| self.is_title(v) || self.is_org_connector(v))
+                {
+                    pos += 1;
+                } else {
+                    break;
+                }
+            }
+            let start = pos;
+            while pos < units.len()
+                && matches!(units[pos], Unit::Tok(_))
+                && !self.is_org_connector(units[pos])
+            {
+                pos += 1;
+            }
+            let mut piece = &units[start..pos];
+            while piece.last().is_some_and(|&u| !self.is_name(u)) {
+                piece = &piece[..piece.len() - 1];
+            }
+            while piece.first().is_some_and(|&u| {
+                self.is_connector(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE))
+            }) {
+                piece = &piece[1..];
+            }
+            if !piece.is_empty() {
+                self.classify(piece, titled);
+            }
+            if pos == start {
+                pos += 1;
+            }
+        }
+    }
+
+    fn classify(&mut self, piece: &[Unit], titled: bool) {
+        let t0 = self.first_tok(piece[0]);
+        let t1 = self.end_tok(piece[piece.len() - 1]);
+        let words = piece.iter().filter(|&&u| self.is_name(u)).count() as u32;
+        if words == 0 {
+            return;
+        }
+        let first_name = piece.iter().copied().find(|&u| self.is_name(u));
+        let n = self.doc.tokens.len() as u32;
+        let lower = |t: u32| !self.tok(t).has(CAP);
+        let role_before = t0 > 0
+            && self.tok(t0).gap == Gap::Space
+            && lower(t0 - 1)
+            && self.lx.person_roles.contains(self.plain(t0 - 1));
+        // "Analysts at the X Institute said": X is not the speaker.
+        let after_preposition =
+            t0 > 0 && lower(t0 - 1) && PREPOSITIONS.contains(&self.plain(t0 - 1));
+        let verb_after = !after_preposition
+            && t1 < n
+            && self.tok(t1).gap == Gap::Space
+            && lower(t1)
+            && self.lx.speech_verbs.contains(self.plain(t1));
+        let verb_before = t0 > 0
+            && lower(t0 - 1)
+            && (self.lx.speech_verbs.contains(self.plain(t0 - 1))
+                || (t0 > 1 && self.plain(t0 - 1) == "to" && self.plain(t0 - 2) == "according"));
+        let appositive = t1 < n && self.tok(t1).gap_flags & GAP_COMMA != 0 && {
+            let mut found = false;
+            for j in t1..(t1 + 5).min(n) {
+                let t = self.tok(j);
+                if j > t1 && t.gap_flags & (GAP_STOP | GAP_NEWLINE | GAP_COMMA) != 0 {
+                    break;
+                }
+                if self.lx.person_roles.contains(self.plain(j)) {
+                    found = true;
+                    break;
+                }
+            }
+            found
+        };
+        let given =
+            matches!(first_name, Some(Unit::Tok(t)) if self.lx.given_names.contains(self.plain(t)));
+        let initial = self.tok(t0).has(SENT_START);
+        // "IRAN REJECTS OFFER": capitals for emphasis, not a name.
+        let shouting = words >= 2
+            && piece.iter().all(|&u| {
+                !self.is_name(u) || matches!(u, Unit::Tok(t) if self.tok(t).has(ALL_CAPS))
+            });
+        if shouting {
+            return;
+        }
+        let kind = if words == 1 {
+            let t = t0 + piece.iter().position(|&u| self.is_name(u)).unwrap_or(0) as u32;
+            let tok = self.tok(t);
+            let letters = self.plain(t).len();
+            // Not part of a run of capitals ("DEATH TO NOBODY").
+            let caps_around = (t > 0 && tok.gap == Gap::Space && self.tok(t - 1).has(ALL_CAPS))
+                || (t + 1 < n
+                    && self.tok(t + 1).gap == Gap::Space
+                    && self.tok(t + 1).has(ALL_CAPS));
+            let acronym = !caps_around
+                && tok.has(ALL_CAPS)
+                && (2..=6).contains(&letters)
+                && self.plain(t).bytes().all(|b| b.is_ascii_alphabetic())
+                && !self.lx.acronym_stoplist.contains(self.plain(t));
+            if titled || role_before || appositive {
+                Some(EntityType::Person)
+            } else if acronym {
+                Some(EntityType::Org)
+            } else {
+                None
+            }
+        } else if self.lx.place_heads.contains(self.plain(t1 - 1)) {
+            Some(EntityType::Place)
+        } else if titled
+            || role_before
+            || appositive
+            || verb_after
+            || verb_before
+            || given
+            || self
+                .gz
+                .person_surnames
+                .contains(self.doc.key(t1 as usize - 1))
+        {
+            Some(EntityType::Person)
+        } else if initial {
+            None
+        } else {
+            Some(EntityType::Other)
+        };
+        self.out.push(Cand {
+            t0,
+            t1,
+            kind,
+            qualifier: None,
+            words,
+        });
+    }
+}

@@ -1,0 +1,376 @@
+//! One entity per real-world thing.
+//!
+//! Gazetteer matches name their entity directly. Candidates from the general recogniser are
+//! linked, in this order:
+//!
+//! 1. names of two or more words: exact alias of a listed entity, then a fuzzy match
+//!    (Jaro-Winkler on folded keys, see [`Gazetteer::fuzzy`]), then the same or a near-same
+//!    name found earlier in the article, else a new entity;
+//! 2. single words, after every full name is known: a lone surname is the person of the
+//!    same surname mentioned closest before it (or first after it) — "Araghchi" after
+//!    "Abbas Araghchi", "Smith" after "John Smith"; then a fuzzy match of a listed person;
+//!    then a titled single name ("Mr. Smith") or an acronym becomes an entity of its own.
+//!
+//! Weak candidates (see [`super::names`]) are kept only when they link to something.
+
+use std::collections::HashMap;
+
+use super::gazetteer::{FUZZY_MIN, FUZZY_MIN_LEN, Gazetteer, GzMatch};
+use super::names::Cand;
+use super::text::Doc;
+use crate::record::{Entity, EntityType, Mention};
+
+struct DocEnt {
+    gz: Option<u32>,
+    kind: EntityType,
+    /// Unknown entities: key of the best (longest) mention.
+    key: String,
+    /// Key of the last word of the name.
+    last_key: String,
+    /// Words in the name.
+    words: u32,
+    qualifier: Option<u32>,
+    /// Token span of the best mention (unknown entities).
+    best: (u32, u32),
+    mentions: Vec<(u32, u32)>,
+}
+
+struct Resolver<'a, 'd> {
+    doc: &'a Doc<'d>,
+    gz: &'a Gazetteer,
+    ents: Vec<DocEnt>,
+    by_gz: HashMap<u32, usize>,
+    by_key: HashMap<(Option<u32>, String), usize>,
+    /// Unknown entities by the first byte of their key, in creation order.
+    by_first: HashMap<u8, Vec<usize>>,
+    /// People with full names by the key of their last word (built before single words).
+    by_surname: HashMap<String, Vec<usize>>,
+    key: String,
+}
+
+/// How many earlier unknown names a new one is compared with.
+const NEAR_WINDOW: usize = 64;
+
+fn compatible(cand: Option<EntityType>, listed: EntityType) -> bool {
+    match cand {
+        None | Some(EntityType::Other) => true,
+        Some(k) => k == listed || listed == EntityType::Other,
+    }
+}
+
+fn prefix(kind: EntityType) -> &'static str {
+    match kind {
+        EntityType::Person => "person",
+        EntityType::Org => "org",
+        EntityType::Place => "place",
+        EntityType::Other => "other",
+    }
+}
+
+impl Resolver<'_, '_> {
+    fn add_gz(&mut self, e: u32, span: (u32, u32)) {
+        let idx = match self.by_gz.get(&e) {
+            Some(&i) => i,
+            None => {
+                let g = &self.gz.entities[e as usize];
+                self.ents.push(DocEnt {
+                    gz: Some(e),
+                    kind: g.kind,
+                    key: String::new(),
+                    last_key: g.last_key.to_string(),
+                    words: g.name_words as u32,
+                    qualifier: None,
+                    best: span,
+                    mentions: Vec::new(),
+                });
+                self.by_gz.insert(e, self.ents.len() - 1);
+                self.ents.len() - 1
+            }
+        };
+        self.ents[idx].mentions.push(span);
+    }
+
+    fn add_unknown(&mut self, idx: usize, c: &Cand) {
+        let ent = &mut self.ents[idx];
+        ent.mentions.push((c.t0, c.t1));
+        if let Some(k) = c.kind
+            && ent.kind == EntityType::Other
+            && k != EntityType::Other
+        {
+            ent.kind = k;
+        }
+        if c.words > ent.words {
+            ent.words = c.words;
+            ent.best = (c.t0, c.t1);
+            ent.key.clone_from(&self.key);
+            ent.last_key = self.key.rsplit(' ').next().unwrap_or("").to_string();
+            self.by_key.insert((ent.qualifier, self.key.clone()), idx);
+        }
+    }
+
+    fn new_unknown(&mut self, c: &Cand, kind: EntityType) {
+        if let Some(&first) = self.key.as_bytes().first() {
+            self.by_first
+                .entry(first)
+                .or_default()
+                .push(self.ents.len());
+        }
+        let last_key = self.key.rsplit(' ').next().unwrap_or("").to_string();
+        self.ents.push(DocEnt {
+            gz: None,
+            kind,
+            key: self.key.clone(),
+            last_key,
+            words: c.words,
+            qualifier: c.qualifier,
+            best: (c.t0, c.t1),
+            mentions: vec![(c.t0, c.t1)],
+        });
+        self.by_key
+            .insert((c.qualifier, self.key.clone()), self.ents.len() - 1);
+    }
+
+    /// A listed entity for the candidate's key: exact alias, then fuzzy.
+    fn listed(&self, c: &Cand, fuzzy: bool) -> Option<u32> {
+        if c.qualifier.is_some() {
+            return None;
+        }
+        let ok = |k| compatible(c.kind, k);
+        self.gz
+            .lookup(&self.key, ok)
+            .or_else(|| fuzzy.then(|| self.gz.fuzzy(&self.key, ok)).flatten())
+    }
+
+    /// An unknown entity of this article with a near-same name. Only the latest
+    /// [`NEAR_WINDOW`] unknown names with the same first letter are compared, which bounds
+    /// the work on pages that are long lists of names.
+    fn near_unknown(&self, c: &Cand) -> Option<usize> {
+        if self.key.len() < FUZZY_MIN_LEN {
+            return None;
+        }
+        let first = self.key.as_bytes()[0];
+        let bucket = self.by_first.get(&first)?;
+        let mut best: Option<(f64, usize)> = None;
+        for &i in bucket.iter().rev().take(NEAR_WINDOW) {
+            let e = &self.ents[i];
+            if e.qualifier != c.qualifier
+                || e.key.len() < FUZZY_MIN_LEN
+                || e.key.len().abs_diff(self.key.len()) > 3
+            {
+                continue;
+            }
+            if !(compatible(c.kind, e.kind) || e.kind == EntityType::Other) {
+                continue;
+            }
+            let s = strsim::jaro_winkler(&self.key, &e.key);
+            if s >= FUZZY_MIN && best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    /// Index people with full names by the key of their last word.
+    fn index_surnames(&mut self) {
+        self.by_surname.clear();
+        for (i, e) in self.ents.iter().enumerate() {
+            if e.kind == EntityType::Person && e.words >= 2 {
+                self.by_surname
+                    .entry(e.last_key.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+
+    /// The person whose surname is `self.key`: the closest mentioned before `t0`, else the
+    /// first mentioned after it.
+    fn surname_owner(&self, t0: u32) -> Option<usize> {
+        let mut before: Option<(u32, usize)> = None;
+        let mut after: Option<(u32, usize)> = None;
+        for &i in self.by_surname.get(&self.key)? {
+            let e = &self.ents[i];
+            for &(m0, _) in &e.mentions {
+                if m0 < t0 {
+                    if before.is_none_or(|(b, _)| m0 > b) {
+                        before = Some((m0, i));
+                    }
+                } else if after.is_none_or(|(a, _)| m0 < a) {
+                    after = Some((m0, i));
+                }
+            }
+        }
+        before.or(after).map(|(_, i)| i)
+    }
+
+    fn multi(&mut self, c: &Cand) {
+        self.doc
+            .span_key(c.t0 as usize, c.t1 as usize, &mut self.key);
+        if self.key.is_empty() {
+            return;
+        }
+        if let Some(e) = self.listed(c, true) {
+            self.add_gz(e, (c.t0, c.t1));
+            return;
+        }
+        if let Some(&i) = self.by_key.get(&(c.qualifier, self.key.clone())) {
+            self.add_unknown(i, c);
+            return;
+        }
+        if let Some(i) = self.near_unknown(c) {
+            self.add_unknown(i, c);
+            return;
+        }
+        if let Some(kind) = c.kind {
+            self.new_unknown(c, kind);
+        }
+    }
+
+    fn single(&mut self, c: &Cand) {
+        self.doc
+            .span_key(c.t0 as usize, c.t1 as usize, &mut self.key);
+        if self.key.is_empty() {
+            return;
+        }
+        if let Some(i) = self.surname_owner(c.t0) {
+            match self.ents[i].gz {
+                Some(e) => self.add_gz(e, (c.t0, c.t1)),
+                None => self.add_unknown(i, c),
+            }
+            return;
+        }
+        if self.key.len() > FUZZY_MIN_LEN
+            && let Some(e) = self.gz.fuzzy(&self.key, |k| k == EntityType::Person)
+        {
+            self.add_gz(e, (c.t0, c.t1));
+            return;
+        }
+        if let Some(&i) = self.by_key.get(&(None, self.key.clone())) {
+            self.add_unknown(i, c);
+            return;
+        }
+        if let Some(kind) = c.kind {
+            self.new_unknown(c, kind);
+        }
+    }
+}
+
+/// Link matches and candidates into entities, sorted by first mention.
+pub(crate) fn resolve(
+    doc: &Doc,
+    gz: &Gazetteer,
+    matches: &[GzMatch],
+    absorbed: &[bool],
+    cands: &[Cand],
+) -> Vec<Entity> {
+    let mut r = Resolver {
+        doc,
+        gz,
+        ents: Vec::new(),
+        by_gz: HashMap::new(),
+        by_key: HashMap::new(),
+        by_first: HashMap::new(),
+        by_surname: HashMap::new(),
+        key: String::new(),
+    };
+    for (m, _) in matches.iter().zip(absorbed).filter(|(_, a)| !**a) {
+        r.add_gz(m.entity, (m.t0, m.t1));
+    }
+    for c in cands.iter().filter(|c| c.words >= 2 && c.kind.is_some()) {
+        r.multi(c);
+    }
+    for c in cands.iter().filter(|c| c.words >= 2 && c.kind.is_none()) {
+        r.multi(c);
+    }
+    r.index_surnames();
+    for c in cands.iter().filter(|c| c.words < 2) {
+        r.single(c);
+    }
+    build(doc, gz, r.ents)
+}
+
+/// Readable id part of a span: its plain-folded words joined by '-' ("kazem-gharibabadi").
+fn slug(doc: &Doc, (t0, t1): (u32, u32)) -> String {
+    let mut s = String::new();
+    for i in t0 as usize..t1 as usize {
+        let p = doc.plain(i);
+        if p.is_empty() {
+            continue;
+        }
+        if !s.is_empty() {
+            s.push('-');
+        }
+        s.push_str(p);
+    }
+    s
+}
+
+fn build(doc: &Doc, gz: &Gazetteer, ents: Vec<DocEnt>) -> Vec<Entity> {
+    let mut out: Vec<(u32, Entity)> = Vec::with_capacity(ents.len());
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for mut e in ents {
+        e.mentions.sort_unstable();
+        e.mentions.dedup();
+        let Some(&(first, _)) = e.mentions.first() else {
+            continue;
+        };
+        let (id, name, wikidata) = match e.gz {
+            Some(g) => {
+                let g = &gz.entities[g as usize];
+                (
+                    g.id.to_string(),
+                    g.name.to_string(),
+                    g.wikidata.as_ref().map(|q| q.to_string()),
+                )
+            }
+            None => {
+                let slug = slug(doc, e.best);
+                let surface = doc.surface(e.best.0 as usize, e.best.1 as usize);
+                match e.qualifier.map(|q| &gz.entities[q as usize]) {
+                    Some(place) => (
+                        format!("{}:{}-{}", prefix(e.kind), place.slug(), slug),
+                        format!("{surface} ({})", place.name),
+                        None,
+                    ),
+                    None => (
+                        format!("{}:{}", prefix(e.kind), slug),
+                        surface.to_string(),
+                        None,
+                    ),
+                }
+            }
+        };
+        let mentions = e.mentions.iter().map(|&(t0, t1)| {
+            let (a, b) = (&doc.tokens[t0 as usize], &doc.tokens[t1 as usize - 1]);
+            Mention {
+                text: doc.surface(t0 as usize, t1 as usize).to_string(),
+                start: a.c0 as usize,
+                end: b.c1 as usize,
+            }
+        });
+        match by_id.get(&id) {
+            Some(&i) => {
+                let target = &mut out[i];
+                target.1.mentions.extend(mentions);
+                target.1.mentions.sort_unstable_by_key(|m| (m.start, m.end));
+                target.1.mentions.dedup();
+                target.0 = target.0.min(first);
+            }
+            None => {
+                by_id.insert(id.clone(), out.len());
+                out.push((
+                    first,
+                    Entity {
+                        id,
+                        name,
+                        kind: e.kind,
+                        wikidata,
+                        mentions: mentions.collect(),
+                    },
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|(first, _)| *first);
+    out.into_iter().map(|(_, e)| e).collect()
+}

@@ -1,0 +1,118 @@
+//! The command line, end to end, without Kafka: enrich, check-config, schema, and
+//! `run --once --sink stdout` over the offline samples.
+
+mod common;
+
+use common::{assert_valid_record, json_lines, record_validator, root, run, talkwire};
+
+#[test]
+fn the_shipped_schema_file_is_the_generated_one() {
+    let out = run(talkwire().arg("schema"));
+    assert!(out.status.success());
+    let generated: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shipped: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("schema/record.v1.json")).unwrap()).unwrap();
+    assert_eq!(generated, shipped, "regenerate with: cargo run -q -- schema > schema/record.v1.json");
+}
+
+#[test]
+fn enrich_prints_one_valid_record_per_input_in_order_and_reports_unreadable_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("a.txt");
+    std::fs::write(
+        &text,
+        "\u{201c}We are ready for a fair deal,\u{201d} Foreign Minister Abbas Araghchi said on Sunday after nuclear \
+         talks with the United States in Muscat.\n\nIran has enriched uranium to 60%, the IAEA says.",
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.html");
+    let out = run(talkwire().args(["enrich", "--format", "text"]).arg(&text).arg(&missing).arg(&text));
+    assert!(!out.status.success(), "a missing input makes the exit status non-zero");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1]["error"].is_string() && lines[1]["file"] == missing.display().to_string());
+    let validator = record_validator();
+    for record in [&lines[0], &lines[2]] {
+        assert_valid_record(&validator, record);
+        assert_eq!(record["url"], text.display().to_string());
+        assert_eq!(record["topic"]["relevant"], true);
+        // Offsets are char offsets into the verbatim text.
+        let body: Vec<char> = record["text"].as_str().unwrap().chars().collect();
+        for q in record["quotes"].as_array().unwrap() {
+            let (s, e) = (q["start"].as_u64().unwrap() as usize, q["end"].as_u64().unwrap() as usize);
+            assert_eq!(body[s..e].iter().collect::<String>(), q["text"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn enrich_reads_a_saved_page_with_its_url() {
+    let page = root().join("seeds/samples/articles").read_dir().unwrap().next().unwrap().unwrap().path();
+    let out = run(talkwire().args(["enrich", "--url", "https://samplewire.example/x"]).arg(&page));
+    assert!(out.status.success());
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    assert_valid_record(&record_validator(), &lines[0]);
+    assert!(!lines[0]["title"].as_str().unwrap().is_empty());
+    assert!(lines[0]["text"].as_str().unwrap().len() > 200);
+}
+
+#[test]
+fn check_config_accepts_the_shipped_config_and_names_file_key_and_reason_of_problems() {
+    let out = run(talkwire().args(["check-config", "--config", "config/talkwire.toml"]));
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[kafka]"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[kafka]\nbrokerz = \"x:1\"\ncompression = \"rar\"\n[sources]\nseeds_file = \"nope.toml\"\n").unwrap();
+    let out = run(talkwire().args(["check-config", "--config"]).arg(&bad));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml") && err.contains("kafka.brokerz") && err.contains("unknown setting"), "{err}");
+
+    // Environment overrides are validated too.
+    let out = run(talkwire().args(["check-config", "--config", "config/talkwire.toml"]).env("TALKWIRE_KAFKA__COMPRESSION", "rar"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kafka.compression"));
+}
+
+#[test]
+fn run_once_to_stdout_replays_the_offline_samples_and_a_second_run_publishes_nothing() {
+    let state = tempfile::tempdir().unwrap();
+    let args = |cmd: &mut std::process::Command| {
+        cmd.args(["run", "--once", "--sink", "stdout", "--feed", "seeds/samples/feed.xml", "--feed", "seeds/samples/atom.xml"])
+            .args(["--feed", "seeds/samples/feed.json", "--page", "seeds/samples/section.html", "--state-dir"])
+            .arg(state.path());
+    };
+    let mut cmd = talkwire();
+    args(&mut cmd);
+    let out = run(&mut cmd);
+    assert!(out.status.success());
+    let records = json_lines(&out);
+    assert!(records.len() >= 3, "expected the sample articles about the talks, got {}", records.len());
+    let validator = record_validator();
+    let mut ids = std::collections::HashSet::new();
+    for r in &records {
+        assert_valid_record(&validator, r);
+        assert!(ids.insert(r["id"].as_str().unwrap().to_string()), "each article once: {}", r["url"]);
+        assert_eq!(r["topic"]["relevant"], true);
+        assert!(!r["entities"].as_array().unwrap().is_empty(), "entities in {}", r["url"]);
+    }
+    assert!(!records.iter().any(|r| r["title"].as_str().unwrap().to_lowercase().contains("world cup")), "off-topic kept");
+    // Logs are JSON lines carrying url and id on article events.
+    let logs = String::from_utf8_lossy(&out.stderr);
+    let publishing: Vec<serde_json::Value> = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["message"] == "publishing")
+        .collect();
+    assert_eq!(publishing.len(), records.len());
+    assert!(publishing.iter().all(|l| l["url"].is_string() && l["id"].is_string()));
+
+    let mut cmd = talkwire();
+    args(&mut cmd);
+    let again = run(&mut cmd);
+    assert!(again.status.success());
+    assert!(json_lines(&again).is_empty(), "second run over unchanged sources publishes nothing");
+}
