@@ -52,12 +52,23 @@ impl PollHandle {
     /// Start a poll whose `cursor` is committed once all its tickets are delivered
     /// (immediately, when the poll yields no articles and the handle is dropped).
     pub fn new(cursor: Option<Commit>, commits: CommitSender) -> Self {
-        Self { poll: Arc::new(Poll { cursor: Mutex::new(cursor), failed: AtomicBool::new(false), commits }) }
+        Self {
+            poll: Arc::new(Poll {
+                cursor: Mutex::new(cursor),
+                failed: AtomicBool::new(false),
+                commits,
+            }),
+        }
     }
 
     /// A ticket for one article of this poll.
     pub fn ticket(&self) -> Ticket {
-        Ticket { commits: Vec::new(), poll: Some(self.poll.clone()), inflight: Vec::new(), resolved: false }
+        Ticket {
+            commits: Vec::new(),
+            poll: Some(self.poll.clone()),
+            inflight: Vec::new(),
+            resolved: false,
+        }
     }
 
     /// Give up on the cursor (e.g. the poll was cut short): the next poll starts from the old one.
@@ -75,7 +86,11 @@ pub struct Inflight {
 impl Inflight {
     /// Claim `key`; false when someone holds it already. The claim ends when the ticket holding it resolves.
     pub fn claim(&self, key: &str, ticket: &mut Ticket) -> bool {
-        let fresh = self.keys.lock().map(|mut k| k.insert(key.to_string())).unwrap_or(false);
+        let fresh = self
+            .keys
+            .lock()
+            .map(|mut k| k.insert(key.to_string()))
+            .unwrap_or(false);
         if fresh {
             ticket.inflight.push((self.clone(), key.to_string()));
         }
@@ -113,7 +128,12 @@ pub struct Ticket {
 impl Ticket {
     /// A ticket outside any poll (e.g. `enrich`, tests): commits go nowhere.
     pub fn detached() -> Self {
-        Self { commits: Vec::new(), poll: None, inflight: Vec::new(), resolved: false }
+        Self {
+            commits: Vec::new(),
+            poll: None,
+            inflight: Vec::new(),
+            resolved: false,
+        }
     }
 
     /// Add a state write to make durable on delivery.
@@ -157,7 +177,13 @@ mod tests {
     use crate::state::Cursor;
 
     fn cursor() -> Commit {
-        Commit::Cursor { source: "s".into(), cursor: Cursor { etag: Some("e".into()), last_modified: None } }
+        Commit::Cursor {
+            source: "s".into(),
+            cursor: Cursor {
+                etag: Some("e".into()),
+                last_modified: None,
+            },
+        }
     }
 
     fn seen(id: &str) -> Commit {

@@ -117,12 +117,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&record::json_schema()).expect("schema serialises"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&record::json_schema()).expect("schema serialises")
+            );
             ExitCode::SUCCESS
         }
         Command::CheckConfig { config } => check_config(&config),
         Command::Enrich(args) => {
-            telemetry::init_logging(cli.log_format.unwrap_or(LogFormat::Json), cli.log_level.as_deref().unwrap_or("warn"));
+            telemetry::init_logging(
+                cli.log_format.unwrap_or(LogFormat::Json),
+                cli.log_level.as_deref().unwrap_or("warn"),
+            );
             report(enrich(args))
         }
         Command::Run(args) => report(run(args, cli.log_format, cli.log_level)),
@@ -140,7 +146,11 @@ fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
 fn check_config(path: &std::path::Path) -> ExitCode {
     match config::load(Some(path), std::env::vars(), config::Seeds::Read) {
         Ok(loaded) => {
-            println!("# {}: valid; {} sources", path.display(), loaded.sources.len());
+            println!(
+                "# {}: valid; {} sources",
+                path.display(),
+                loaded.sources.len()
+            );
             print!("{}", config::render_effective(&loaded.config));
             ExitCode::SUCCESS
         }
@@ -157,12 +167,24 @@ fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
 }
 
 fn load_config(path: Option<PathBuf>, seeds: config::Seeds) -> anyhow::Result<config::Loaded> {
-    Ok(config::load(config_path(path).as_deref(), std::env::vars(), seeds)?)
+    Ok(config::load(
+        config_path(path).as_deref(),
+        std::env::vars(),
+        seeds,
+    )?)
 }
 
-fn run(args: RunArgs, log_format: Option<LogFormat>, log_level: Option<String>) -> anyhow::Result<ExitCode> {
+fn run(
+    args: RunArgs,
+    log_format: Option<LogFormat>,
+    log_level: Option<String>,
+) -> anyhow::Result<ExitCode> {
     let flag_sources = !args.feeds.is_empty() || !args.pages.is_empty();
-    let seeds = if flag_sources { config::Seeds::Skip } else { config::Seeds::Read };
+    let seeds = if flag_sources {
+        config::Seeds::Skip
+    } else {
+        config::Seeds::Read
+    };
     let mut loaded = load_config(args.config, seeds)?;
     let c = &mut loaded.config;
     if let Some(sink) = args.sink {
@@ -214,10 +236,20 @@ fn run(args: RunArgs, log_format: Option<LogFormat>, log_level: Option<String>) 
             state_dir = %config.run.state_dir.display(), "talkwire starting"
         );
         let once = args.once;
-        let report = pipeline::run(RunOptions { config, sources: loaded.sources, once, shutdown, ready }).await?;
+        let report = pipeline::run(RunOptions {
+            config,
+            sources: loaded.sources,
+            once,
+            shutdown,
+            ready,
+        })
+        .await?;
         server_stop.cancel();
         if report.undelivered > 0 {
-            tracing::error!(undelivered = report.undelivered, "some records were not delivered; they will be fetched again");
+            tracing::error!(
+                undelivered = report.undelivered,
+                "some records were not delivered; they will be fetched again"
+            );
             return Ok(ExitCode::from(2));
         }
         Ok(ExitCode::SUCCESS)
@@ -257,7 +289,13 @@ fn enrich(args: EnrichArgs) -> anyhow::Result<ExitCode> {
             std::fs::read(file)
         };
         let line = match bytes {
-            Ok(bytes) => serde_json::to_string(&enrich_saved(&stages, &bytes, file, args.url.as_ref(), args.format))?,
+            Ok(bytes) => serde_json::to_string(&enrich_saved(
+                &stages,
+                &bytes,
+                file,
+                args.url.as_ref(),
+                args.format,
+            ))?,
             Err(error) => {
                 failed = true;
                 tracing::error!(file, %error, "cannot read input");
@@ -267,5 +305,9 @@ fn enrich(args: EnrichArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{line}")?;
     }
     out.flush()?;
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -59,7 +59,7 @@ pub struct RunReport {
 /// A fetched page on its way to extraction.
 struct FetchedPage {
     discovered: Discovered,
-    body: Body,
+    body: Box<Body>,
 }
 
 /// An extracted page on its way to normalisation.
@@ -72,20 +72,28 @@ struct ExtractedPage {
 
 /// Run the daemon (or one pass with `once`) until done or shut down.
 pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
-    let RunOptions { config, sources, once, shutdown, ready } = options;
+    let RunOptions {
+        config,
+        sources,
+        once,
+        shutdown,
+        ready,
+    } = options;
     let store = Arc::new(
         Store::open(&config.run.state_dir)
             .with_context(|| format!("opening state in {}", config.run.state_dir.display()))?,
     );
     let stages = Arc::new(Stages::new(&config).context("loading the entity gazetteer")?);
-    let fetcher = Arc::new(Fetcher::new(&config.http)?);
+    let fetcher = Arc::new(Fetcher::new(&config.http, config.run.allow_private)?);
     let mut sink = match config.sink.kind {
         SinkKind::Stdout => Sink::Stdout(StdoutSink::default()),
         SinkKind::Kafka => Sink::Kafka(KafkaSink::new(&config.kafka)?),
     };
     let capacity = config.pipeline.channel_capacity;
     let workers = match config.pipeline.cpu_workers {
-        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        0 => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2),
         n => n,
     };
     let inflight = Inflight::default();
@@ -96,29 +104,51 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
 
     let (discovered_tx, discovered_rx) = async_channel::bounded::<Ticketed<Discovered>>(capacity);
     let (fetched_tx, fetched_rx) = async_channel::bounded::<Ticketed<FetchedPage>>(capacity);
-    let fetch_stage = tokio::spawn(fetch_loop(fetcher.clone(), config.http.fetch_concurrency, discovered_rx, fetched_tx));
+    let fetch_stage = tokio::spawn(fetch_loop(
+        fetcher.clone(),
+        config.http.fetch_concurrency,
+        discovered_rx,
+        fetched_tx,
+    ));
 
     let extractor = stages.clone();
-    let extracted_rx = spawn_stage("extract", workers, capacity, fetched_rx, move |page: FetchedPage| {
-        let FetchedPage { discovered, body } = page;
-        let extracted = extractor.extractor.extract(&PageInput {
-            body: &body.bytes,
-            content_type: body.content_type.as_deref(),
-            url: Some(&body.final_url),
-        });
-        Some(ExtractedPage { discovered, extracted, final_url: body.final_url, fetched_at: body.fetched_at })
-    });
-    let normalized_rx = spawn_stage("normalize", 1, capacity, extracted_rx, |page: ExtractedPage| {
-        let display_url = display_url(&page.final_url);
-        Some(assemble(Parts {
-            fetched_url: &page.final_url,
-            display_url,
-            source: page.discovered.source,
-            hints: &page.discovered.hints,
-            extracted: page.extracted,
-            fetched_at: page.fetched_at,
-        }))
-    });
+    let extracted_rx = spawn_stage(
+        "extract",
+        workers,
+        capacity,
+        fetched_rx,
+        move |page: FetchedPage| {
+            let FetchedPage { discovered, body } = page;
+            let extracted = extractor.extractor.extract(&PageInput {
+                body: &body.bytes,
+                content_type: body.content_type.as_deref(),
+                url: Some(&body.final_url),
+            });
+            Some(ExtractedPage {
+                discovered,
+                extracted,
+                final_url: body.final_url,
+                fetched_at: body.fetched_at,
+            })
+        },
+    );
+    let normalized_rx = spawn_stage(
+        "normalize",
+        1,
+        capacity,
+        extracted_rx,
+        |page: ExtractedPage| {
+            let display_url = display_url(&page.final_url);
+            Some(assemble(Parts {
+                fetched_url: &page.final_url,
+                display_url,
+                source: page.discovered.source,
+                hints: &page.discovered.hints,
+                extracted: page.extracted,
+                fetched_at: page.fetched_at,
+            }))
+        },
+    );
     let deduped_rx = spawn_ticketed_stage("dedupe", 1, capacity, normalized_rx, {
         let (store, inflight) = (store.clone(), inflight.clone());
         move |mut t: Ticketed<Record>| {
@@ -133,7 +163,10 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             };
             let outcome = match verdict {
                 Verdict::Publish { revision } => {
-                    let claims = [format!("id:{}", r.id), format!("hash:{}", r.dedupe.content_hash)];
+                    let claims = [
+                        format!("id:{}", r.id),
+                        format!("hash:{}", r.dedupe.content_hash),
+                    ];
                     if claims.iter().all(|k| inflight.claim(k, &mut t.ticket)) {
                         t.item.revision = revision;
                         return Some(t);
@@ -160,7 +193,10 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             tracing::info!(url = %r.url, id = %r.id, score = r.topic.score, "off topic; not published");
             metrics::counter!("talkwire_articles_total", "outcome" => "off_topic").increment(1);
             let entry = entry_of(r, false);
-            t.ticket.add_commit(Commit::Article { id: r.id.clone(), entry });
+            t.ticket.add_commit(Commit::Article {
+                id: r.id.clone(),
+                entry,
+            });
             t.ticket.delivered();
             None
         }
@@ -189,13 +225,26 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: discovered_tx,
     };
-    let pollers = tokio::spawn(run_pollers(poller, sources, config.clone(), once, shutdown.clone()));
+    let pollers = tokio::spawn(run_pollers(
+        poller,
+        sources,
+        config.clone(),
+        once,
+        shutdown.clone(),
+    ));
 
     let drain_bound = Duration::from_secs(config.run.drain_timeout_secs);
     let sink_task = tokio::spawn(async move {
-        while let Ok(Ticketed { item: record, mut ticket }) = quoted_rx.recv().await {
+        while let Ok(Ticketed {
+            item: record,
+            mut ticket,
+        }) = quoted_rx.recv().await
+        {
             let entry = entry_of(&record, true);
-            ticket.add_commit(Commit::Article { id: record.id.clone(), entry });
+            ticket.add_commit(Commit::Article {
+                id: record.id.clone(),
+                entry,
+            });
             tracing::info!(
                 url = %record.url, id = %record.id, revision = record.revision, entities = record.entities.len(),
                 quotes = record.quotes.len(), "publishing"
@@ -219,20 +268,36 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     };
     let started = Instant::now();
     let report = match tokio::time::timeout(drain_bound + Duration::from_secs(5), drain).await {
-        Ok(undelivered) => RunReport { undelivered, drain_timed_out: false },
+        Ok(undelivered) => RunReport {
+            undelivered,
+            drain_timed_out: false,
+        },
         Err(_) => {
-            tracing::warn!(bound_secs = drain_bound.as_secs(), "drain bound reached; unfinished articles will be fetched again");
-            RunReport { undelivered: 0, drain_timed_out: true }
+            tracing::warn!(
+                bound_secs = drain_bound.as_secs(),
+                "drain bound reached; unfinished articles will be fetched again"
+            );
+            RunReport {
+                undelivered: 0,
+                drain_timed_out: true,
+            }
         }
     };
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, undelivered = report.undelivered, "drained");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        undelivered = report.undelivered,
+        "drained"
+    );
     Ok(report)
 }
 
 /// The record's `url`: the fetched URL, or the plain path for local files.
 fn display_url(url: &Url) -> String {
     match url.scheme() {
-        "file" => url.to_file_path().map(|p| p.display().to_string()).unwrap_or_else(|_| url.to_string()),
+        "file" => url
+            .to_file_path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| url.to_string()),
         _ => url.to_string(),
     }
 }
@@ -241,31 +306,47 @@ fn entry_of(r: &Record, published: bool) -> ArticleEntry {
     ArticleEntry {
         content_hash: r.dedupe.content_hash.clone(),
         simhash: u64::from_str_radix(&r.dedupe.simhash, 16).unwrap_or_default(),
-        revision: if published { r.revision } else { r.revision.saturating_sub(1) },
+        revision: if published {
+            r.revision
+        } else {
+            r.revision.saturating_sub(1)
+        },
         relevant: published,
         committed_at: chrono::Utc::now(),
     }
 }
 
-async fn run_pollers(poller: Poller, sources: Vec<SourceSpec>, config: Config, once: bool, shutdown: CancellationToken) {
+async fn run_pollers(
+    poller: Poller,
+    sources: Vec<SourceSpec>,
+    config: Config,
+    once: bool,
+    shutdown: CancellationToken,
+) {
     if once {
-        let polls = futures::stream::iter(sources.iter()).for_each_concurrent(config.http.fetch_concurrency, |spec| {
-            let poller = poller.clone();
-            let shutdown = shutdown.clone();
-            async move {
-                tokio::select! {
-                    _ = shutdown.cancelled() => {}
-                    _ = poller.poll_and_log(spec) => {}
+        let polls = futures::stream::iter(sources.iter()).for_each_concurrent(
+            config.http.fetch_concurrency,
+            |spec| {
+                let poller = poller.clone();
+                let shutdown = shutdown.clone();
+                async move {
+                    tokio::select! {
+                        _ = shutdown.cancelled() => {}
+                        _ = poller.poll_and_log(spec) => {}
+                    }
                 }
-            }
-        });
+            },
+        );
         polls.await;
         return;
     }
     let mut tasks = tokio::task::JoinSet::new();
     for spec in sources {
         let schedule = Schedule {
-            interval: Duration::from_secs(spec.interval_secs.unwrap_or(config.sources.default_interval_secs)),
+            interval: Duration::from_secs(
+                spec.interval_secs
+                    .unwrap_or(config.sources.default_interval_secs),
+            ),
             min_interval: Duration::from_secs(config.sources.min_interval_secs),
             max_backoff: Duration::from_secs(config.sources.max_backoff_secs),
         };
@@ -328,9 +409,13 @@ where
     F: Fn(In) -> Option<Out> + Send + Sync + 'static,
 {
     // A stage that drops an article drops its ticket unresolved: it fails, and is fetched again later.
-    spawn_ticketed_stage(name, workers, capacity, input, move |Ticketed { item, ticket }| {
-        f(item).map(|item| Ticketed { item, ticket })
-    })
+    spawn_ticketed_stage(
+        name,
+        workers,
+        capacity,
+        input,
+        move |Ticketed { item, ticket }| f(item).map(|item| Ticketed { item, ticket }),
+    )
 }
 
 /// Like [`spawn_stage`], for stages that resolve tickets themselves (dedupe, relevance).
@@ -356,7 +441,8 @@ where
                 while let Ok(item) = input.recv_blocking() {
                     let started = Instant::now();
                     let out = f(item);
-                    metrics::histogram!("talkwire_stage_seconds", "stage" => name).record(started.elapsed().as_secs_f64());
+                    metrics::histogram!("talkwire_stage_seconds", "stage" => name)
+                        .record(started.elapsed().as_secs_f64());
                     if let Some(out) = out
                         && tx.send_blocking(out).is_err()
                     {
@@ -384,7 +470,9 @@ async fn commit_loop(store: Arc<Store>, mut rx: mpsc::UnboundedReceiver<Vec<Comm
         let count = batch.len();
         match tokio::task::spawn_blocking(move || store.apply(&batch)).await {
             Ok(Ok(())) => tracing::debug!(count, "committed"),
-            Ok(Err(error)) => tracing::error!(%error, count, "cannot commit delivered state; it will be redone"),
+            Ok(Err(error)) => {
+                tracing::error!(%error, count, "cannot commit delivered state; it will be redone")
+            }
             Err(error) => tracing::error!(%error, "commit task failed"),
         }
     }

@@ -14,7 +14,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// One enriched article, as published to Kafka (key = `id`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[schemars(title = "talkwire article record", description = "One enriched article (schema_version 1).")]
+#[schemars(
+    title = "talkwire article record",
+    description = "One enriched article (schema_version 1)."
+)]
 pub struct Record {
     /// Always 1 for this schema.
     pub schema_version: u32,

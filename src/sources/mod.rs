@@ -50,9 +50,10 @@ impl SourceLocation {
         }
         match Url::parse(raw) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Self::Http(url)),
-            Ok(url) if url.scheme() == "file" => {
-                url.to_file_path().map(Self::File).map_err(|_| LocationError::BadFileUrl(raw.into()))
-            }
+            Ok(url) if url.scheme() == "file" => url
+                .to_file_path()
+                .map(Self::File)
+                .map_err(|_| LocationError::BadFileUrl(raw.into())),
             // A one-letter scheme is a Windows drive letter, i.e. a path.
             Ok(url) if url.scheme().len() > 1 => Err(LocationError::Scheme(url.scheme().into())),
             _ => Ok(Self::File(PathBuf::from(raw))),
@@ -66,7 +67,8 @@ impl SourceLocation {
             Self::Http(u) => u.clone(),
             Self::File(p) => {
                 let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-                Url::from_file_path(&abs).unwrap_or_else(|_| Url::parse("file:///").expect("static URL"))
+                Url::from_file_path(&abs)
+                    .unwrap_or_else(|_| Url::parse("file:///").expect("static URL"))
             }
         }
     }
@@ -74,6 +76,16 @@ impl SourceLocation {
     /// From a URL found in a feed or page (http(s) or file://).
     pub fn from_url(url: &Url) -> Result<Self, LocationError> {
         Self::parse(url.as_str())
+    }
+}
+
+/// Links may be http(s); `file://` links only from a local source (offline
+/// replay), never from a feed or page on the web.
+pub fn link_allowed(link: &Url, source: &Url) -> bool {
+    match link.scheme() {
+        "http" | "https" => true,
+        "file" => source.scheme() == "file",
+        _ => false,
     }
 }
 
@@ -109,17 +121,40 @@ mod tests {
 
     #[test]
     fn locations_parse() {
-        assert!(matches!(SourceLocation::parse("https://a.example/rss"), Ok(SourceLocation::Http(_))));
+        assert!(matches!(
+            SourceLocation::parse("https://a.example/rss"),
+            Ok(SourceLocation::Http(_))
+        ));
         assert_eq!(
             SourceLocation::parse("file:///tmp/feed.xml"),
             Ok(SourceLocation::File(PathBuf::from("/tmp/feed.xml")))
         );
         assert_eq!(
             SourceLocation::parse("seeds/samples/feed.xml"),
-            Ok(SourceLocation::File(PathBuf::from("seeds/samples/feed.xml")))
+            Ok(SourceLocation::File(PathBuf::from(
+                "seeds/samples/feed.xml"
+            )))
         );
-        assert_eq!(SourceLocation::parse("ftp://x/y"), Err(LocationError::Scheme("ftp".into())));
+        assert_eq!(
+            SourceLocation::parse("ftp://x/y"),
+            Err(LocationError::Scheme("ftp".into()))
+        );
         assert_eq!(SourceLocation::parse("  "), Err(LocationError::Empty));
+    }
+
+    #[test]
+    fn web_sources_cannot_point_at_local_files() {
+        let web = Url::parse("https://news.example/rss").unwrap();
+        let local = Url::parse("file:///srv/replay/feed.xml").unwrap();
+        let file_link = Url::parse("file:///etc/passwd").unwrap();
+        let web_link = Url::parse("https://news.example/a").unwrap();
+        assert!(!link_allowed(&file_link, &web));
+        assert!(link_allowed(&file_link, &local));
+        assert!(link_allowed(&web_link, &web) && link_allowed(&web_link, &local));
+        assert!(!link_allowed(
+            &Url::parse("javascript:alert(1)").unwrap(),
+            &web
+        ));
     }
 
     #[test]

@@ -7,8 +7,10 @@ use url::Url;
 use crate::normalize::site_of;
 
 /// Path endings that are never articles.
-const NOT_ARTICLES: &[&str] =
-    &[".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".pdf", ".css", ".js", ".xml", ".rss", ".mp3", ".mp4", ".zip"];
+const NOT_ARTICLES: &[&str] = &[
+    ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".pdf", ".css", ".js", ".xml", ".rss",
+    ".mp3", ".mp4", ".zip",
+];
 
 /// How to pick links on a page.
 #[derive(Debug, Clone, Default)]
@@ -39,20 +41,33 @@ pub fn discover_links(html: &str, base: &Url, rules: &LinkRules) -> Vec<Url> {
                 .iter()
                 .flat_map(|n| match n.attr("href") {
                     Some(h) => vec![h.to_string()],
-                    None => n.find(&["a"]).iter().filter_map(|a| a.attr("href")).map(|h| h.to_string()).collect(),
+                    None => n
+                        .find(&["a"])
+                        .iter()
+                        .filter_map(|a| a.attr("href"))
+                        .map(|h| h.to_string())
+                        .collect(),
                 })
                 .collect(),
             None => return Vec::new(),
         },
-        None => doc.select("a[href]").nodes().iter().filter_map(|a| a.attr("href")).map(|h| h.to_string()).collect(),
+        None => doc
+            .select("a[href]")
+            .nodes()
+            .iter()
+            .filter_map(|a| a.attr("href"))
+            .map(|h| h.to_string())
+            .collect(),
     };
     let home_site = site_of(&base);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for href in hrefs {
-        let Ok(mut url) = base.join(href.trim()) else { continue };
+        let Ok(mut url) = base.join(href.trim()) else {
+            continue;
+        };
         url.set_fragment(None);
-        if !matches!(url.scheme(), "http" | "https" | "file") || url == base {
+        if !super::link_allowed(&url, &base) || url == base {
             continue;
         }
         if !rules.follow_other_sites && url.scheme() != "file" && site_of(&url) != home_site {
@@ -115,16 +130,33 @@ mod tests {
 
     #[test]
     fn a_selector_picks_links_and_other_sites_can_be_followed() {
-        let rules = LinkRules { selector: Some("a.headline"), follow_other_sites: false };
+        let rules = LinkRules {
+            selector: Some("a.headline"),
+            follow_other_sites: false,
+        };
         assert_eq!(discover_links(PAGE, &base(), &rules).len(), 2);
-        let rules = LinkRules { selector: None, follow_other_sites: true };
-        assert!(discover_links(PAGE, &base(), &rules).iter().any(|u| u.host_str() == Some("other.example")));
+        let rules = LinkRules {
+            selector: None,
+            follow_other_sites: true,
+        };
+        assert!(
+            discover_links(PAGE, &base(), &rules)
+                .iter()
+                .any(|u| u.host_str() == Some("other.example"))
+        );
     }
 
     #[test]
     fn relative_links_resolve_against_a_local_file() {
         let base = Url::parse("file:///srv/replay/section.html").unwrap();
-        let links = discover_links(r#"<a href="articles/iran-talks-resume-today.html">x</a>"#, &base, &LinkRules::default());
-        assert_eq!(links[0].as_str(), "file:///srv/replay/articles/iran-talks-resume-today.html");
+        let links = discover_links(
+            r#"<a href="articles/iran-talks-resume-today.html">x</a>"#,
+            &base,
+            &LinkRules::default(),
+        );
+        assert_eq!(
+            links[0].as_str(),
+            "file:///srv/replay/articles/iran-talks-resume-today.html"
+        );
     }
 }

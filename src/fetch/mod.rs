@@ -23,6 +23,8 @@ use crate::sources::SourceLocation;
 use crate::sources::schedule::{TimingHints, parse_max_age, parse_retry_after};
 use crate::state::Cursor;
 
+mod ssrf;
+
 /// How long a robots.txt is trusted before it is fetched again.
 const ROBOTS_TTL: Duration = Duration::from_secs(6 * 3600);
 /// robots.txt files larger than this are cut (Google reads 500 KiB).
@@ -62,6 +64,9 @@ pub enum FetchError {
     /// Connection, TLS, timeout, redirect or decoding failure.
     #[error("request failed: {0}")]
     Network(String),
+    /// The target is loopback, private, link-local or otherwise not public (SSRF protection).
+    #[error("refused: {0} (allow with --allow-private)")]
+    NotPublic(String),
     /// A local file could not be read.
     #[error("cannot read {path}: {source}")]
     File {
@@ -85,7 +90,7 @@ impl FetchError {
     /// Whether trying again later may succeed (false for robots and 4xx other than 408/429).
     pub fn is_transient(&self) -> bool {
         match self {
-            FetchError::Robots | FetchError::TooLarge { .. } => false,
+            FetchError::Robots | FetchError::TooLarge { .. } | FetchError::NotPublic(_) => false,
             FetchError::Status { status, .. } => *status >= 500 || *status == 408 || *status == 429,
             FetchError::Network(_) | FetchError::File { .. } => true,
         }
@@ -115,7 +120,7 @@ pub enum Fetched {
     /// 304: nothing changed since the cursor.
     NotModified(TimingHints),
     /// A new body.
-    Body(Body),
+    Body(Box<Body>),
 }
 
 /// One host's politeness gate.
@@ -134,6 +139,7 @@ struct RobotsEntry {
 /// The polite HTTP client. Cheap to share behind an `Arc`.
 pub struct Fetcher {
     client: reqwest::Client,
+    allow_private: bool,
     agent_token: String,
     config: HttpConfig,
     hosts: Mutex<HashMap<String, Arc<HostGate>>>,
@@ -142,18 +148,36 @@ pub struct Fetcher {
 
 impl Fetcher {
     /// Build the client from `[http]` settings.
-    pub fn new(config: &HttpConfig) -> Result<Self, FetchError> {
+    /// `allow_private` lets requests reach loopback and private networks (SSRF protection off).
+    pub fn new(config: &HttpConfig, allow_private: bool) -> Result<Self, FetchError> {
         install_crypto_provider();
-        let client = reqwest::Client::builder()
+        let max_redirects = config.max_redirects;
+        // Every redirect hop is checked like the first request: scheme and IP literals here,
+        // host names through the resolver below.
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                attempt.error(format!("more than {max_redirects} redirects"))
+            } else if let Err(e) = ssrf::check_url(attempt.url(), allow_private) {
+                attempt.error(e)
+            } else {
+                attempt.follow()
+            }
+        });
+        let mut builder = reqwest::Client::builder()
             .user_agent(user_agent(&config.contact_url))
             .connect_timeout(Duration::from_secs(config.connect_timeout_secs))
             .read_timeout(Duration::from_secs(config.read_timeout_secs))
             .timeout(Duration::from_secs(config.total_timeout_secs))
-            .redirect(reqwest::redirect::Policy::limited(config.max_redirects))
+            .redirect(redirects);
+        if !allow_private {
+            builder = builder.dns_resolver(Arc::new(ssrf::PublicOnlyResolver));
+        }
+        let client = builder
             .build()
             .map_err(|e| FetchError::Network(format!("cannot build HTTP client: {e}")))?;
         Ok(Self {
             client,
+            allow_private,
             agent_token: "talkwire".into(),
             config: config.clone(),
             hosts: Mutex::new(HashMap::new()),
@@ -162,10 +186,15 @@ impl Fetcher {
     }
 
     /// Fetch `location`, conditionally when `cursor` holds validators.
-    pub async fn fetch(&self, location: &SourceLocation, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
+    pub async fn fetch(
+        &self,
+        location: &SourceLocation,
+        cursor: Option<&Cursor>,
+    ) -> Result<Fetched, FetchError> {
         match location {
             SourceLocation::File(path) => self.read_file(path).await,
             SourceLocation::Http(url) => {
+                ssrf::check_url(url, self.allow_private).map_err(FetchError::NotPublic)?;
                 if self.config.respect_robots && !self.robots_allow(url).await {
                     return Err(FetchError::Robots);
                 }
@@ -175,29 +204,39 @@ impl Fetcher {
     }
 
     async fn read_file(&self, path: &std::path::Path) -> Result<Fetched, FetchError> {
-        let file_err = |source| FetchError::File { path: path.display().to_string(), source };
+        let file_err = |source| FetchError::File {
+            path: path.display().to_string(),
+            source,
+        };
         let meta = tokio::fs::metadata(path).await.map_err(file_err)?;
         if meta.len() > self.config.max_body_bytes as u64 {
-            return Err(FetchError::TooLarge { limit: self.config.max_body_bytes });
+            return Err(FetchError::TooLarge {
+                limit: self.config.max_body_bytes,
+            });
         }
         let bytes = tokio::fs::read(path).await.map_err(file_err)?;
-        Ok(Fetched::Body(Body {
+        Ok(Fetched::Body(Box::new(Body {
             bytes: bytes.into(),
             content_type: None,
             final_url: SourceLocation::File(path.to_path_buf()).as_url(),
             cursor: Cursor::default(),
             hints: TimingHints::default(),
             fetched_at: Utc::now(),
-        }))
+        })))
     }
 
     fn gate(&self, host: &str) -> Arc<HostGate> {
-        let mut hosts = self.hosts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut hosts = self
+            .hosts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         hosts
             .entry(host.to_string())
             .or_insert_with(|| {
                 let period = Duration::from_millis(self.config.per_host_min_delay_ms.max(1));
-                let quota = Quota::with_period(period).expect("non-zero period").allow_burst(NonZeroU32::MIN);
+                let quota = Quota::with_period(period)
+                    .expect("non-zero period")
+                    .allow_burst(NonZeroU32::MIN);
                 Arc::new(HostGate {
                     slots: Semaphore::new(self.config.per_host_concurrency.max(1)),
                     pace: RateLimiter::direct(quota),
@@ -208,7 +247,11 @@ impl Fetcher {
 
     async fn get(&self, url: &Url, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
         let gate = self.gate(url.host_str().unwrap_or_default());
-        let _slot = gate.slots.acquire().await.map_err(|_| FetchError::Network("host gate closed".into()))?;
+        let _slot = gate
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| FetchError::Network("host gate closed".into()))?;
         gate.pace.until_ready().await;
 
         let mut request = self.client.get(url.clone());
@@ -220,7 +263,15 @@ impl Fetcher {
                 request = request.header(header::IF_MODIFIED_SINCE, lm);
             }
         }
-        let response = request.send().await.map_err(|e| FetchError::Network(error_chain(&e)))?;
+        let response = request.send().await.map_err(|e| {
+            let chain = error_chain(&e);
+            // The resolver and redirect policy report refusals as transport errors: keep them permanent.
+            if chain.contains(ssrf::REFUSAL) {
+                FetchError::NotPublic(chain)
+            } else {
+                FetchError::Network(chain)
+            }
+        })?;
         let status = response.status();
         let headers = response.headers().clone();
         let hints = timing_hints(&headers);
@@ -228,19 +279,30 @@ impl Fetcher {
             return Ok(Fetched::NotModified(hints));
         }
         if !status.is_success() {
-            return Err(FetchError::Status { status: status.as_u16(), retry_after: hints.retry_after });
+            return Err(FetchError::Status {
+                status: status.as_u16(),
+                retry_after: hints.retry_after,
+            });
         }
         let final_url = response.url().clone();
         let bytes = read_capped(response, self.config.max_body_bytes).await?;
-        let text_header = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        Ok(Fetched::Body(Body {
+        let text_header = |name: header::HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Ok(Fetched::Body(Box::new(Body {
             bytes,
             content_type: text_header(header::CONTENT_TYPE),
             final_url,
-            cursor: Cursor { etag: text_header(header::ETAG), last_modified: text_header(header::LAST_MODIFIED) },
+            cursor: Cursor {
+                etag: text_header(header::ETAG),
+                last_modified: text_header(header::LAST_MODIFIED),
+            },
             hints,
             fetched_at: Utc::now(),
-        }))
+        })))
     }
 
     /// Whether robots.txt of `url`'s origin lets talkwire fetch it.
@@ -257,7 +319,11 @@ impl Fetcher {
                 }
             }
         };
-        entry.allow_all || entry.robot.as_ref().is_some_and(|r| r.allowed(url.as_str()))
+        entry.allow_all
+            || entry
+                .robot
+                .as_ref()
+                .is_some_and(|r| r.allowed(url.as_str()))
     }
 
     /// Google's rules: 4xx means no restrictions; 5xx or no answer means stay away for now.
@@ -266,7 +332,11 @@ impl Fetcher {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        let entry = |robot, allow_all| RobotsEntry { robot, allow_all, fetched: Instant::now() };
+        let entry = |robot, allow_all| RobotsEntry {
+            robot,
+            allow_all,
+            fetched: Instant::now(),
+        };
         match self.get(&robots_url, None).await {
             Ok(Fetched::Body(body)) => {
                 let cut = &body.bytes[..body.bytes.len().min(ROBOTS_MAX_BYTES)];
@@ -276,11 +346,17 @@ impl Fetcher {
                 }
             }
             Ok(Fetched::NotModified(_)) => entry(None, true),
-            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => entry(None, true),
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
+                entry(None, true)
+            }
             Err(FetchError::TooLarge { .. }) => entry(None, true),
             Err(e) => {
                 tracing::warn!(robots_url = %robots_url, error = %e, "robots.txt unavailable; not fetching from this site for now");
-                RobotsEntry { robot: None, allow_all: false, fetched: Instant::now() - ROBOTS_TTL + Duration::from_secs(60) }
+                RobotsEntry {
+                    robot: None,
+                    allow_all: false,
+                    fetched: Instant::now() - ROBOTS_TTL + Duration::from_secs(60),
+                }
             }
         }
     }
@@ -297,7 +373,10 @@ fn timing_hints(headers: &HeaderMap) -> TimingHints {
 
 /// Read a body, refusing it as soon as it passes `limit` bytes.
 async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Bytes, FetchError> {
-    if response.content_length().is_some_and(|len| len > limit as u64) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > limit as u64)
+    {
         return Err(FetchError::TooLarge { limit });
     }
     let mut stream = response.bytes_stream();
@@ -331,14 +410,35 @@ mod tests {
     #[test]
     fn user_agent_names_version_and_contact() {
         let ua = user_agent("https://example.org/contact");
-        assert!(ua.starts_with("talkwire/") && ua.ends_with("(+https://example.org/contact)"), "{ua}");
+        assert!(
+            ua.starts_with("talkwire/") && ua.ends_with("(+https://example.org/contact)"),
+            "{ua}"
+        );
     }
 
     #[test]
     fn transient_errors_are_told_apart() {
-        assert!(FetchError::Status { status: 503, retry_after: None }.is_transient());
-        assert!(FetchError::Status { status: 429, retry_after: None }.is_transient());
-        assert!(!FetchError::Status { status: 404, retry_after: None }.is_transient());
+        assert!(
+            FetchError::Status {
+                status: 503,
+                retry_after: None
+            }
+            .is_transient()
+        );
+        assert!(
+            FetchError::Status {
+                status: 429,
+                retry_after: None
+            }
+            .is_transient()
+        );
+        assert!(
+            !FetchError::Status {
+                status: 404,
+                retry_after: None
+            }
+            .is_transient()
+        );
         assert!(!FetchError::Robots.is_transient());
     }
 
@@ -348,11 +448,16 @@ mod tests {
         let path = dir.path().join("feed.xml");
         std::fs::write(&path, vec![b'x'; 2048]).unwrap();
         let mut config = HttpConfig::default();
-        let fetcher = Fetcher::new(&config).unwrap();
-        let got = fetcher.fetch(&SourceLocation::File(path.clone()), None).await.unwrap();
-        assert!(matches!(got, Fetched::Body(b) if b.bytes.len() == 2048 && b.final_url.scheme() == "file"));
+        let fetcher = Fetcher::new(&config, false).unwrap();
+        let got = fetcher
+            .fetch(&SourceLocation::File(path.clone()), None)
+            .await
+            .unwrap();
+        assert!(
+            matches!(got, Fetched::Body(b) if b.bytes.len() == 2048 && b.final_url.scheme() == "file")
+        );
         config.max_body_bytes = 1024;
-        let small = Fetcher::new(&config).unwrap();
+        let small = Fetcher::new(&config, false).unwrap();
         assert!(matches!(
             small.fetch(&SourceLocation::File(path), None).await,
             Err(FetchError::TooLarge { limit: 1024 })
