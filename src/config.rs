@@ -216,7 +216,7 @@ impl Default for KafkaConfig {
 /// count `title_weight` times), minus the weight of matched exclusions. An
 /// article is relevant when every `require` group matched and the score
 /// reaches `threshold`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TopicConfig {
     /// Minimum score of a relevant article.
@@ -232,7 +232,7 @@ pub struct TopicConfig {
 }
 
 /// A named group of terms of which at least one must appear.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TermGroup {
     /// Shown in `topic.matched` as `require:<name>`.
     pub name: String,
@@ -931,5 +931,8 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/talkwire.toml");
         let loaded = load(Some(&path), Vec::new(), Seeds::Read).unwrap();
         assert!(!loaded.sources.is_empty());
+        // The file documents the defaults: keep them in step.
+        assert_eq!(loaded.config.topic, TopicConfig::default());
+        assert_eq!(loaded.config.kafka.topic, KafkaConfig::default().topic);
     }
 }

@@ -464,3 +464,95 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod http_tests {
+    //! The fetcher against a real local HTTP server.
+    use super::*;
+    use axum::http::{HeaderMap, StatusCode, header};
+    use axum::response::IntoResponse;
+    use axum::routing::get;
+
+    async fn server() -> Url {
+        let app = axum::Router::new()
+            .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private/\n" }))
+            .route("/hop1", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/hop2")]) }))
+            .route("/hop2", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/final")]) }))
+            .route("/final", get(|| async { "arrived" }))
+            .route("/loop", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/loop")]) }))
+            .route("/to-file", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "file:///etc/passwd")]) }))
+            .route("/busy", get(|| async { (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "120")]) }))
+            .route("/private/x", get(|| async { "secret" }))
+            .route(
+                "/feed",
+                get(|h: HeaderMap| async move {
+                    if h.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
+                        StatusCode::NOT_MODIFIED.into_response()
+                    } else {
+                        ([(header::ETAG, "\"v1\""), (header::CACHE_CONTROL, "max-age=900")], "<rss/>").into_response()
+                    }
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Url::parse(&format!("http://{addr}/")).unwrap()
+    }
+
+    fn fetcher(min_delay_ms: u64) -> Fetcher {
+        let config = HttpConfig { per_host_min_delay_ms: min_delay_ms, max_redirects: 3, ..HttpConfig::default() };
+        Fetcher::new(&config, true).unwrap()
+    }
+
+    async fn get_url(f: &Fetcher, base: &Url, path: &str, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
+        f.fetch(&SourceLocation::Http(base.join(path).unwrap()), cursor).await
+    }
+
+    #[tokio::test]
+    async fn redirects_are_followed_to_a_recorded_final_url_and_loops_are_cut() {
+        let base = server().await;
+        let f = fetcher(1);
+        match get_url(&f, &base, "hop1", None).await.unwrap() {
+            Fetched::Body(b) => assert_eq!(b.final_url.path(), "/final"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(get_url(&f, &base, "loop", None).await, Err(FetchError::Network(_))));
+    }
+
+    #[tokio::test]
+    async fn a_redirect_to_a_local_file_is_not_followed() {
+        let base = server().await;
+        // Even with private targets allowed, a hop to a non-http(s) scheme never reads the file.
+        let got = get_url(&fetcher(1), &base, "to-file", None).await;
+        assert!(
+            matches!(got, Err(FetchError::NotPublic(_)) | Err(FetchError::Status { status: 302, .. })),
+            "{got:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn conditional_gets_retry_after_and_robots() {
+        let base = server().await;
+        let f = fetcher(1);
+        let Fetched::Body(first) = get_url(&f, &base, "feed", None).await.unwrap() else { panic!("body expected") };
+        assert_eq!(first.cursor.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(first.hints.max_age, Some(Duration::from_secs(900)));
+        assert!(matches!(get_url(&f, &base, "feed", Some(&first.cursor)).await.unwrap(), Fetched::NotModified(_)));
+        let busy = get_url(&f, &base, "busy", None).await.unwrap_err();
+        assert_eq!(busy.retry_after(), Some(Duration::from_secs(120)));
+        assert!(busy.is_transient());
+        assert!(matches!(get_url(&f, &base, "private/x", None).await, Err(FetchError::Robots)));
+    }
+
+    #[tokio::test]
+    async fn requests_to_one_host_keep_the_minimum_delay() {
+        let base = server().await;
+        let f = fetcher(150);
+        let started = Instant::now();
+        for _ in 0..4 {
+            get_url(&f, &base, "final", None).await.unwrap();
+        }
+        // robots.txt + 4 pages = 5 requests, so at least 4 gaps of 150 ms.
+        assert!(started.elapsed() >= Duration::from_millis(600), "{:?}", started.elapsed());
+    }
+}
