@@ -1446,6 +1446,9 @@ impl<'a> Doc<'a> {
     }
 
     fn tok_text(&self, s: usize, e: usize) -> &str {
+        if e <= s || e > self.toks.len() {
+            return "";
+        }
         &self.text[self.toks[s].start..self.toks[e - 1].end]
     }
 
@@ -1506,6 +1509,10 @@ impl Run<'_> {
         }
         if t.flags & F_ACCORDING != 0 {
             return if self.word_is(i + 1, "to") { 2 } else { 0 };
+        }
+        if i > 0 && self.t(i - 1).has(F_DET | F_POSS) && !self.t(i - 1).has(F_QUANT) {
+            // "Trump's tweet", "a statement read": a noun.
+            return 0;
         }
         if t.flags & F_PHRASAL != 0 && PARTICLES_OF_CUES.iter().any(|p| self.word_is(i + 1, p)) {
             return 2;
@@ -2034,8 +2041,15 @@ impl Run<'_> {
         if open > lo
             && let Some(np) = self.clause_subject(lo, open)
         {
+            // The verb after the subject is the cue when it is a content word ("bemoaned"), else none.
             let verb = np.end;
-            return Some((np, verb, verb + 1, Pattern::ClauseSubject));
+            let v = self.t(verb);
+            let (cs, ce) = if v.has(F_STOP | F_SKIP | F_ADVLY | F_CONJ) {
+                (verb, verb)
+            } else {
+                (verb, verb + 1)
+            };
+            return Some((np, cs, ce, Pattern::ClauseSubject));
         }
         // "Republican pollster Daron Shaw: "…"" — a colon right before the quote, a name before it.
         if open > lo && self.t(open - 1).punct(':') {
@@ -2115,8 +2129,8 @@ impl Run<'_> {
         let be = d.toks[np.end - 1].end;
         if np.pronoun {
             let mention = d.mention(bs, be);
-            let lower = mention.text.to_lowercase();
-            let want = match lower.as_str() {
+            let lower = mention.text.to_lowercase().replace('’', "'");
+            let want = match lower.trim_end_matches("'s") {
                 "he" | "she" => Some(EntityType::Person),
                 "they" | "it" => Some(EntityType::Org),
                 _ => None,

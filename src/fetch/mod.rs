@@ -136,6 +136,9 @@ struct RobotsEntry {
     fetched: Instant,
 }
 
+/// An origin's robots.txt, fetched at most once at a time.
+type RobotsSlot = Arc<tokio::sync::Mutex<Option<Arc<RobotsEntry>>>>;
+
 /// The polite HTTP client. Cheap to share behind an `Arc`.
 pub struct Fetcher {
     client: reqwest::Client,
@@ -143,7 +146,7 @@ pub struct Fetcher {
     agent_token: String,
     config: HttpConfig,
     hosts: Mutex<HashMap<String, Arc<HostGate>>>,
-    robots: tokio::sync::Mutex<HashMap<String, Arc<RobotsEntry>>>,
+    robots: Mutex<HashMap<String, RobotsSlot>>,
 }
 
 impl Fetcher {
@@ -181,7 +184,7 @@ impl Fetcher {
             agent_token: "talkwire".into(),
             config: config.clone(),
             hosts: Mutex::new(HashMap::new()),
-            robots: tokio::sync::Mutex::new(HashMap::new()),
+            robots: Mutex::new(HashMap::new()),
         })
     }
 
@@ -308,22 +311,18 @@ impl Fetcher {
     /// Whether robots.txt of `url`'s origin lets talkwire fetch it.
     async fn robots_allow(&self, url: &Url) -> bool {
         let origin = url.origin().ascii_serialization();
-        let entry = {
-            let mut cache = self.robots.lock().await;
-            match cache.get(&origin) {
-                Some(e) if e.fetched.elapsed() < ROBOTS_TTL => e.clone(),
-                _ => {
-                    let fresh = Arc::new(self.fetch_robots(url).await);
-                    cache.insert(origin, fresh.clone());
-                    fresh
-                }
+        // One lock per origin: a slow robots.txt holds up its own site only.
+        let slot = self.robots.lock().unwrap_or_else(|p| p.into_inner()).entry(origin).or_default().clone();
+        let mut cached = slot.lock().await;
+        let entry = match cached.as_ref() {
+            Some(e) if e.fetched.elapsed() < ROBOTS_TTL => e.clone(),
+            _ => {
+                let fresh = Arc::new(self.fetch_robots(url).await);
+                *cached = Some(fresh.clone());
+                fresh
             }
         };
-        entry.allow_all
-            || entry
-                .robot
-                .as_ref()
-                .is_some_and(|r| r.allowed(url.as_str()))
+        entry.allow_all || entry.robot.as_ref().is_some_and(|r| r.allowed(url.as_str()))
     }
 
     /// Google's rules: 4xx means no restrictions; 5xx or no answer means stay away for now.
