@@ -56,11 +56,7 @@ pub struct RunConfig {
 
 impl Default for RunConfig {
     fn default() -> Self {
-        Self {
-            state_dir: PathBuf::from("state"),
-            drain_timeout_secs: 30,
-            allow_private: false,
-        }
+        Self { state_dir: PathBuf::from("state"), drain_timeout_secs: 30, allow_private: false }
     }
 }
 
@@ -147,10 +143,7 @@ pub struct PipelineConfig {
 
 impl Default for PipelineConfig {
     fn default() -> Self {
-        Self {
-            channel_capacity: 64,
-            cpu_workers: 0,
-        }
+        Self { channel_capacity: 64, cpu_workers: 0 }
     }
 }
 
@@ -243,8 +236,7 @@ pub struct TermGroup {
 impl Default for TopicConfig {
     /// The default story: the Iran–United States nuclear talks.
     fn default() -> Self {
-        let weighted =
-            |pairs: &[(&str, f64)]| pairs.iter().map(|(t, w)| (t.to_string(), *w)).collect();
+        let weighted = |pairs: &[(&str, f64)]| pairs.iter().map(|(t, w)| (t.to_string(), *w)).collect();
         let group = |name: &str, terms: &[&str]| TermGroup {
             name: name.into(),
             terms: terms.iter().map(|t| t.to_string()).collect(),
@@ -344,9 +336,7 @@ pub struct MetricsConfig {
 
 impl Default for MetricsConfig {
     fn default() -> Self {
-        Self {
-            listen: "127.0.0.1:9898".into(),
-        }
+        Self { listen: "127.0.0.1:9898".into() }
     }
 }
 
@@ -373,10 +363,7 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self {
-            format: LogFormat::Json,
-            level: "info".into(),
-        }
+        Self { format: LogFormat::Json, level: "info".into() }
     }
 }
 
@@ -473,39 +460,28 @@ pub fn load(
     seeds: Seeds,
 ) -> Result<Loaded, ConfigError> {
     let mut problems = Vec::new();
-    let file_label = path
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "defaults".into());
+    let file_label = path.map(|p| p.display().to_string()).unwrap_or_else(|| "defaults".into());
 
     let mut table = match path {
         Some(p) => match std::fs::read_to_string(p) {
             Ok(text) => match text.parse::<toml::Table>() {
                 Ok(t) => t,
                 Err(e) => {
-                    return Err(ConfigError(vec![problem(
-                        &file_label,
-                        "",
-                        e.to_string().trim(),
-                    )]));
+                    return Err(ConfigError(vec![problem(&file_label, "", e.to_string().trim())]));
                 }
             },
             Err(e) => {
-                return Err(ConfigError(vec![problem(
-                    &file_label,
-                    "",
-                    &format!("cannot read: {e}"),
-                )]));
+                return Err(ConfigError(vec![problem(&file_label, "", &format!("cannot read: {e}"))]));
             }
         },
         None => toml::Table::new(),
     };
     apply_env(&mut table, env);
 
-    let config: Config =
-        match deserialize_reporting(toml::Value::Table(table), &file_label, &mut problems) {
-            Some(c) => c,
-            None => return Err(ConfigError(problems)),
-        };
+    let config: Config = match deserialize_reporting(toml::Value::Table(table), &file_label, &mut problems) {
+        Some(c) => c,
+        None => return Err(ConfigError(problems)),
+    };
     let base = path.and_then(Path::parent).unwrap_or(Path::new("."));
     let mut config = config;
     config.sources.seeds_file = resolve(base, &config.sources.seeds_file);
@@ -521,11 +497,7 @@ pub fn load(
     let seeds_label = config.sources.seeds_file.display().to_string();
     for (i, s) in sources.iter().enumerate() {
         if let Err(reason) = crate::sources::SourceLocation::parse(&s.url) {
-            problems.push(problem(
-                &seeds_label,
-                &format!("source[{i}].url"),
-                &reason.to_string(),
-            ));
+            problems.push(problem(&seeds_label, &format!("source[{i}].url"), &reason.to_string()));
         }
         if s.kind == SourceSpecKind::Feed && s.link_selector.is_some() {
             problems.push(problem(
@@ -537,35 +509,21 @@ pub fn load(
         if let Some(sel) = &s.link_selector
             && dom_query::Matcher::new(sel).is_err()
         {
-            problems.push(problem(
-                &seeds_label,
-                &format!("source[{i}].link_selector"),
-                "not a valid CSS selector",
-            ));
+            problems.push(problem(&seeds_label, &format!("source[{i}].link_selector"), "not a valid CSS selector"));
         }
     }
     if problems.is_empty() {
-        Ok(Loaded {
-            config,
-            sources,
-            path: path.map(Path::to_path_buf),
-        })
+        Ok(Loaded { config, sources, path: path.map(Path::to_path_buf) })
     } else {
         Err(ConfigError(problems))
     }
 }
 
 /// Sources given on the command line (`--feed`, `--page`) replace the seeds file.
-pub fn sources_from_flags(
-    feeds: &[String],
-    pages: &[String],
-) -> Result<Vec<SourceSpec>, ConfigError> {
+pub fn sources_from_flags(feeds: &[String], pages: &[String]) -> Result<Vec<SourceSpec>, ConfigError> {
     let mut problems = Vec::new();
     let mut out = Vec::new();
-    for (kind, urls, flag) in [
-        (SourceSpecKind::Feed, feeds, "--feed"),
-        (SourceSpecKind::Page, pages, "--page"),
-    ] {
+    for (kind, urls, flag) in [(SourceSpecKind::Feed, feeds, "--feed"), (SourceSpecKind::Page, pages, "--page")] {
         for url in urls {
             match crate::sources::SourceLocation::parse(url) {
                 Ok(_) => out.push(SourceSpec {
@@ -580,27 +538,15 @@ pub fn sources_from_flags(
             }
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(ConfigError(problems))
-    }
+    if problems.is_empty() { Ok(out) } else { Err(ConfigError(problems)) }
 }
 
 fn resolve(base: &Path, p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        base.join(p)
-    }
+    if p.is_absolute() { p.to_path_buf() } else { base.join(p) }
 }
 
 fn problem(file: &str, key: &str, reason: &str) -> Problem {
-    Problem {
-        file: file.into(),
-        key: key.into(),
-        reason: reason.into(),
-    }
+    Problem { file: file.into(), key: key.into(), reason: reason.into() }
 }
 
 /// Deserialize, collecting unknown keys and the first type error with its key path.
@@ -647,9 +593,7 @@ fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, Str
             .unwrap_or(toml::Value::String(raw));
         let mut node = &mut *table;
         for key in &keys[..keys.len() - 1] {
-            let entry = node
-                .entry(key.clone())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let entry = node.entry(key.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
             if !entry.is_table() {
                 *entry = toml::Value::Table(toml::Table::new());
             }
@@ -686,77 +630,24 @@ fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
             problems.push(problem(file, key, reason));
         }
     };
+    check(c.run.drain_timeout_secs > 0, "run.drain_timeout_secs", "must be at least 1");
+    check(url::Url::parse(&c.http.contact_url).is_ok(), "http.contact_url", "must be an absolute URL");
+    check(c.http.connect_timeout_secs > 0, "http.connect_timeout_secs", "must be at least 1");
+    check(c.http.read_timeout_secs > 0, "http.read_timeout_secs", "must be at least 1");
+    check(c.http.total_timeout_secs > 0, "http.total_timeout_secs", "must be at least 1");
+    check(c.http.max_body_bytes >= 1024, "http.max_body_bytes", "must be at least 1024");
+    check(c.http.per_host_concurrency > 0, "http.per_host_concurrency", "must be at least 1");
+    check(c.http.fetch_concurrency > 0, "http.fetch_concurrency", "must be at least 1");
+    check(c.sources.default_interval_secs > 0, "sources.default_interval_secs", "must be at least 1");
+    check(c.sources.max_backoff_secs > 0, "sources.max_backoff_secs", "must be at least 1");
+    check(c.sources.max_articles_per_poll > 0, "sources.max_articles_per_poll", "must be at least 1");
+    check(c.pipeline.channel_capacity > 0, "pipeline.channel_capacity", "must be at least 1");
+    check(!c.kafka.topic.trim().is_empty(), "kafka.topic", "must not be empty");
     check(
-        c.run.drain_timeout_secs > 0,
-        "run.drain_timeout_secs",
-        "must be at least 1",
-    );
-    check(
-        url::Url::parse(&c.http.contact_url).is_ok(),
-        "http.contact_url",
-        "must be an absolute URL",
-    );
-    check(
-        c.http.connect_timeout_secs > 0,
-        "http.connect_timeout_secs",
-        "must be at least 1",
-    );
-    check(
-        c.http.read_timeout_secs > 0,
-        "http.read_timeout_secs",
-        "must be at least 1",
-    );
-    check(
-        c.http.total_timeout_secs > 0,
-        "http.total_timeout_secs",
-        "must be at least 1",
-    );
-    check(
-        c.http.max_body_bytes >= 1024,
-        "http.max_body_bytes",
-        "must be at least 1024",
-    );
-    check(
-        c.http.per_host_concurrency > 0,
-        "http.per_host_concurrency",
-        "must be at least 1",
-    );
-    check(
-        c.http.fetch_concurrency > 0,
-        "http.fetch_concurrency",
-        "must be at least 1",
-    );
-    check(
-        c.sources.default_interval_secs > 0,
-        "sources.default_interval_secs",
-        "must be at least 1",
-    );
-    check(
-        c.sources.max_backoff_secs > 0,
-        "sources.max_backoff_secs",
-        "must be at least 1",
-    );
-    check(
-        c.sources.max_articles_per_poll > 0,
-        "sources.max_articles_per_poll",
-        "must be at least 1",
-    );
-    check(
-        c.pipeline.channel_capacity > 0,
-        "pipeline.channel_capacity",
-        "must be at least 1",
-    );
-    check(
-        !c.kafka.topic.trim().is_empty(),
-        "kafka.topic",
-        "must not be empty",
-    );
-    check(
-        c.kafka.brokers.split(',').all(|b| {
-            b.trim()
-                .rsplit_once(':')
-                .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())
-        }),
+        c.kafka
+            .brokers
+            .split(',')
+            .all(|b| b.trim().rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())),
         "kafka.brokers",
         "must be host:port[,host:port...]",
     );
@@ -765,22 +656,14 @@ fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
         "kafka.compression",
         "must be one of none, gzip, snappy, lz4, zstd",
     );
-    check(
-        c.topic.threshold.is_finite(),
-        "topic.threshold",
-        "must be a number",
-    );
+    check(c.topic.threshold.is_finite(), "topic.threshold", "must be a number");
     check(
         c.metrics.listen.is_empty() || c.metrics.listen.parse::<std::net::SocketAddr>().is_ok(),
         "metrics.listen",
         "must be ip:port, or empty to disable",
     );
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&c.log.level) {
-        problems.push(problem(
-            file,
-            "log.level",
-            &format!("not a tracing filter: {e}"),
-        ));
+        problems.push(problem(file, "log.level", &format!("not a tracing filter: {e}")));
     }
 }
 
@@ -794,10 +677,7 @@ pub fn render_effective(config: &Config) -> String {
     let mut shown = config.clone();
     for (key, value) in shown.kafka.properties.iter_mut() {
         let k = key.to_ascii_lowercase();
-        if ["password", "secret", "token", "key"]
-            .iter()
-            .any(|s| k.contains(s))
-        {
+        if ["password", "secret", "token", "key"].iter().any(|s| k.contains(s)) {
             *value = "********".into();
         }
     }
@@ -811,19 +691,12 @@ mod tests {
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let p = dir.join(name);
-        std::fs::File::create(&p)
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        std::fs::File::create(&p).unwrap().write_all(text.as_bytes()).unwrap();
         p
     }
 
     fn seeds(dir: &Path) {
-        write(
-            dir,
-            "seeds.toml",
-            "[[source]]\nkind = \"feed\"\nurl = \"https://example.com/rss\"\n",
-        );
+        write(dir, "seeds.toml", "[[source]]\nkind = \"feed\"\nurl = \"https://example.com/rss\"\n");
     }
 
     #[test]
@@ -837,10 +710,7 @@ mod tests {
         );
         let env = vec![
             ("TALKWIRE_KAFKA__BROKERS".to_string(), "b:2,c:3".to_string()),
-            (
-                "TALKWIRE_HTTP__FETCH_CONCURRENCY".to_string(),
-                "3".to_string(),
-            ),
+            ("TALKWIRE_HTTP__FETCH_CONCURRENCY".to_string(), "3".to_string()),
             ("UNRELATED".to_string(), "x".to_string()),
         ];
         let loaded = load(Some(&cfg), env, Seeds::Read).unwrap();
@@ -855,11 +725,7 @@ mod tests {
     fn unknown_key_is_reported_with_file_and_key() {
         let dir = tempfile::tempdir().unwrap();
         seeds(dir.path());
-        let cfg = write(
-            dir.path(),
-            "t.toml",
-            "[sources]\nseeds_file = \"seeds.toml\"\n[kafka]\nbrokerz = \"a:1\"\n",
-        );
+        let cfg = write(dir.path(), "t.toml", "[sources]\nseeds_file = \"seeds.toml\"\n[kafka]\nbrokerz = \"a:1\"\n");
         let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("t.toml"), "{text}");
@@ -876,10 +742,7 @@ mod tests {
             "[sources]\nseeds_file = \"seeds.toml\"\n[http]\nfetch_concurrency = \"many\"\n",
         );
         let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
-        assert!(
-            err.0.iter().any(|p| p.key == "http.fetch_concurrency"),
-            "{err}"
-        );
+        assert!(err.0.iter().any(|p| p.key == "http.fetch_concurrency"), "{err}");
 
         let cfg = write(
             dir.path(),
@@ -888,40 +751,22 @@ mod tests {
         );
         let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
         let keys: Vec<_> = err.0.iter().map(|p| p.key.as_str()).collect();
-        assert!(
-            keys.contains(&"kafka.brokers") && keys.contains(&"kafka.compression"),
-            "{err}"
-        );
+        assert!(keys.contains(&"kafka.brokers") && keys.contains(&"kafka.compression"), "{err}");
     }
 
     #[test]
     fn bad_source_url_points_into_the_seeds_file() {
         let dir = tempfile::tempdir().unwrap();
-        write(
-            dir.path(),
-            "seeds.toml",
-            "[[source]]\nkind = \"feed\"\nurl = \"ftp://example.com/x\"\n",
-        );
-        let cfg = write(
-            dir.path(),
-            "t.toml",
-            "[sources]\nseeds_file = \"seeds.toml\"\n",
-        );
+        write(dir.path(), "seeds.toml", "[[source]]\nkind = \"feed\"\nurl = \"ftp://example.com/x\"\n");
+        let cfg = write(dir.path(), "t.toml", "[sources]\nseeds_file = \"seeds.toml\"\n");
         let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
-        assert!(
-            err.0
-                .iter()
-                .any(|p| p.file.ends_with("seeds.toml") && p.key == "source[0].url"),
-            "{err}"
-        );
+        assert!(err.0.iter().any(|p| p.file.ends_with("seeds.toml") && p.key == "source[0].url"), "{err}");
     }
 
     #[test]
     fn secrets_are_masked() {
         let mut c = Config::default();
-        c.kafka
-            .properties
-            .insert("sasl.password".into(), "hunter2".into());
+        c.kafka.properties.insert("sasl.password".into(), "hunter2".into());
         let shown = render_effective(&c);
         assert!(!shown.contains("hunter2") && shown.contains("********"));
     }

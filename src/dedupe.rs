@@ -43,22 +43,10 @@ pub enum Verdict {
 }
 
 /// Decide whether an article with `id`, `content_hash` and `simhash` must be published.
-pub fn decide(
-    history: &impl History,
-    id: &str,
-    content_hash: &str,
-    simhash: u64,
-) -> Result<Verdict, StateError> {
+pub fn decide(history: &impl History, id: &str, content_hash: &str, simhash: u64) -> Result<Verdict, StateError> {
     if let Some(previous) = history.article(id)? {
-        let changed = previous.content_hash != content_hash
-            && hamming(previous.simhash, simhash) >= REVISION_MIN_BITS;
-        return Ok(if changed {
-            Verdict::Publish {
-                revision: previous.revision + 1,
-            }
-        } else {
-            Verdict::Unchanged
-        });
+        let changed = previous.content_hash != content_hash && hamming(previous.simhash, simhash) >= REVISION_MIN_BITS;
+        return Ok(if changed { Verdict::Publish { revision: previous.revision + 1 } } else { Verdict::Unchanged });
     }
     match history.article_with_hash(content_hash)? {
         Some(first) if first != id => Ok(Verdict::DuplicateOf(first)),
@@ -81,13 +69,8 @@ mod tests {
     impl Memory {
         fn with(id: &str, hash: &str, simhash: u64, revision: u32) -> Self {
             let mut m = Memory::default();
-            let entry = ArticleEntry {
-                content_hash: hash.into(),
-                simhash,
-                revision,
-                relevant: true,
-                committed_at: Utc::now(),
-            };
+            let entry =
+                ArticleEntry { content_hash: hash.into(), simhash, revision, relevant: true, committed_at: Utc::now() };
             m.articles.insert(id.into(), entry);
             m.hashes.insert(hash.into(), id.into());
             m
@@ -105,10 +88,7 @@ mod tests {
 
     #[test]
     fn a_new_article_is_published_as_revision_one() {
-        assert_eq!(
-            decide(&Memory::default(), "a", "h", 0).unwrap(),
-            Verdict::Publish { revision: 1 }
-        );
+        assert_eq!(decide(&Memory::default(), "a", "h", 0).unwrap(), Verdict::Publish { revision: 1 });
     }
 
     #[test]
@@ -122,18 +102,12 @@ mod tests {
     #[test]
     fn a_material_change_is_the_next_revision() {
         let m = Memory::with("a", "h", 0, 2);
-        assert_eq!(
-            decide(&m, "a", "h2", 0xffff).unwrap(),
-            Verdict::Publish { revision: 3 }
-        );
+        assert_eq!(decide(&m, "a", "h2", 0xffff).unwrap(), Verdict::Publish { revision: 3 });
     }
 
     #[test]
     fn the_same_text_under_another_url_is_a_duplicate() {
         let m = Memory::with("a", "h", 0, 1);
-        assert_eq!(
-            decide(&m, "b", "h", 0).unwrap(),
-            Verdict::DuplicateOf("a".into())
-        );
+        assert_eq!(decide(&m, "b", "h", 0).unwrap(), Verdict::DuplicateOf("a".into()));
     }
 }

@@ -18,12 +18,21 @@ use tokio::sync::mpsc;
 
 use crate::state::Commit;
 
+/// Writes to make durable, and the in-flight claims that end once they are.
+pub struct CommitBatch {
+    /// State writes.
+    pub commits: Vec<Commit>,
+    /// Released when the batch is dropped, i.e. after the committer applied it:
+    /// until then a second copy of the article must still see it as in flight.
+    pub claims: Vec<Claim>,
+}
+
 /// Where resolved commits go: the committer task that writes them to the store.
 ///
 /// Unbounded on purpose: a send happens in `Drop`, which cannot wait, and at
 /// most one message exists per ticket or poll — whose number the bounded
 /// pipeline channels and the producer queue already cap.
-pub type CommitSender = mpsc::UnboundedSender<Vec<Commit>>;
+pub type CommitSender = mpsc::UnboundedSender<CommitBatch>;
 
 /// One poll of one source: its cursor is committed when every ticket it issued was delivered.
 struct Poll {
@@ -37,7 +46,7 @@ impl Drop for Poll {
         if !self.failed.load(Ordering::Acquire)
             && let Some(cursor) = self.cursor.lock().ok().and_then(|mut c| c.take())
         {
-            let _ = self.commits.send(vec![cursor]);
+            let _ = self.commits.send(CommitBatch { commits: vec![cursor], claims: Vec::new() });
         }
     }
 }
@@ -52,23 +61,12 @@ impl PollHandle {
     /// Start a poll whose `cursor` is committed once all its tickets are delivered
     /// (immediately, when the poll yields no articles and the handle is dropped).
     pub fn new(cursor: Option<Commit>, commits: CommitSender) -> Self {
-        Self {
-            poll: Arc::new(Poll {
-                cursor: Mutex::new(cursor),
-                failed: AtomicBool::new(false),
-                commits,
-            }),
-        }
+        Self { poll: Arc::new(Poll { cursor: Mutex::new(cursor), failed: AtomicBool::new(false), commits }) }
     }
 
     /// A ticket for one article of this poll.
     pub fn ticket(&self) -> Ticket {
-        Ticket {
-            commits: Vec::new(),
-            poll: Some(self.poll.clone()),
-            inflight: Vec::new(),
-            resolved: false,
-        }
+        Ticket { commits: Vec::new(), poll: Some(self.poll.clone()), claims: Vec::new(), resolved: false }
     }
 
     /// Give up on the cursor (e.g. the poll was cut short): the next poll starts from the old one.
@@ -84,15 +82,12 @@ pub struct Inflight {
 }
 
 impl Inflight {
-    /// Claim `key`; false when someone holds it already. The claim ends when the ticket holding it resolves.
+    /// Claim `key`; false when someone holds it already. The claim ends when
+    /// the ticket fails, or when its delivered writes are durable.
     pub fn claim(&self, key: &str, ticket: &mut Ticket) -> bool {
-        let fresh = self
-            .keys
-            .lock()
-            .map(|mut k| k.insert(key.to_string()))
-            .unwrap_or(false);
+        let fresh = self.keys.lock().map(|mut k| k.insert(key.to_string())).unwrap_or(false);
         if fresh {
-            ticket.inflight.push((self.clone(), key.to_string()));
+            ticket.claims.push(Claim { set: self.clone(), key: key.to_string() });
         }
         fresh
     }
@@ -102,9 +97,18 @@ impl Inflight {
         self.keys.lock().map(|k| k.contains(key)).unwrap_or(false)
     }
 
-    fn release(&self, key: &str) {
-        if let Ok(mut k) = self.keys.lock() {
-            k.remove(key);
+}
+
+/// A held key of an [`Inflight`] set; dropping it releases the key.
+pub struct Claim {
+    set: Inflight,
+    key: String,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if let Ok(mut k) = self.set.keys.lock() {
+            k.remove(&self.key);
         }
     }
 }
@@ -121,19 +125,14 @@ pub struct Ticketed<T> {
 pub struct Ticket {
     commits: Vec<Commit>,
     poll: Option<Arc<Poll>>,
-    inflight: Vec<(Inflight, String)>,
+    claims: Vec<Claim>,
     resolved: bool,
 }
 
 impl Ticket {
     /// A ticket outside any poll (e.g. `enrich`, tests): commits go nowhere.
     pub fn detached() -> Self {
-        Self {
-            commits: Vec::new(),
-            poll: None,
-            inflight: Vec::new(),
-            resolved: false,
-        }
+        Self { commits: Vec::new(), poll: None, claims: Vec::new(), resolved: false }
     }
 
     /// Add a state write to make durable on delivery.
@@ -144,10 +143,11 @@ impl Ticket {
     /// The record was delivered (or deliberately not published): commit its writes.
     pub fn delivered(mut self) {
         self.resolved = true;
-        if let Some(poll) = &self.poll
-            && !self.commits.is_empty()
-        {
-            let _ = poll.commits.send(std::mem::take(&mut self.commits));
+        if let Some(poll) = &self.poll {
+            let batch =
+                CommitBatch { commits: std::mem::take(&mut self.commits), claims: std::mem::take(&mut self.claims) };
+            // A closed committer drops the batch, which releases the claims.
+            let _ = poll.commits.send(batch);
         }
     }
 
@@ -165,9 +165,7 @@ impl Drop for Ticket {
         {
             poll.failed.store(true, Ordering::Release);
         }
-        for (set, key) in self.inflight.drain(..) {
-            set.release(&key);
-        }
+        // Remaining claims drop with the ticket: a failed article may be tried again at once.
     }
 }
 
@@ -177,23 +175,17 @@ mod tests {
     use crate::state::Cursor;
 
     fn cursor() -> Commit {
-        Commit::Cursor {
-            source: "s".into(),
-            cursor: Cursor {
-                etag: Some("e".into()),
-                last_modified: None,
-            },
-        }
+        Commit::Cursor { source: "s".into(), cursor: Cursor { etag: Some("e".into()), last_modified: None } }
     }
 
     fn seen(id: &str) -> Commit {
         Commit::SeenUrl { url_id: id.into() }
     }
 
-    fn drain(rx: &mut mpsc::UnboundedReceiver<Vec<Commit>>) -> Vec<Commit> {
+    fn drain(rx: &mut mpsc::UnboundedReceiver<CommitBatch>) -> Vec<Commit> {
         let mut out = Vec::new();
         while let Ok(batch) = rx.try_recv() {
-            out.extend(batch);
+            out.extend(batch.commits);
         }
         out
     }
@@ -240,6 +232,19 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         drop(PollHandle::new(Some(cursor()), tx));
         assert_eq!(drain(&mut rx), vec![cursor()]);
+    }
+
+    #[test]
+    fn a_delivered_claim_ends_only_when_its_commit_is_applied() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let poll = PollHandle::new(None, tx);
+        let set = Inflight::default();
+        let mut t = poll.ticket();
+        assert!(set.claim("k", &mut t));
+        t.delivered();
+        assert!(set.contains("k"), "still in flight until the committer applied the batch");
+        drop(rx.try_recv().unwrap());
+        assert!(!set.contains("k"));
     }
 
     #[test]

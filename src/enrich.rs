@@ -61,38 +61,20 @@ pub enum InputFormat {
 
 /// Enrich one saved input. `name` is what the record's `url` shows (the file
 /// path) unless `page_url` gives the page's real address.
-pub fn enrich_saved(
-    stages: &Stages,
-    bytes: &[u8],
-    name: &str,
-    page_url: Option<&Url>,
-    format: InputFormat,
-) -> Record {
-    let location = page_url
-        .cloned()
-        .unwrap_or_else(|| crate::sources::SourceLocation::File(name.into()).as_url());
+pub fn enrich_saved(stages: &Stages, bytes: &[u8], name: &str, page_url: Option<&Url>, format: InputFormat) -> Record {
+    let location = page_url.cloned().unwrap_or_else(|| crate::sources::SourceLocation::File(name.into()).as_url());
     let extracted = match format {
-        InputFormat::Html => stages.extractor.extract(&PageInput {
-            body: bytes,
-            content_type: None,
-            url: Some(&location),
-        }),
+        InputFormat::Html => {
+            stages.extractor.extract(&PageInput { body: bytes, content_type: None, url: Some(&location) })
+        }
         InputFormat::Text => Extracted {
-            text: String::from_utf8_lossy(bytes)
-                .replace("\r\n", "\n")
-                .replace('\r', "\n"),
+            text: String::from_utf8_lossy(bytes).replace("\r\n", "\n").replace('\r', "\n"),
             ..Default::default()
         },
     };
     let verbatim = format == InputFormat::Text;
-    let display_url = page_url
-        .map(Url::to_string)
-        .unwrap_or_else(|| name.to_string());
-    let source = SourceRef {
-        kind: SourceKind::File,
-        url: name.to_string(),
-        site: site_of(&location),
-    };
+    let display_url = page_url.map(Url::to_string).unwrap_or_else(|| name.to_string());
+    let source = SourceRef { kind: SourceKind::File, url: name.to_string(), site: site_of(&location) };
     let mut record = assemble(Parts {
         fetched_url: &location,
         display_url,
@@ -116,16 +98,12 @@ mod tests {
     #[test]
     fn text_input_is_kept_verbatim_so_offsets_refer_to_it() {
         let stages = Stages::new(&Config::default()).unwrap();
-        let text = "  \u{201c}We are ready,\u{201d} Araghchi said.\r\n\r\nIran and the United States held nuclear talks.";
+        let text =
+            "  \u{201c}We are ready,\u{201d} Araghchi said.\r\n\r\nIran and the United States held nuclear talks.";
         let record = enrich_saved(&stages, text.as_bytes(), "a.txt", None, InputFormat::Text);
         assert_eq!(record.text, text.replace("\r\n", "\n"));
         for q in &record.quotes {
-            let span: String = record
-                .text
-                .chars()
-                .skip(q.start)
-                .take(q.end - q.start)
-                .collect();
+            let span: String = record.text.chars().skip(q.start).take(q.end - q.start).collect();
             assert_eq!(span, q.text);
         }
         assert_eq!(record.url, "a.txt");

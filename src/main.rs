@@ -117,10 +117,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&record::json_schema()).expect("schema serialises")
-            );
+            println!("{}", serde_json::to_string_pretty(&record::json_schema()).expect("schema serialises"));
             ExitCode::SUCCESS
         }
         Command::CheckConfig { config } => check_config(&config),
@@ -146,11 +143,7 @@ fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
 fn check_config(path: &std::path::Path) -> ExitCode {
     match config::load(Some(path), std::env::vars(), config::Seeds::Read) {
         Ok(loaded) => {
-            println!(
-                "# {}: valid; {} sources",
-                path.display(),
-                loaded.sources.len()
-            );
+            println!("# {}: valid; {} sources", path.display(), loaded.sources.len());
             print!("{}", config::render_effective(&loaded.config));
             ExitCode::SUCCESS
         }
@@ -167,24 +160,12 @@ fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
 }
 
 fn load_config(path: Option<PathBuf>, seeds: config::Seeds) -> anyhow::Result<config::Loaded> {
-    Ok(config::load(
-        config_path(path).as_deref(),
-        std::env::vars(),
-        seeds,
-    )?)
+    Ok(config::load(config_path(path).as_deref(), std::env::vars(), seeds)?)
 }
 
-fn run(
-    args: RunArgs,
-    log_format: Option<LogFormat>,
-    log_level: Option<String>,
-) -> anyhow::Result<ExitCode> {
+fn run(args: RunArgs, log_format: Option<LogFormat>, log_level: Option<String>) -> anyhow::Result<ExitCode> {
     let flag_sources = !args.feeds.is_empty() || !args.pages.is_empty();
-    let seeds = if flag_sources {
-        config::Seeds::Skip
-    } else {
-        config::Seeds::Read
-    };
+    let seeds = if flag_sources { config::Seeds::Skip } else { config::Seeds::Read };
     let mut loaded = load_config(args.config, seeds)?;
     let c = &mut loaded.config;
     if let Some(sink) = args.sink {
@@ -236,14 +217,7 @@ fn run(
             state_dir = %config.run.state_dir.display(), "talkwire starting"
         );
         let once = args.once;
-        let report = pipeline::run(RunOptions {
-            config,
-            sources: loaded.sources,
-            once,
-            shutdown,
-            ready,
-        })
-        .await?;
+        let report = pipeline::run(RunOptions { config, sources: loaded.sources, once, shutdown, ready }).await?;
         server_stop.cancel();
         if report.undelivered > 0 {
             tracing::error!(
@@ -289,13 +263,7 @@ fn enrich(args: EnrichArgs) -> anyhow::Result<ExitCode> {
             std::fs::read(file)
         };
         let line = match bytes {
-            Ok(bytes) => serde_json::to_string(&enrich_saved(
-                &stages,
-                &bytes,
-                file,
-                args.url.as_ref(),
-                args.format,
-            ))?,
+            Ok(bytes) => serde_json::to_string(&enrich_saved(&stages, &bytes, file, args.url.as_ref(), args.format))?,
             Err(error) => {
                 failed = true;
                 tracing::error!(file, %error, "cannot read input");
@@ -305,9 +273,5 @@ fn enrich(args: EnrichArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{line}")?;
     }
     out.flush()?;
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

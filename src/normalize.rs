@@ -52,8 +52,7 @@ const TRACKING_PREFIXES: &[&str] = &["utm_", "pk_", "mtm_", "hsa_", "oly_"];
 
 fn is_tracking(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    TRACKING_PARAMS.contains(&lower.as_str())
-        || TRACKING_PREFIXES.iter().any(|p| lower.starts_with(p))
+    TRACKING_PARAMS.contains(&lower.as_str()) || TRACKING_PREFIXES.iter().any(|p| lower.starts_with(p))
 }
 
 /// Canonical form of a URL: lowercase scheme and host (the `url` crate does
@@ -63,11 +62,8 @@ pub fn canonicalize_url(url: &Url) -> Url {
     let mut out = url.clone();
     out.set_fragment(None);
     if matches!(out.scheme(), "http" | "https") {
-        let mut kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| !is_tracking(k))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+        let mut kept: Vec<(String, String)> =
+            url.query_pairs().filter(|(k, _)| !is_tracking(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         if kept.is_empty() {
             out.set_query(None);
         } else {
@@ -86,9 +82,7 @@ pub fn article_id(canonical_url: &Url) -> String {
 
 /// Publisher host of a URL without a leading `www.`.
 pub fn site_of(url: &Url) -> String {
-    url.host_str()
-        .map(|h| h.strip_prefix("www.").unwrap_or(h).to_string())
-        .unwrap_or_default()
+    url.host_str().map(|h| h.strip_prefix("www.").unwrap_or(h).to_string()).unwrap_or_default()
 }
 
 /// Clean article text: Unicode NFC, line endings `\n`, spaces collapsed inside
@@ -116,9 +110,7 @@ pub fn normalize_text(text: &str) -> String {
 
 /// Lowercased words of a text, for hashing: punctuation and case do not change a fingerprint.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }
 
 /// xxh3-128 of the text's words, hex: equal for texts that differ only in punctuation, case or spacing.
@@ -153,11 +145,7 @@ pub fn simhash(text: &str) -> u64 {
             add(xxh3_64(buf.as_bytes()));
         }
     }
-    counts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c > 0)
-        .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
+    counts.iter().enumerate().filter(|(_, c)| **c > 0).fold(0u64, |acc, (bit, _)| acc | 1 << bit)
 }
 
 /// Number of differing bits between two SimHashes.
@@ -185,14 +173,7 @@ pub struct Parts<'a> {
 /// fingerprints, and the page's metadata with the feed's as fallback. Topic,
 /// entities and quotes are left empty for their stages.
 pub fn assemble(parts: Parts) -> Record {
-    let Parts {
-        fetched_url,
-        display_url,
-        source,
-        hints,
-        extracted,
-        fetched_at,
-    } = parts;
+    let Parts { fetched_url, display_url, source, hints, extracted, fetched_at } = parts;
     let canonical = canonicalize_url(extracted.canonical_url.as_ref().unwrap_or(fetched_url));
     let text = normalize_text(&extracted.text);
     let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -200,16 +181,8 @@ pub fn assemble(parts: Parts) -> Record {
         .filter(|t| !t.is_empty())
         .or_else(|| hints.title.as_deref().map(clean))
         .unwrap_or_default();
-    let authors = if extracted.authors.is_empty() {
-        hints.authors.clone()
-    } else {
-        extracted.authors
-    };
-    let summary = extracted
-        .summary
-        .map(|s| clean(&s))
-        .filter(|s| !s.is_empty())
-        .or_else(|| hints.summary.clone());
+    let authors = if extracted.authors.is_empty() { hints.authors.clone() } else { extracted.authors };
+    let summary = extracted.summary.map(|s| clean(&s)).filter(|s| !s.is_empty()).or_else(|| hints.summary.clone());
     Record {
         schema_version: SCHEMA_VERSION,
         id: article_id(&canonical),
@@ -230,11 +203,7 @@ pub fn assemble(parts: Parts) -> Record {
             duplicate_of: None,
         },
         text,
-        topic: Topic {
-            relevant: false,
-            score: 0.0,
-            matched: Vec::new(),
-        },
+        topic: Topic { relevant: false, score: 0.0, matched: Vec::new() },
         entities: Vec::new(),
         quotes: Vec::new(),
     }
@@ -250,9 +219,7 @@ mod tests {
 
     #[test]
     fn tracking_parameters_fragments_and_order_are_normalised() {
-        let a = canonicalize_url(&u(
-            "HTTPS://Example.COM:443/a/../news/1?utm_source=x&b=2&fbclid=y&a=1#top",
-        ));
+        let a = canonicalize_url(&u("HTTPS://Example.COM:443/a/../news/1?utm_source=x&b=2&fbclid=y&a=1#top"));
         assert_eq!(a.as_str(), "https://example.com/news/1?a=1&b=2");
         let b = canonicalize_url(&u("https://example.com/news/1?utm_medium=rss"));
         assert_eq!(b.as_str(), "https://example.com/news/1");
@@ -275,9 +242,7 @@ mod tests {
 
     #[test]
     fn text_is_collapsed_into_paragraphs() {
-        let t = normalize_text(
-            "  First   line\r\nstill first.\r\n\r\n\r\n\n  Second\tparagraph.  \n\n",
-        );
+        let t = normalize_text("  First   line\r\nstill first.\r\n\r\n\r\n\n  Second\tparagraph.  \n\n");
         assert_eq!(t, "First line still first.\n\nSecond paragraph.");
         // NFC: e + combining acute becomes é.
         assert_eq!(normalize_text("Cafe\u{301}"), "Caf\u{e9}");
@@ -285,24 +250,15 @@ mod tests {
 
     #[test]
     fn content_hash_ignores_case_punctuation_and_spacing_only() {
-        assert_eq!(
-            content_hash("Iran said: talks resume."),
-            content_hash("iran said talks   resume")
-        );
-        assert_ne!(
-            content_hash("Iran said talks resume"),
-            content_hash("Iran said talks stall")
-        );
+        assert_eq!(content_hash("Iran said: talks resume."), content_hash("iran said talks   resume"));
+        assert_ne!(content_hash("Iran said talks resume"), content_hash("Iran said talks stall"));
     }
 
     #[test]
     fn the_page_wins_over_the_feed_and_the_canonical_link_gives_the_id() {
         let fetched = u("https://news.example/a/1?utm_source=rss");
-        let hints = FeedHints {
-            title: Some("Feed title".into()),
-            authors: vec!["Feed Author".into()],
-            ..Default::default()
-        };
+        let hints =
+            FeedHints { title: Some("Feed title".into()), authors: vec!["Feed Author".into()], ..Default::default() };
         let extracted = Extracted {
             title: "  Page   title ".into(),
             canonical_url: Some(u("https://news.example/a/1#x")),
@@ -334,7 +290,12 @@ mod tests {
     fn simhash_is_close_for_copies_and_far_for_different_texts() {
         // A wire story of realistic length (a few hundred words, no repeated sentences).
         let base: String = (0..40)
-            .map(|i| format!("In round {i} the delegations from Tehran and Washington discussed item {} of the draft. ", i * 7))
+            .map(|i| {
+                format!(
+                    "In round {i} the delegations from Tehran and Washington discussed item {} of the draft. ",
+                    i * 7
+                )
+            })
             .collect();
         let copy = format!("{base} Reporting by Reuters.");
         let other = "The central bank raised interest rates by a quarter point on Wednesday, citing \

@@ -21,7 +21,7 @@ use url::Url;
 
 use crate::config::{Config, SinkKind, SourceSpec};
 use crate::dedupe::{Verdict, decide};
-use crate::delivery::{Inflight, Ticketed};
+use crate::delivery::{CommitBatch, Inflight, Ticketed};
 use crate::enrich::Stages;
 use crate::extract::{Extracted, PageInput};
 use crate::fetch::{Body, FetchError, Fetched, Fetcher};
@@ -72,13 +72,7 @@ struct ExtractedPage {
 
 /// Run the daemon (or one pass with `once`) until done or shut down.
 pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
-    let RunOptions {
-        config,
-        sources,
-        once,
-        shutdown,
-        ready,
-    } = options;
+    let RunOptions { config, sources, once, shutdown, ready } = options;
     let store = Arc::new(
         Store::open(&config.run.state_dir)
             .with_context(|| format!("opening state in {}", config.run.state_dir.display()))?,
@@ -91,9 +85,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     };
     let capacity = config.pipeline.channel_capacity;
     let workers = match config.pipeline.cpu_workers {
-        0 => std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2),
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,
     };
     let inflight = Inflight::default();
@@ -104,51 +96,30 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
 
     let (discovered_tx, discovered_rx) = async_channel::bounded::<Ticketed<Discovered>>(capacity);
     let (fetched_tx, fetched_rx) = async_channel::bounded::<Ticketed<FetchedPage>>(capacity);
-    let fetch_stage = tokio::spawn(fetch_loop(
-        fetcher.clone(),
-        config.http.fetch_concurrency,
-        discovered_rx,
-        fetched_tx,
-    ));
+    let fetch_stage =
+        tokio::spawn(fetch_loop(fetcher.clone(), config.http.fetch_concurrency, discovered_rx, fetched_tx));
 
     let extractor = stages.clone();
-    let extracted_rx = spawn_stage(
-        "extract",
-        workers,
-        capacity,
-        fetched_rx,
-        move |page: FetchedPage| {
-            let FetchedPage { discovered, body } = page;
-            let extracted = extractor.extractor.extract(&PageInput {
-                body: &body.bytes,
-                content_type: body.content_type.as_deref(),
-                url: Some(&body.final_url),
-            });
-            Some(ExtractedPage {
-                discovered,
-                extracted,
-                final_url: body.final_url,
-                fetched_at: body.fetched_at,
-            })
-        },
-    );
-    let normalized_rx = spawn_stage(
-        "normalize",
-        1,
-        capacity,
-        extracted_rx,
-        |page: ExtractedPage| {
-            let display_url = display_url(&page.final_url);
-            Some(assemble(Parts {
-                fetched_url: &page.final_url,
-                display_url,
-                source: page.discovered.source,
-                hints: &page.discovered.hints,
-                extracted: page.extracted,
-                fetched_at: page.fetched_at,
-            }))
-        },
-    );
+    let extracted_rx = spawn_stage("extract", workers, capacity, fetched_rx, move |page: FetchedPage| {
+        let FetchedPage { discovered, body } = page;
+        let extracted = extractor.extractor.extract(&PageInput {
+            body: &body.bytes,
+            content_type: body.content_type.as_deref(),
+            url: Some(&body.final_url),
+        });
+        Some(ExtractedPage { discovered, extracted, final_url: body.final_url, fetched_at: body.fetched_at })
+    });
+    let normalized_rx = spawn_stage("normalize", 1, capacity, extracted_rx, |page: ExtractedPage| {
+        let display_url = display_url(&page.final_url);
+        Some(assemble(Parts {
+            fetched_url: &page.final_url,
+            display_url,
+            source: page.discovered.source,
+            hints: &page.discovered.hints,
+            extracted: page.extracted,
+            fetched_at: page.fetched_at,
+        }))
+    });
     let deduped_rx = spawn_ticketed_stage("dedupe", 1, capacity, normalized_rx, {
         let (store, inflight) = (store.clone(), inflight.clone());
         move |mut t: Ticketed<Record>| {
@@ -163,10 +134,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             };
             let outcome = match verdict {
                 Verdict::Publish { revision } => {
-                    let claims = [
-                        format!("id:{}", r.id),
-                        format!("hash:{}", r.dedupe.content_hash),
-                    ];
+                    let claims = [format!("id:{}", r.id), format!("hash:{}", r.dedupe.content_hash)];
                     if claims.iter().all(|k| inflight.claim(k, &mut t.ticket)) {
                         t.item.revision = revision;
                         return Some(t);
@@ -193,10 +161,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             tracing::info!(url = %r.url, id = %r.id, score = r.topic.score, "off topic; not published");
             metrics::counter!("talkwire_articles_total", "outcome" => "off_topic").increment(1);
             let entry = entry_of(r, false);
-            t.ticket.add_commit(Commit::Article {
-                id: r.id.clone(),
-                entry,
-            });
+            t.ticket.add_commit(Commit::Article { id: r.id.clone(), entry });
             t.ticket.delivered();
             None
         }
@@ -225,26 +190,13 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: discovered_tx,
     };
-    let pollers = tokio::spawn(run_pollers(
-        poller,
-        sources,
-        config.clone(),
-        once,
-        shutdown.clone(),
-    ));
+    let pollers = tokio::spawn(run_pollers(poller, sources, config.clone(), once, shutdown.clone()));
 
     let drain_bound = Duration::from_secs(config.run.drain_timeout_secs);
     let sink_task = tokio::spawn(async move {
-        while let Ok(Ticketed {
-            item: record,
-            mut ticket,
-        }) = quoted_rx.recv().await
-        {
+        while let Ok(Ticketed { item: record, mut ticket }) = quoted_rx.recv().await {
             let entry = entry_of(&record, true);
-            ticket.add_commit(Commit::Article {
-                id: record.id.clone(),
-                entry,
-            });
+            ticket.add_commit(Commit::Article { id: record.id.clone(), entry });
             tracing::info!(
                 url = %record.url, id = %record.id, revision = record.revision, entities = record.entities.len(),
                 quotes = record.quotes.len(), "publishing"
@@ -268,36 +220,23 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     };
     let started = Instant::now();
     let report = match tokio::time::timeout(drain_bound + Duration::from_secs(5), drain).await {
-        Ok(undelivered) => RunReport {
-            undelivered,
-            drain_timed_out: false,
-        },
+        Ok(undelivered) => RunReport { undelivered, drain_timed_out: false },
         Err(_) => {
             tracing::warn!(
                 bound_secs = drain_bound.as_secs(),
                 "drain bound reached; unfinished articles will be fetched again"
             );
-            RunReport {
-                undelivered: 0,
-                drain_timed_out: true,
-            }
+            RunReport { undelivered: 0, drain_timed_out: true }
         }
     };
-    tracing::info!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        undelivered = report.undelivered,
-        "drained"
-    );
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, undelivered = report.undelivered, "drained");
     Ok(report)
 }
 
 /// The record's `url`: the fetched URL, or the plain path for local files.
 fn display_url(url: &Url) -> String {
     match url.scheme() {
-        "file" => url
-            .to_file_path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| url.to_string()),
+        "file" => url.to_file_path().map(|p| p.display().to_string()).unwrap_or_else(|_| url.to_string()),
         _ => url.to_string(),
     }
 }
@@ -306,11 +245,7 @@ fn entry_of(r: &Record, published: bool) -> ArticleEntry {
     ArticleEntry {
         content_hash: r.dedupe.content_hash.clone(),
         simhash: u64::from_str_radix(&r.dedupe.simhash, 16).unwrap_or_default(),
-        revision: if published {
-            r.revision
-        } else {
-            r.revision.saturating_sub(1)
-        },
+        revision: if published { r.revision } else { r.revision.saturating_sub(1) },
         relevant: published,
         committed_at: chrono::Utc::now(),
     }
@@ -324,29 +259,23 @@ async fn run_pollers(
     shutdown: CancellationToken,
 ) {
     if once {
-        let polls = futures::stream::iter(sources.iter()).for_each_concurrent(
-            config.http.fetch_concurrency,
-            |spec| {
-                let poller = poller.clone();
-                let shutdown = shutdown.clone();
-                async move {
-                    tokio::select! {
-                        _ = shutdown.cancelled() => {}
-                        _ = poller.poll_and_log(spec) => {}
-                    }
+        let polls = futures::stream::iter(sources.iter()).for_each_concurrent(config.http.fetch_concurrency, |spec| {
+            let poller = poller.clone();
+            let shutdown = shutdown.clone();
+            async move {
+                tokio::select! {
+                    _ = shutdown.cancelled() => {}
+                    _ = poller.poll_and_log(spec) => {}
                 }
-            },
-        );
+            }
+        });
         polls.await;
         return;
     }
     let mut tasks = tokio::task::JoinSet::new();
     for spec in sources {
         let schedule = Schedule {
-            interval: Duration::from_secs(
-                spec.interval_secs
-                    .unwrap_or(config.sources.default_interval_secs),
-            ),
+            interval: Duration::from_secs(spec.interval_secs.unwrap_or(config.sources.default_interval_secs)),
             min_interval: Duration::from_secs(config.sources.min_interval_secs),
             max_backoff: Duration::from_secs(config.sources.max_backoff_secs),
         };
@@ -409,13 +338,9 @@ where
     F: Fn(In) -> Option<Out> + Send + Sync + 'static,
 {
     // A stage that drops an article drops its ticket unresolved: it fails, and is fetched again later.
-    spawn_ticketed_stage(
-        name,
-        workers,
-        capacity,
-        input,
-        move |Ticketed { item, ticket }| f(item).map(|item| Ticketed { item, ticket }),
-    )
+    spawn_ticketed_stage(name, workers, capacity, input, move |Ticketed { item, ticket }| {
+        f(item).map(|item| Ticketed { item, ticket })
+    })
 }
 
 /// Like [`spawn_stage`], for stages that resolve tickets themselves (dedupe, relevance).
@@ -456,23 +381,31 @@ where
 }
 
 /// Apply delivered commits in batches: one fsync per batch, not per article.
-async fn commit_loop(store: Arc<Store>, mut rx: mpsc::UnboundedReceiver<Vec<Commit>>) {
-    const BATCH: usize = 256;
+/// Claims held by the batches are released once their writes are durable.
+async fn commit_loop(store: Arc<Store>, mut rx: mpsc::UnboundedReceiver<CommitBatch>) {
+    const MAX_COMMITS: usize = 256;
     while let Some(first) = rx.recv().await {
-        let mut batch = first;
-        while batch.len() < BATCH {
+        let mut count = first.commits.len();
+        let mut batches = vec![first];
+        while count < MAX_COMMITS {
             match rx.try_recv() {
-                Ok(more) => batch.extend(more),
+                Ok(more) => {
+                    count += more.commits.len();
+                    batches.push(more);
+                }
                 Err(_) => break,
             }
         }
         let store = store.clone();
-        let count = batch.len();
-        match tokio::task::spawn_blocking(move || store.apply(&batch)).await {
+        let applied = tokio::task::spawn_blocking(move || {
+            let commits: Vec<Commit> = batches.iter().flat_map(|b| b.commits.iter().cloned()).collect();
+            store.apply(&commits)
+            // `batches` drops here, after the write: their claims end now.
+        })
+        .await;
+        match applied {
             Ok(Ok(())) => tracing::debug!(count, "committed"),
-            Ok(Err(error)) => {
-                tracing::error!(%error, count, "cannot commit delivered state; it will be redone")
-            }
+            Ok(Err(error)) => tracing::error!(%error, count, "cannot commit delivered state; it will be redone"),
             Err(error) => tracing::error!(%error, "commit task failed"),
         }
     }

@@ -147,10 +147,7 @@ impl Pattern {
     }
     /// Whether the cue pattern touches the quote (enough to keep a one-word quote).
     fn adjacent(self) -> bool {
-        matches!(
-            self,
-            Pattern::RightAdjacent | Pattern::LeftAdjacent | Pattern::Colon
-        )
+        matches!(self, Pattern::RightAdjacent | Pattern::LeftAdjacent | Pattern::Colon)
     }
 }
 
@@ -453,16 +450,15 @@ const CUES_PARTICIPLE: &[&str] = &[
 ];
 
 const PREPS: &[&str] = &[
-    "in", "on", "at", "of", "for", "with", "by", "from", "to", "about", "after", "before",
-    "during", "under", "over", "against", "between", "into", "through", "among", "across", "upon",
-    "via", "like", "than", "without", "within", "toward", "towards",
+    "in", "on", "at", "of", "for", "with", "by", "from", "to", "about", "after", "before", "during", "under", "over",
+    "against", "between", "into", "through", "among", "across", "upon", "via", "like", "than", "without", "within",
+    "toward", "towards",
 ];
 
 /// Verbs that are speech cues only with the particle after them (see [`PARTICLES_OF_CUES`]).
 const PHRASAL: &[&str] = &[
-    "shot", "fired", "hit", "pushed", "snapped", "wrote", "pointed", "points", "pointing", "went",
-    "goes", "chimed", "cut", "weighed", "weighs", "spoke", "lashed", "lashes", "sounded", "put",
-    "puts",
+    "shot", "fired", "hit", "pushed", "snapped", "wrote", "pointed", "points", "pointing", "went", "goes", "chimed",
+    "cut", "weighed", "weighs", "spoke", "lashed", "lashes", "sounded", "put", "puts",
 ];
 const PARTICLES_OF_CUES: &[&str] = &["back", "out", "in", "on", "up", "off", "it"];
 
@@ -594,22 +590,19 @@ const IRREGULAR_VERBS: &[&str] = &[
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "i", "we"];
 
 const DETS: &[&str] = &[
-    "a", "an", "the", "one", "two", "three", "four", "another", "several", "some", "many", "other",
-    "both", "each", "these", "those", "this", "few", "his", "her", "their", "its", "our", "my",
-    "your",
+    "a", "an", "the", "one", "two", "three", "four", "another", "several", "some", "many", "other", "both", "each",
+    "these", "those", "this", "few", "his", "her", "their", "its", "our", "my", "your",
 ];
 
 const STOPS: &[&str] = &[
-    "and", "or", "but", "nor", "so", "yet", "that", "which", "who", "whom", "whose", "when",
-    "where", "while", "whether", "as", "because", "if", "although", "though", "since", "after",
-    "before", "until", "unless", "than", "then", "in", "on", "at", "by", "with", "from", "to",
-    "into", "onto", "over", "under", "about", "against", "between", "through", "during", "without",
-    "within", "among", "across", "upon", "per", "via", "is", "was", "were", "are", "be", "been",
-    "being", "am", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should",
-    "can", "could", "may", "might", "must", "not", "no", "never", "there", "here", "what", "how",
-    "why", "even", "just", "only", "very", "too", "now", "him", "them", "us", "me", "you", "also",
-    "again", "still", "however", "instead", "said", "like", "up", "out", "off", "down", "all",
-    "any", "more", "less",
+    "and", "or", "but", "nor", "so", "yet", "that", "which", "who", "whom", "whose", "when", "where", "while",
+    "whether", "as", "because", "if", "although", "though", "since", "after", "before", "until", "unless", "than",
+    "then", "in", "on", "at", "by", "with", "from", "to", "into", "onto", "over", "under", "about", "against",
+    "between", "through", "during", "without", "within", "among", "across", "upon", "per", "via", "is", "was", "were",
+    "are", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should",
+    "can", "could", "may", "might", "must", "not", "no", "never", "there", "here", "what", "how", "why", "even",
+    "just", "only", "very", "too", "now", "him", "them", "us", "me", "you", "also", "again", "still", "however",
+    "instead", "said", "like", "up", "out", "off", "down", "all", "any", "more", "less",
 ];
 
 const SKIPS: &[&str] = &[
@@ -765,11 +758,10 @@ const TITLES: &[&str] = &[
 ];
 
 const ABBRS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "adm", "maj",
-    "st", "jr", "sr", "prof", "rev", "hon", "jan", "feb", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "no", "vs", "inc", "corp", "co", "ltd", "mt", "ft", "ave", "pres",
-    "sens", "reps", "gens", "govs", "messrs", "cmdr", "brig", "supt", "insp", "det", "fig",
-    "approx",
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "adm", "maj", "st", "jr", "sr",
+    "prof", "rev", "hon", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs",
+    "inc", "corp", "co", "ltd", "mt", "ft", "ave", "pres", "sens", "reps", "gens", "govs", "messrs", "cmdr", "brig",
+    "supt", "insp", "det", "fig", "approx",
 ];
 
 const DESCS: &[&str] = &[
@@ -873,14 +865,14 @@ const ORGHEADS: &[&str] = &[
 ];
 
 const PARTICLES: &[&str] = &[
-    "bin", "ibn", "al", "el", "de", "del", "da", "di", "van", "von", "der", "den", "le", "la",
-    "du", "abu", "abd", "bint",
+    "bin", "ibn", "al", "el", "de", "del", "da", "di", "van", "von", "der", "den", "le", "la", "du", "abu", "abd",
+    "bint",
 ];
 
 /// Lowercase words ending in -ly that are not adverbs.
 const NOT_ADVERBS: &[&str] = &[
-    "family", "ally", "daily", "early", "only", "rally", "assembly", "supply", "weekly", "monthly",
-    "italy", "july", "lily", "holy", "belly", "bully",
+    "family", "ally", "daily", "early", "only", "rally", "assembly", "supply", "weekly", "monthly", "italy", "july",
+    "lily", "holy", "belly", "bully",
 ];
 
 impl QuoteExtractor {
@@ -914,29 +906,14 @@ impl QuoteExtractor {
         add(PREPS, F_PREP);
         add(
             &[
-                "and", "or", "but", "nor", "that", "which", "who", "whom", "whose", "when",
-                "where", "while", "as", "if", "than", "so", "because", "although", "though",
+                "and", "or", "but", "nor", "that", "which", "who", "whom", "whose", "when", "where", "while", "as",
+                "if", "than", "so", "because", "although", "though",
             ],
             F_CONJ,
         );
-        add(
-            &[
-                "another", "one", "some", "many", "several", "both", "most", "few", "two", "three",
-            ],
-            F_QUANT,
-        );
+        add(&["another", "one", "some", "many", "several", "both", "most", "few", "two", "three"], F_QUANT);
         add(PHRASAL, F_PHRASAL);
-        add(
-            &[
-                "titled",
-                "entitled",
-                "named",
-                "headlined",
-                "called",
-                "dubbed",
-            ],
-            F_NAMING,
-        );
+        add(&["titled", "entitled", "named", "headlined", "called", "dubbed"], F_NAMING);
         add(NOT_ADVERBS, 0);
         // Most cues may also come before their speaker (`"…," opined the Plain Dealer`).
         for w in CUES {
@@ -959,11 +936,7 @@ impl QuoteExtractor {
         if spans.is_empty() {
             return Vec::new();
         }
-        let mut run = Run {
-            d: &doc,
-            spans: &spans,
-            named: Vec::new(),
-        };
+        let mut run = Run { d: &doc, spans: &spans, named: Vec::new() };
         run.attribute()
     }
 
@@ -999,10 +972,7 @@ impl QuoteExtractor {
         match self.lexicon.get(key) {
             Some(f) => flags |= f,
             None => {
-                if flags & F_CAP == 0
-                    && key.len() > 4
-                    && key.ends_with("ly")
-                    && key.chars().all(|c| c.is_alphabetic())
+                if flags & F_CAP == 0 && key.len() > 4 && key.ends_with("ly") && key.chars().all(|c| c.is_alphabetic())
                 {
                     flags |= F_ADVLY;
                 }
@@ -1022,13 +992,7 @@ impl QuoteExtractor {
                 if matches!(c, '\n' | '\u{2028}' | '\u{2029}' | '\r')
                     && toks.last().is_some_and(|t| t.kind != Kind::Break)
                 {
-                    toks.push(Tok {
-                        kind: Kind::Break,
-                        start: pos,
-                        end: pos + clen,
-                        ch: '\n',
-                        flags: 0,
-                    });
+                    toks.push(Tok { kind: Kind::Break, start: pos, end: pos + clen, ch: '\n', flags: 0 });
                 }
                 pos += clen;
                 continue;
@@ -1046,10 +1010,7 @@ impl QuoteExtractor {
                     }
                     let joins = match d {
                         '\'' | '’' | '-' | '‐' | '.' | '&' | '_' => true,
-                        ',' | ':' => text[..end]
-                            .chars()
-                            .next_back()
-                            .is_some_and(|p| p.is_ascii_digit()),
+                        ',' | ':' => text[..end].chars().next_back().is_some_and(|p| p.is_ascii_digit()),
                         _ => false,
                     };
                     let next = rest.next();
@@ -1072,9 +1033,7 @@ impl QuoteExtractor {
                 {
                     let after = &text[end + 1 + usize::from(text[end..].starts_with('’')) * 2..];
                     let mut ac = after.chars();
-                    if ac.next().is_some_and(|c| c == ' ')
-                        && ac.next().is_some_and(|c| c.is_lowercase())
-                    {
+                    if ac.next().is_some_and(|c| c == ' ') && ac.next().is_some_and(|c| c.is_lowercase()) {
                         end += text[end..].chars().next().map_or(0, char::len_utf8);
                     }
                 }
@@ -1088,24 +1047,12 @@ impl QuoteExtractor {
                     }
                 }
                 let flags = self.word_flags(&text[start..end]);
-                toks.push(Tok {
-                    kind: Kind::Word,
-                    start,
-                    end,
-                    ch: c,
-                    flags,
-                });
+                toks.push(Tok { kind: Kind::Word, start, end, ch: c, flags });
                 pos = end;
                 continue;
             }
             if is_mark(c) {
-                toks.push(Tok {
-                    kind: Kind::Mark,
-                    start: pos,
-                    end: pos + clen,
-                    ch: c,
-                    flags: 0,
-                });
+                toks.push(Tok { kind: Kind::Mark, start: pos, end: pos + clen, ch: c, flags: 0 });
                 pos += clen;
                 continue;
             }
@@ -1117,13 +1064,7 @@ impl QuoteExtractor {
             } else {
                 (c, clen)
             };
-            toks.push(Tok {
-                kind: Kind::Punct,
-                start: pos,
-                end: pos + len,
-                ch,
-                flags: 0,
-            });
+            toks.push(Tok { kind: Kind::Punct, start: pos, end: pos + len, ch, flags: 0 });
             pos += len;
         }
         toks
@@ -1187,14 +1128,7 @@ impl<'a> Doc<'a> {
             }
         }
         mentions.sort_unstable();
-        Doc {
-            text,
-            toks,
-            paras,
-            b2c,
-            entities,
-            mentions,
-        }
+        Doc { text, toks, paras, b2c, entities, mentions }
     }
 
     fn c(&self, byte: usize) -> usize {
@@ -1251,8 +1185,7 @@ impl<'a> Doc<'a> {
                 j -= 1;
                 continue;
             }
-            return self.sentence_end(j - 1)
-                || (p.kind == Kind::Punct && matches!(p.ch, ':' | '—'));
+            return self.sentence_end(j - 1) || (p.kind == Kind::Punct && matches!(p.ch, ':' | '—'));
         }
         true
     }
@@ -1368,10 +1301,7 @@ impl<'a> Doc<'a> {
             None => {
                 let (_, pe) = self.paras[para];
                 // Last non-break token of the paragraph.
-                (open..pe)
-                    .rev()
-                    .find(|&i| self.toks[i].kind != Kind::Break)
-                    .map_or(raw_start, |i| self.toks[i].end)
+                (open..pe).rev().find(|&i| self.toks[i].kind != Kind::Break).map_or(raw_start, |i| self.toks[i].end)
             }
         };
         if raw_end <= raw_start {
@@ -1406,11 +1336,7 @@ impl<'a> Doc<'a> {
     fn fill_contexts(&self, spans: &mut [Span]) {
         for k in 0..spans.len() {
             let (ps, pe) = self.paras[spans[k].para];
-            let prev_close = if k > 0 && spans[k - 1].para == spans[k].para {
-                spans[k - 1].close
-            } else {
-                None
-            };
+            let prev_close = if k > 0 && spans[k - 1].para == spans[k].para { spans[k - 1].close } else { None };
             let lo_bound = prev_close.map_or(ps, |c| c + 1);
             let open = spans[k].open;
             let mut lo = open;
@@ -1429,11 +1355,8 @@ impl<'a> Doc<'a> {
             spans[k].left_is_sentence_start = sentence_start;
             spans[k].same_sentence_as_prev = prev_close.is_some() && !sentence_start;
             if let Some(c) = spans[k].close {
-                let next_open = if k + 1 < spans.len() && spans[k + 1].para == spans[k].para {
-                    spans[k + 1].open
-                } else {
-                    pe
-                };
+                let next_open =
+                    if k + 1 < spans.len() && spans[k + 1].para == spans[k].para { spans[k + 1].open } else { pe };
                 let cap = (c + 41).min(next_open).min(pe);
                 let mut hi = c + 1;
                 while hi < cap && !self.sentence_end(hi) {
@@ -1453,18 +1376,12 @@ impl<'a> Doc<'a> {
     }
 
     fn mention(&self, bs: usize, be: usize) -> Mention {
-        Mention {
-            text: self.text[bs..be].to_string(),
-            start: self.c(bs),
-            end: self.c(be),
-        }
+        Mention { text: self.text[bs..be].to_string(), start: self.c(bs), end: self.c(be) }
     }
 
     /// Byte offset of char offset `c` (binary search in the char table).
     fn byte_of(&self, c: usize) -> usize {
-        self.b2c
-            .partition_point(|&x| (x as usize) < c)
-            .min(self.text.len())
+        self.b2c.partition_point(|&x| (x as usize) < c).min(self.text.len())
     }
 
     /// Whether the char position lies inside one of the spans' contents.
@@ -1475,9 +1392,7 @@ impl<'a> Doc<'a> {
 }
 
 fn word_count(s: &str) -> usize {
-    s.split_whitespace()
-        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
-        .count()
+    s.split_whitespace().filter(|w| w.chars().any(|c| c.is_alphanumeric())).count()
 }
 
 /// One extraction: the document plus what was learnt so far.
@@ -1545,9 +1460,7 @@ impl Run<'_> {
             let lower_skip = p.flags & (F_SKIP | F_ADVLY) != 0 && p.flags & F_CAP == 0;
             let progressive = self.t(cue).has(F_PARTICIPLE)
                 && p.flags & F_CAP == 0
-                && ["is", "are", "was", "were", "been", "be"]
-                    .iter()
-                    .any(|w| self.word_is(i - 1, w));
+                && ["is", "are", "was", "were", "been", "be"].iter().any(|w| self.word_is(i - 1, w));
             let skippable = lower_skip
                 || progressive
                 || p.flags & F_TIME != 0
@@ -1595,18 +1508,13 @@ impl Run<'_> {
         let mut j = np.end;
         while j > np.start {
             let t = self.t(j - 1);
-            let ok = (t.has(F_CAP) && !t.has(F_POSS))
-                || (t.punct('.') && j >= 2 && self.t(j - 2).has(F_ABBR));
+            let ok = (t.has(F_CAP) && !t.has(F_POSS)) || (t.punct('.') && j >= 2 && self.t(j - 2).has(F_ABBR));
             if !ok {
                 break;
             }
             j -= 1;
         }
-        (j > np.start && j < np.end).then_some(Np {
-            start: j,
-            end: np.end,
-            pronoun: false,
-        })
+        (j > np.start && j < np.end).then_some(Np { start: j, end: np.end, pronoun: false })
     }
 
     fn np_core_before(&self, end: usize, lo: usize, depth: u8) -> Option<Np> {
@@ -1616,9 +1524,7 @@ impl Run<'_> {
         let mut end = end;
         // A parenthesis after a name: "Sen. Richard J. Durbin (D-Ill.)".
         if self.t(end - 1).punct(')') {
-            let open = (end.saturating_sub(8).max(lo)..end - 1)
-                .rev()
-                .find(|&k| self.t(k).punct('('))?;
+            let open = (end.saturating_sub(8).max(lo)..end - 1).rev().find(|&k| self.t(k).punct('('))?;
             end = open;
             if end <= lo {
                 return None;
@@ -1626,11 +1532,7 @@ impl Run<'_> {
         }
         let p = self.t(end - 1);
         if p.has(F_PRONOUN) {
-            return Some(Np {
-                start: end - 1,
-                end,
-                pronoun: true,
-            });
+            return Some(Np { start: end - 1, end, pronoun: true });
         }
         if p.has(F_WHO) {
             // "X, who …" points back at X.
@@ -1654,9 +1556,7 @@ impl Run<'_> {
                     if p.flags & F_PRONOUN != 0 && p.flags & F_POSS == 0 {
                         break;
                     }
-                    if p.flags & F_DET != 0
-                        && (p.flags & F_CAP == 0 || self.d.at_sentence_start(j - 1))
-                    {
+                    if p.flags & F_DET != 0 && (p.flags & F_CAP == 0 || self.d.at_sentence_start(j - 1)) {
                         if j == end && !p.has(F_QUANT) {
                             // A determiner alone ("told her said") is no phrase; "Another said" is.
                             return None;
@@ -1682,10 +1582,7 @@ impl Run<'_> {
                         n += 1;
                         continue;
                     }
-                    if p.flags & (F_CAP | F_ADVLY) == 0
-                        && p.flags & F_DESC == 0
-                        && self.participle_like(j - 1)
-                    {
+                    if p.flags & (F_CAP | F_ADVLY) == 0 && p.flags & F_DESC == 0 && self.participle_like(j - 1) {
                         // "rebuked critics": a verb, unless a determiner makes it an adjective
                         // ("the retired general").
                         let det_before = j >= 2 && j - 1 > lo && self.t(j - 2).has(F_DET | F_POSS);
@@ -1720,11 +1617,7 @@ impl Run<'_> {
         if j >= end || !anchored {
             return None;
         }
-        Some(Np {
-            start: j,
-            end,
-            pronoun: false,
-        })
+        Some(Np { start: j, end, pronoun: false })
     }
 
     /// `end - 1` is a comma before the cue: "Soe Min, a USDP member, said", "the foreign minister, Abbas
@@ -1738,11 +1631,7 @@ impl Run<'_> {
             && let Some(first) = self.np_core_before(second.start - 1, lo, 1)
             && !first.pronoun
         {
-            return Some(Np {
-                start: first.start,
-                end: second.end,
-                pronoun: false,
-            });
+            return Some(Np { start: first.start, end: second.end, pronoun: false });
         }
         // An aside between commas (no cue, mark or sentence end inside): the phrase before it, when that
         // phrase opens the sentence or a clause.
@@ -1778,11 +1667,7 @@ impl Run<'_> {
         }
         let p = self.t(start);
         if p.has(F_PRONOUN) && !p.has(F_POSS) {
-            return Some(Np {
-                start,
-                end: start + 1,
-                pronoun: true,
-            });
+            return Some(Np { start, end: start + 1, pronoun: true });
         }
         let mut j = start;
         let mut n = 0;
@@ -1824,10 +1709,7 @@ impl Run<'_> {
                     if j > start && self.stops_np(j) {
                         break;
                     }
-                    if j == start
-                        && f & (F_STOP | F_CUE) != 0
-                        && (f & F_CAP == 0 || self.d.at_sentence_start(j))
-                    {
+                    if j == start && f & (F_STOP | F_CUE) != 0 && (f & F_CAP == 0 || self.d.at_sentence_start(j)) {
                         break;
                     }
                     if f & F_CAP == 0 && seen_cap && !det {
@@ -1854,28 +1736,20 @@ impl Run<'_> {
                     n += 1;
                 }
                 Kind::Punct
-                    if p.ch == '.'
-                        && j > start
-                        && self.t(j - 1).has(F_ABBR)
-                        && self.t(j - 1).end == p.start =>
+                    if p.ch == '.' && j > start && self.t(j - 1).has(F_ABBR) && self.t(j - 1).end == p.start =>
                 {
                     j += 1;
                 }
                 _ => break,
             }
         }
-        while j > start && (self.t(j - 1).has(F_LINK | F_DET) || self.t(j - 1).kind == Kind::Punct)
-        {
+        while j > start && (self.t(j - 1).has(F_LINK | F_DET) || self.t(j - 1).kind == Kind::Punct) {
             j -= 1;
         }
         if j == start || !anchored {
             return None;
         }
-        Some(Np {
-            start,
-            end: j,
-            pronoun: false,
-        })
+        Some(Np { start, end: j, pronoun: false })
     }
 
     /// A lowercase past participle that ends a phrase: seen, obtained, released.
@@ -1909,9 +1783,7 @@ impl Run<'_> {
         let first = self.t(j);
         let first_len = self.cue_len(j);
         if first_len == 2 && first.has(F_ACCORDING) {
-            return self
-                .np_after(j + 2, hi)
-                .map(|np| (np, j, j + 2, Pattern::RightAdjacent));
+            return self.np_after(j + 2, hi).map(|np| (np, j, j + 2, Pattern::RightAdjacent));
         }
         if first_len == 1
             && first.has(F_INVERT)
@@ -1953,20 +1825,10 @@ impl Run<'_> {
                 && (j..np.start).all(|k| {
                     let t = self.t(k);
                     (t.word() && (!t.has(F_STOP | F_PREP) || t.has(F_LINK)))
-                        || (t.kind == Kind::Punct
-                            && matches!(t.ch, '$' | '&' | '-' | '.' | '€' | '£'))
+                        || (t.kind == Kind::Punct && matches!(t.ch, '$' | '&' | '-' | '.' | '€' | '£'))
                 })
             {
-                return Some((
-                    Np {
-                        start: j,
-                        end: np.end,
-                        pronoun: false,
-                    },
-                    c,
-                    c + len,
-                    Pattern::RightAdjacent,
-                ));
+                return Some((Np { start: j, end: np.end, pronoun: false }, c, c + len, Pattern::RightAdjacent));
             }
             if self.t(np.start - 1).is_dash_or_comma() {
                 return Some((np, c, c + len, Pattern::RightFinal));
@@ -1991,11 +1853,8 @@ impl Run<'_> {
             let t = self.t(c);
             if t.has(F_ACCORDING) {
                 if let Some(np) = self.np_after(c + 2, open) {
-                    let pat = if self.adjacent_left(np.end, open) {
-                        Pattern::LeftAdjacent
-                    } else {
-                        Pattern::LeftEmbedded
-                    };
+                    let pat =
+                        if self.adjacent_left(np.end, open) { Pattern::LeftAdjacent } else { Pattern::LeftEmbedded };
                     return Some((np, c, c + 2, pat));
                 }
                 continue;
@@ -2020,11 +1879,7 @@ impl Run<'_> {
                     || self.t(np.start - 1).has(F_CONJ)
             });
             if let Some(np) = np {
-                let pat = if self.adjacent_left(c + len, open) {
-                    Pattern::LeftAdjacent
-                } else {
-                    Pattern::LeftEmbedded
-                };
+                let pat = if self.adjacent_left(c + len, open) { Pattern::LeftAdjacent } else { Pattern::LeftEmbedded };
                 return Some((np, c, c + len, pat));
             }
             if t.has(F_PARTICIPLE) && participle.is_none() {
@@ -2044,11 +1899,7 @@ impl Run<'_> {
             // The verb after the subject is the cue when it is a content word ("bemoaned"), else none.
             let verb = np.end;
             let v = self.t(verb);
-            let (cs, ce) = if v.has(F_STOP | F_SKIP | F_ADVLY | F_CONJ) {
-                (verb, verb)
-            } else {
-                (verb, verb + 1)
-            };
+            let (cs, ce) = if v.has(F_STOP | F_SKIP | F_ADVLY | F_CONJ) { (verb, verb) } else { (verb, verb + 1) };
             return Some((np, cs, ce, Pattern::ClauseSubject));
         }
         // "Republican pollster Daron Shaw: "…"" — a colon right before the quote, a name before it.
@@ -2089,9 +1940,8 @@ impl Run<'_> {
                 continue;
             };
             let head = self.t(np.end - 1);
-            let named = np.pronoun
-                || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP))
-                || first.has(F_DET);
+            let named =
+                np.pronoun || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP)) || first.has(F_DET);
             let verb_next = np.end < pc && {
                 let v = self.t(np.end);
                 v.word() && !v.has(F_CAP) && !v.has(F_DET | F_PREP | F_LINK | F_CONJ)
@@ -2138,23 +1988,9 @@ impl Run<'_> {
             if let Some(kind) = want
                 && let Some((name, id)) = self.resolve_pronoun(mention.start, kind, qc)
             {
-                return (
-                    Speaker {
-                        name,
-                        entity_id: id,
-                        mention,
-                    },
-                    0.9,
-                );
+                return (Speaker { name, entity_id: id, mention }, 0.9);
             }
-            return (
-                Speaker {
-                    name: mention.text.clone(),
-                    entity_id: None,
-                    mention,
-                },
-                0.7,
-            );
+            return (Speaker { name: mention.text.clone(), entity_id: None, mention }, 0.7);
         }
         let (cs, ce) = (d.c(bs), d.c(be));
         // An entity mention on the phrase: PERSON anywhere (not possessive), others on the head.
@@ -2193,33 +2029,12 @@ impl Run<'_> {
             && let Some(e) = d.entities.get(ei)
         {
             let (mb, mbe) = (d.byte_of(ms), d.byte_of(me));
-            return (
-                Speaker {
-                    name: e.name.clone(),
-                    entity_id: Some(e.id.clone()),
-                    mention: d.mention(mb, mbe),
-                },
-                1.0,
-            );
+            return (Speaker { name: e.name.clone(), entity_id: Some(e.id.clone()), mention: d.mention(mb, mbe) }, 1.0);
         }
         let mention = d.mention(bs, be);
         match self.name_in(np) {
-            Some(name) => (
-                Speaker {
-                    name,
-                    entity_id: None,
-                    mention,
-                },
-                1.0,
-            ),
-            None => (
-                Speaker {
-                    name: mention.text.clone(),
-                    entity_id: None,
-                    mention,
-                },
-                0.95,
-            ),
+            Some(name) => (Speaker { name, entity_id: None, mention }, 1.0),
+            None => (Speaker { name: mention.text.clone(), entity_id: None, mention }, 0.95),
         }
     }
 
@@ -2244,9 +2059,7 @@ impl Run<'_> {
                     let u = self.t(e);
                     if (u.has(F_CAP) && !u.has(F_POSS))
                         || (u.punct('.') && self.t(e - 1).has(F_ABBR))
-                        || ((u.has(F_PARTICLE) || u.has(F_LINK))
-                            && e + 1 < np.end
-                            && self.t(e + 1).has(F_CAP))
+                        || ((u.has(F_PARTICLE) || u.has(F_LINK)) && e + 1 < np.end && self.t(e + 1).has(F_CAP))
                     {
                         e += 1;
                     } else {
@@ -2290,12 +2103,7 @@ impl Run<'_> {
 
     /// The nearest person (or organisation) before `pos`: an entity mention outside quotes, or a named
     /// speaker found earlier.
-    fn resolve_pronoun(
-        &self,
-        pos: usize,
-        kind: EntityType,
-        qc: &[(usize, usize)],
-    ) -> Option<(String, Option<String>)> {
+    fn resolve_pronoun(&self, pos: usize, kind: EntityType, qc: &[(usize, usize)]) -> Option<(String, Option<String>)> {
         let d = self.d;
         let mut cand: Option<(usize, String, Option<String>)> = None;
         let k = d.mentions.partition_point(|&(s, _, _)| s < pos);
@@ -2318,10 +2126,7 @@ impl Run<'_> {
                 && cand.as_ref().is_none_or(|c| *end > c.0)
             {
                 let person = match &sp.entity_id {
-                    Some(id) => d
-                        .entities
-                        .iter()
-                        .any(|e| &e.id == id && e.kind == EntityType::Person),
+                    Some(id) => d.entities.iter().any(|e| &e.id == id && e.kind == EntityType::Person),
                     None => true,
                 };
                 if person {
@@ -2339,21 +2144,15 @@ impl Run<'_> {
         let last = (ps..pe).rev().find(|&i| self.t(i).kind != Kind::Break)?;
         let intro = self.t(last).punct(':');
         let first = self.spans.partition_point(|s| s.para < p);
-        let quoted: Vec<(usize, usize)> = self.spans[first..]
-            .iter()
-            .take_while(|s| s.para == p)
-            .map(|s| (s.open, s.close.unwrap_or(pe)))
-            .collect();
+        let quoted: Vec<(usize, usize)> =
+            self.spans[first..].iter().take_while(|s| s.para == p).map(|s| (s.open, s.close.unwrap_or(pe))).collect();
         let mut c = last + 1;
         let mut scanned = 0;
         while c > ps && scanned < 200 {
             c -= 1;
             scanned += 1;
             let t = self.t(c);
-            if quoted.iter().any(|&(o, e)| o <= c && c <= e)
-                || self.cue_len(c) == 0
-                || t.has(F_ACCORDING)
-            {
+            if quoted.iter().any(|&(o, e)| o <= c && c <= e) || self.cue_len(c) == 0 || t.has(F_ACCORDING) {
                 continue;
             }
             if let Some(np) = self.np_before(c, ps) {
@@ -2390,29 +2189,23 @@ impl Run<'_> {
             });
             let attr = attr.or_else(|| {
                 // A cue in the sentence without a speaker still marks reported speech.
-                (s.left_lo..s.open)
-                    .find(|&i| self.cue_len(i) > 0 && !self.t(i).has(F_ACCORDING))
-                    .map(|c| Attr {
-                        speaker: None,
-                        cue: d.tok_text(c, c + 1).to_string(),
-                        confidence: 0.0,
-                        pattern: None,
-                        in_sentence: true,
-                    })
+                (s.left_lo..s.open).find(|&i| self.cue_len(i) > 0 && !self.t(i).has(F_ACCORDING)).map(|c| Attr {
+                    speaker: None,
+                    cue: d.tok_text(c, c + 1).to_string(),
+                    confidence: 0.0,
+                    pattern: None,
+                    in_sentence: true,
+                })
             });
             attrs.push(attr);
         }
 
         // Multi-paragraph quotes: the first part takes the chain's best attribution.
         for k in 0..spans.len() {
-            if spans[k].chain_prev.is_some()
-                || attrs[k].as_ref().is_some_and(|a| a.speaker.is_some())
-            {
+            if spans[k].chain_prev.is_some() || attrs[k].as_ref().is_some_and(|a| a.speaker.is_some()) {
                 continue;
             }
-            if k > 0
-                && spans[k - 1].para == spans[k].para
-                && attrs[k - 1].as_ref().is_some_and(|a| a.speaker.is_some())
+            if k > 0 && spans[k - 1].para == spans[k].para && attrs[k - 1].as_ref().is_some_and(|a| a.speaker.is_some())
             {
                 // `"…," he said. "…¶"…"`: the paragraph's speaker goes on.
                 continue;
@@ -2438,22 +2231,15 @@ impl Run<'_> {
         // A later quote of the same sentence, attributed on its right, lends its speaker to earlier ones:
         // `"All that Glitters" was to be a "cautionary tale," said Susan Crawford.`
         for k in (0..spans.len().saturating_sub(1)).rev() {
-            if attrs[k].as_ref().is_some_and(|a| a.speaker.is_some())
-                || !spans[k + 1].same_sentence_as_prev
-            {
+            if attrs[k].as_ref().is_some_and(|a| a.speaker.is_some()) || !spans[k + 1].same_sentence_as_prev {
                 continue;
             }
             if let Some(a) = &attrs[k + 1]
                 && a.speaker.is_some()
-                && a.pattern
-                    .is_none_or(|p| matches!(p, Pattern::RightAdjacent | Pattern::RightFinal))
+                && a.pattern.is_none_or(|p| matches!(p, Pattern::RightAdjacent | Pattern::RightFinal))
             {
-                attrs[k] = Some(Attr {
-                    confidence: a.confidence * 0.85,
-                    pattern: None,
-                    in_sentence: true,
-                    ..a.clone()
-                });
+                attrs[k] =
+                    Some(Attr { confidence: a.confidence * 0.85, pattern: None, in_sentence: true, ..a.clone() });
             }
         }
 
@@ -2464,14 +2250,11 @@ impl Run<'_> {
             }
             let s = &spans[k];
             let inherit = |from: usize, factor: f64| -> Option<Attr> {
-                attrs[from]
-                    .as_ref()
-                    .filter(|a| a.speaker.is_some())
-                    .map(|a| Attr {
-                        confidence: a.confidence * factor,
-                        pattern: None,
-                        ..a.clone()
-                    })
+                attrs[from].as_ref().filter(|a| a.speaker.is_some()).map(|a| Attr {
+                    confidence: a.confidence * factor,
+                    pattern: None,
+                    ..a.clone()
+                })
             };
             let mut got: Option<Attr> = None;
             if let Some(p) = s.chain_prev {
@@ -2479,15 +2262,9 @@ impl Run<'_> {
             }
             if got.is_none() && k > 0 && spans[k - 1].para == s.para {
                 got = if s.same_sentence_as_prev {
-                    inherit(k - 1, 0.95).map(|a| Attr {
-                        in_sentence: true,
-                        ..a
-                    })
+                    inherit(k - 1, 0.95).map(|a| Attr { in_sentence: true, ..a })
                 } else {
-                    inherit(k - 1, 0.85).map(|a| Attr {
-                        in_sentence: false,
-                        ..a
-                    })
+                    inherit(k - 1, 0.85).map(|a| Attr { in_sentence: false, ..a })
                 };
             }
             let para_start = d.paras[s.para].0;
@@ -2526,15 +2303,10 @@ impl Run<'_> {
                     && n.chain_prev.is_none()
                     && let Some(a) = attrs[k + 1].as_ref()
                     && a.speaker.is_some()
-                    && a.pattern
-                        .is_some_and(|p| matches!(p, Pattern::RightAdjacent))
+                    && a.pattern.is_some_and(|p| matches!(p, Pattern::RightAdjacent))
                 {
-                    got = Some(Attr {
-                        confidence: a.confidence * 0.45,
-                        pattern: None,
-                        in_sentence: false,
-                        ..a.clone()
-                    });
+                    got =
+                        Some(Attr { confidence: a.confidence * 0.45, pattern: None, in_sentence: false, ..a.clone() });
                 }
             }
             if got.is_some() {
@@ -2551,12 +2323,10 @@ impl Run<'_> {
                 continue;
             }
             let attr = attrs[k].take();
-            let adjacent = attr
-                .as_ref()
-                .is_some_and(|a| a.speaker.is_some() && a.pattern.is_some_and(|p| p.adjacent()));
+            let adjacent =
+                attr.as_ref().is_some_and(|a| a.speaker.is_some() && a.pattern.is_some_and(|p| p.adjacent()));
             let in_sentence = attr.as_ref().is_some_and(|a| a.in_sentence);
-            let chained =
-                s.chain_prev.is_some() || spans.get(k + 1).is_some_and(|n| n.chain_prev == Some(k));
+            let chained = s.chain_prev.is_some() || spans.get(k + 1).is_some_and(|n| n.chain_prev == Some(k));
             if !chained {
                 if self.title_like(content) && (!adjacent || self.title_context(s)) {
                     continue;
@@ -2564,25 +2334,16 @@ impl Run<'_> {
                 if attr.as_ref().is_none_or(|a| a.speaker.is_none()) && self.headline_by(s) {
                     continue;
                 }
-                if words == 1
-                    && !adjacent
-                    && !(in_sentence && attr.as_ref().is_some_and(|a| a.speaker.is_some()))
-                {
+                if words == 1 && !adjacent && !(in_sentence && attr.as_ref().is_some_and(|a| a.speaker.is_some())) {
                     continue;
                 }
                 if words <= 3 && !in_sentence && !adjacent {
                     continue;
                 }
             }
-            let kind = if chained || !self.embedded(s, content) {
-                QuoteKind::Direct
-            } else {
-                QuoteKind::Partial
-            };
+            let kind = if chained || !self.embedded(s, content) { QuoteKind::Direct } else { QuoteKind::Partial };
             let (speaker, cue, confidence) = match attr {
-                Some(a) if a.speaker.is_some() => {
-                    (a.speaker, a.cue, (a.confidence * 1000.0).round() / 1000.0)
-                }
+                Some(a) if a.speaker.is_some() => (a.speaker, a.cue, (a.confidence * 1000.0).round() / 1000.0),
                 Some(a) => (None, a.cue, 0.0),
                 None => (None, String::new(), 0.0),
             };
@@ -2627,8 +2388,7 @@ impl Run<'_> {
             p -= 1;
         }
         let t = self.t(p);
-        t.has(F_PREP | F_POSS | F_NAMING)
-            || (t.word() && !t.has(F_CAP) && self.t(s.open - 1).punct(','))
+        t.has(F_PREP | F_POSS | F_NAMING) || (t.word() && !t.has(F_CAP) && self.t(s.open - 1).punct(','))
     }
 
     /// `"Met accused of whitewashing baby Jesus," by Post's Kathianne Boniello`: a headline and byline.
@@ -2651,10 +2411,7 @@ impl Run<'_> {
 
     /// Whether the quote sits inside a sentence (partial) rather than standing as a statement (direct).
     fn embedded(&self, s: &Span, content: &str) -> bool {
-        let first_lower = content
-            .chars()
-            .find(|c| c.is_alphanumeric())
-            .is_some_and(|c| c.is_lowercase());
+        let first_lower = content.chars().find(|c| c.is_alphanumeric()).is_some_and(|c| c.is_lowercase());
         if s.open == s.left_lo {
             // Nothing before it in the sentence (or right after another quote).
             return first_lower && !s.left_is_sentence_start && !self.after_split(s);
@@ -2670,9 +2427,7 @@ impl Run<'_> {
 
     /// `"…," he said, "…"`: the quote continues one split by its attribution.
     fn after_split(&self, s: &Span) -> bool {
-        s.left_lo > 0
-            && self.t(s.left_lo - 1).kind == Kind::Mark
-            && (s.left_lo..s.open).any(|i| self.cue_len(i) > 0)
+        s.left_lo > 0 && self.t(s.left_lo - 1).kind == Kind::Mark && (s.left_lo..s.open).any(|i| self.cue_len(i) > 0)
     }
 }
 
@@ -2688,22 +2443,12 @@ mod tests {
             while let Some(b) = text[from..].find(w) {
                 let bs = from + b;
                 let start = text[..bs].chars().count();
-                mentions.push(Mention {
-                    text: w.to_string(),
-                    start,
-                    end: start + w.chars().count(),
-                });
+                mentions.push(Mention { text: w.to_string(), start, end: start + w.chars().count() });
                 from = bs + w.len();
             }
         }
         mentions.sort_by_key(|m| m.start);
-        Entity {
-            id: id.into(),
-            name: name.into(),
-            kind,
-            wikidata: None,
-            mentions,
-        }
+        Entity { id: id.into(), name: name.into(), kind, wikidata: None, mentions }
     }
 
     fn chars(text: &str, s: usize, e: usize) -> String {
@@ -2714,11 +2459,7 @@ mod tests {
         for q in quotes {
             assert_eq!(chars(text, q.start, q.end), q.text, "quote offsets");
             if let Some(sp) = &q.speaker {
-                assert_eq!(
-                    chars(text, sp.mention.start, sp.mention.end),
-                    sp.mention.text,
-                    "mention offsets"
-                );
+                assert_eq!(chars(text, sp.mention.start, sp.mention.end), sp.mention.text, "mention offsets");
             }
             assert!((0.0..=1.0).contains(&q.confidence));
         }
@@ -2741,23 +2482,14 @@ mod tests {
     #[test]
     fn quote_then_speaker_said() {
         let text = "\"We are ready to resume indirect talks in Muscat,\" Araghchi said on Sunday.";
-        let e = [ent(
-            "Q1",
-            "Abbas Araghchi",
-            EntityType::Person,
-            text,
-            &["Araghchi"],
-        )];
+        let e = [ent("Q1", "Abbas Araghchi", EntityType::Person, text, &["Araghchi"])];
         let q = run(text, &e);
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].text, "We are ready to resume indirect talks in Muscat");
         assert_eq!(q[0].kind, QuoteKind::Direct);
         assert_eq!(q[0].cue, "said");
         assert_eq!(speaker_name(&q[0]), Some("Abbas Araghchi"));
-        assert_eq!(
-            q[0].speaker.as_ref().and_then(|s| s.entity_id.as_deref()),
-            Some("Q1")
-        );
+        assert_eq!(q[0].speaker.as_ref().and_then(|s| s.entity_id.as_deref()), Some("Q1"));
         assert_eq!(mention_text(&q[0]), Some("Araghchi"));
         assert!(q[0].confidence > 0.8);
     }
@@ -2768,14 +2500,8 @@ mod tests {
         let q = run(text, &[]);
         assert_eq!(q.len(), 1);
         assert_eq!(speaker_name(&q[0]), Some("Abbas Araghchi"));
-        assert_eq!(
-            mention_text(&q[0]),
-            Some("Iranian Foreign Minister Abbas Araghchi")
-        );
-        assert_eq!(
-            q[0].speaker.as_ref().and_then(|s| s.entity_id.clone()),
-            None
-        );
+        assert_eq!(mention_text(&q[0]), Some("Iranian Foreign Minister Abbas Araghchi"));
+        assert_eq!(q[0].speaker.as_ref().and_then(|s| s.entity_id.clone()), None);
         assert_eq!(q[0].cue, "said");
     }
 
@@ -2791,15 +2517,8 @@ mod tests {
 
     #[test]
     fn speaker_said_that_partial() {
-        let text =
-            "Trump said that the agreement was \"not dead\" and that talks in Rome would go ahead.";
-        let e = [ent(
-            "Q22686",
-            "Donald Trump",
-            EntityType::Person,
-            text,
-            &["Trump"],
-        )];
+        let text = "Trump said that the agreement was \"not dead\" and that talks in Rome would go ahead.";
+        let e = [ent("Q22686", "Donald Trump", EntityType::Person, text, &["Trump"])];
         let q = run(text, &e);
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].text, "not dead");
@@ -2815,10 +2534,7 @@ mod tests {
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].cue, "told");
         assert_eq!(speaker_name(&q[0]), Some("a senior Iranian official"));
-        assert_eq!(
-            q[0].speaker.as_ref().and_then(|s| s.entity_id.clone()),
-            None
-        );
+        assert_eq!(q[0].speaker.as_ref().and_then(|s| s.entity_id.clone()), None);
     }
 
     #[test]
@@ -2838,13 +2554,7 @@ mod tests {
     fn pronoun_resolves_to_last_person() {
         let text = "Iranian Foreign Minister Abbas Araghchi met Omani officials in Muscat on Saturday.\n\n\"We have come with a serious proposal,\" he told state television.";
         let e = [
-            ent(
-                "Q1",
-                "Abbas Araghchi",
-                EntityType::Person,
-                text,
-                &["Abbas Araghchi"],
-            ),
+            ent("Q1", "Abbas Araghchi", EntityType::Person, text, &["Abbas Araghchi"]),
             ent("Q2", "Muscat", EntityType::Place, text, &["Muscat"]),
         ];
         let q = run(text, &e);
@@ -2879,23 +2589,11 @@ mod tests {
     #[test]
     fn multi_paragraph_quote() {
         let text = "Witkoff said: \"We had a productive meeting in Rome. Both sides agreed to keep talking.\n\n\"Nobody should expect a breakthrough this week, but the door is open.\"\n\nThe next round is expected in Oman.";
-        let e = [ent(
-            "Q3",
-            "Steve Witkoff",
-            EntityType::Person,
-            text,
-            &["Witkoff"],
-        )];
+        let e = [ent("Q3", "Steve Witkoff", EntityType::Person, text, &["Witkoff"])];
         let q = run(text, &e);
         assert_eq!(q.len(), 2, "{q:?}");
-        assert_eq!(
-            q[0].text,
-            "We had a productive meeting in Rome. Both sides agreed to keep talking."
-        );
-        assert_eq!(
-            q[1].text,
-            "Nobody should expect a breakthrough this week, but the door is open."
-        );
+        assert_eq!(q[0].text, "We had a productive meeting in Rome. Both sides agreed to keep talking.");
+        assert_eq!(q[1].text, "Nobody should expect a breakthrough this week, but the door is open.");
         assert_eq!(speaker_name(&q[0]), Some("Steve Witkoff"));
         assert_eq!(speaker_name(&q[1]), Some("Steve Witkoff"));
         assert!(q[1].confidence < q[0].confidence);
@@ -2943,8 +2641,7 @@ mod tests {
         assert_eq!(speaker_name(&q[0]), Some("Baghaei"));
         assert_eq!(speaker_name(&q[1]), Some("Rubio"));
         assert_eq!(q[1].kind, QuoteKind::Partial);
-        let text =
-            "Le ministre a déclaré : « Nous ne négocierons pas sous la pression », a-t-il dit.";
+        let text = "Le ministre a déclaré : « Nous ne négocierons pas sous la pression », a-t-il dit.";
         let q = run(text, &[]);
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].text, "Nous ne négocierons pas sous la pression");
@@ -2953,20 +2650,11 @@ mod tests {
     #[test]
     fn offsets_are_chars_after_non_ascii() {
         let text = "Türkiye’s Erdoğan met Iran’s Pezeshkian — “Dialogue is the only path forward,” Erdoğan said.";
-        let e = [ent(
-            "Q39259",
-            "Recep Tayyip Erdoğan",
-            EntityType::Person,
-            text,
-            &["Erdoğan"],
-        )];
+        let e = [ent("Q39259", "Recep Tayyip Erdoğan", EntityType::Person, text, &["Erdoğan"])];
         let q = run(text, &e);
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].text, "Dialogue is the only path forward");
-        assert_eq!(
-            q[0].start,
-            text[..text.find("Dialogue").unwrap_or(0)].chars().count()
-        );
+        assert_eq!(q[0].start, text[..text.find("Dialogue").unwrap_or(0)].chars().count());
         let sp = q[0].speaker.as_ref().expect("speaker");
         assert_eq!(sp.name, "Recep Tayyip Erdoğan");
         assert_eq!(sp.mention.start, 79);
@@ -3037,11 +2725,7 @@ mod tests {
             name: "X".into(),
             kind: EntityType::Person,
             wikidata: None,
-            mentions: vec![Mention {
-                text: "nope".into(),
-                start: 500,
-                end: 900,
-            }],
+            mentions: vec![Mention { text: "nope".into(), start: 500, end: 900 }],
         }];
         let q = run(text, &e);
         assert_eq!(speaker_name(&q[0]), Some("Witkoff"));
@@ -3049,25 +2733,21 @@ mod tests {
 
     #[test]
     fn nested_quotes_of_another_family_stay_inside() {
-        let text =
-            "Baghaei said: \"The so-called “snapback” has no legal basis, and Europe knows it.\"";
+        let text = "Baghaei said: \"The so-called “snapback” has no legal basis, and Europe knows it.\"";
         let q = run(text, &[]);
         assert_eq!(q.len(), 1, "{q:?}");
-        assert_eq!(
-            q[0].text,
-            "The so-called “snapback” has no legal basis, and Europe knows it."
-        );
+        assert_eq!(q[0].text, "The so-called “snapback” has no legal basis, and Europe knows it.");
         assert_eq!(speaker_name(&q[0]), Some("Baghaei"));
     }
 
     #[test]
     fn colon_without_space_and_parenthesis() {
-        let text = "Sen. Tom Cotton (R-Ark.) told reporters that Iran \"cannot be allowed to enrich at all\" after the talks.";
+        let text =
+            "Sen. Tom Cotton (R-Ark.) told reporters that Iran \"cannot be allowed to enrich at all\" after the talks.";
         let q = run(text, &[]);
         assert_eq!(q.len(), 1);
         assert_eq!(speaker_name(&q[0]), Some("Tom Cotton"));
-        let text =
-            "Rep. Joe Wilson (R-S.C.):\"Iran is the world's leading state sponsor of terrorism.\"";
+        let text = "Rep. Joe Wilson (R-S.C.):\"Iran is the world's leading state sponsor of terrorism.\"";
         let q = run(text, &[]);
         assert_eq!(q.len(), 1);
         assert_eq!(speaker_name(&q[0]), Some("Joe Wilson"));
@@ -3078,13 +2758,7 @@ mod tests {
         let text = "Vance spoke in Washington on Monday.\n\n\"Donald Trump wants a deal, not a war,\" he said.";
         let e = [
             ent("Q_vance", "JD Vance", EntityType::Person, text, &["Vance"]),
-            ent(
-                "Q22686",
-                "Donald Trump",
-                EntityType::Person,
-                text,
-                &["Donald Trump"],
-            ),
+            ent("Q22686", "Donald Trump", EntityType::Person, text, &["Donald Trump"]),
         ];
         let q = run(text, &e);
         assert_eq!(q.len(), 1);
@@ -3096,20 +2770,13 @@ mod tests {
     #[test]
     fn organisation_speaker_and_it_pronoun() {
         let text = "The IAEA issued a statement on Tuesday. \"Inspectors have not been able to verify the stockpile,\" it said.";
-        let e = [ent(
-            "Q1142",
-            "International Atomic Energy Agency",
-            EntityType::Org,
-            text,
-            &["IAEA"],
-        )];
+        let e = [ent("Q1142", "International Atomic Energy Agency", EntityType::Org, text, &["IAEA"])];
         let q = run(text, &e);
         assert_eq!(q.len(), 1);
         let sp = q[0].speaker.as_ref().expect("speaker");
         assert_eq!(sp.name, "International Atomic Energy Agency");
         assert_eq!(sp.mention.text, "it");
-        let text =
-            "\"We will not accept zero enrichment,\" Iran's foreign ministry said in a statement.";
+        let text = "\"We will not accept zero enrichment,\" Iran's foreign ministry said in a statement.";
         let e = [ent("Q794", "Iran", EntityType::Place, text, &["Iran"])];
         let q = run(text, &e);
         let sp = q[0].speaker.as_ref().expect("speaker");
@@ -3126,7 +2793,8 @@ mod tests {
 
     #[test]
     fn sentence_final_quote_is_not_attributed_to_the_next_sentence() {
-        let text = "Araghchi said the talks were \"constructive and positive.\" He noted that experts would meet in Geneva.";
+        let text =
+            "Araghchi said the talks were \"constructive and positive.\" He noted that experts would meet in Geneva.";
         let q = run(text, &[]);
         assert_eq!(q.len(), 1);
         assert_eq!(mention_text(&q[0]), Some("Araghchi"));
@@ -3144,13 +2812,7 @@ mod tests {
     #[test]
     fn entity_mentions_after_multibyte_text() {
         let text = "در تهران — «گفت‌وگو» ادامه دارد. Türkiye’s Hakan Fidan met Abbas Araghchi in İstanbul.\n\n“Dialogue is the only path to a durable agreement,” Araghchi said.";
-        let e = [ent(
-            "Q_araghchi",
-            "Abbas Araghchi",
-            EntityType::Person,
-            text,
-            &["Abbas Araghchi", "Araghchi"],
-        )];
+        let e = [ent("Q_araghchi", "Abbas Araghchi", EntityType::Person, text, &["Abbas Araghchi", "Araghchi"])];
         let q = run(text, &e);
         let last = q.last().expect("quote");
         let sp = last.speaker.as_ref().expect("speaker");
@@ -3192,14 +2854,10 @@ mod tests {
         let x = QuoteExtractor::new();
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..3000 {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             let mut text = String::new();
             for _ in 0..((seed >> 40) % 40) {
-                seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
                 text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
             }
             let n = text.chars().count();
@@ -3209,11 +2867,7 @@ mod tests {
                 name: "E".into(),
                 kind: EntityType::Person,
                 wikidata: None,
-                mentions: vec![Mention {
-                    text: String::new(),
-                    start: s,
-                    end: s + 3,
-                }],
+                mentions: vec![Mention { text: String::new(), start: s, end: s + 3 }],
             }];
             let quotes = x.extract(&text, &entities);
             check_offsets(&text, &quotes);

@@ -14,10 +14,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// One enriched article, as published to Kafka (key = `id`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[schemars(
-    title = "talkwire article record",
-    description = "One enriched article (schema_version 1)."
-)]
+#[schemars(title = "talkwire article record", description = "One enriched article (schema_version 1).")]
 pub struct Record {
     /// Always 1 for this schema.
     pub schema_version: u32,
@@ -186,6 +183,5 @@ pub struct Dedupe {
 /// The JSON Schema (draft-07) of [`Record`], as published in `schema/record.v1.json`.
 pub fn json_schema() -> serde_json::Value {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-    serde_json::to_value(generator.into_root_schema_for::<Record>())
-        .expect("a schema always serialises")
+    serde_json::to_value(generator.into_root_schema_for::<Record>()).expect("a schema always serialises")
 }

@@ -32,17 +32,16 @@ impl TopicFilter {
     /// Compile the filter of `config`.
     pub fn new(config: &TopicConfig) -> Self {
         let mut patterns: Vec<(String, Option<Rule>, Vec<usize>)> = Vec::new();
-        let index_of =
-            |term: &str, patterns: &mut Vec<(String, Option<Rule>, Vec<usize>)>| -> usize {
-                let term = term.trim().to_lowercase();
-                match patterns.iter().position(|(t, _, _)| *t == term) {
-                    Some(i) => i,
-                    None => {
-                        patterns.push((term, None, Vec::new()));
-                        patterns.len() - 1
-                    }
+        let index_of = |term: &str, patterns: &mut Vec<(String, Option<Rule>, Vec<usize>)>| -> usize {
+            let term = term.trim().to_lowercase();
+            match patterns.iter().position(|(t, _, _)| *t == term) {
+                Some(i) => i,
+                None => {
+                    patterns.push((term, None, Vec::new()));
+                    patterns.len() - 1
                 }
-            };
+            }
+        };
         for (term, weight) in &config.terms {
             let i = index_of(term, &mut patterns);
             patterns[i].1 = Some(Rule::Weighted(*weight));
@@ -97,24 +96,15 @@ impl TopicFilter {
                 None => {}
             }
         }
-        let missing: Vec<&str> = self
-            .groups
-            .iter()
-            .zip(&groups_hit)
-            .filter(|(_, hit)| !**hit)
-            .map(|(g, _)| g.as_str())
-            .collect();
+        let missing: Vec<&str> =
+            self.groups.iter().zip(&groups_hit).filter(|(_, hit)| !**hit).map(|(g, _)| g.as_str()).collect();
         for (g, hit) in self.groups.iter().zip(&groups_hit) {
             if *hit {
                 matched.push(format!("require:{g}"));
             }
         }
         let score = (score * 100.0).round() / 100.0;
-        Topic {
-            relevant: missing.is_empty() && score >= self.threshold,
-            score,
-            matched,
-        }
+        Topic { relevant: missing.is_empty() && score >= self.threshold, score, matched }
     }
 
     /// Add whole-word occurrences in `haystack` (lowercased), each counting `weight`, capped per term.
@@ -177,11 +167,6 @@ mod tests {
     #[test]
     fn terms_match_whole_words_only() {
         let t = default_filter().assess("", "Irani and Tehranis nuclearly");
-        assert!(
-            !t.matched
-                .iter()
-                .any(|m| m == "iran" || m == "tehran" || m == "nuclear"),
-            "{t:?}"
-        );
+        assert!(!t.matched.iter().any(|m| m == "iran" || m == "tehran" || m == "nuclear"), "{t:?}");
     }
 }

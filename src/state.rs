@@ -48,13 +48,8 @@ pub enum StateError {
     },
 }
 
-fn io<E: std::error::Error + Send + Sync + 'static>(
-    operation: &'static str,
-) -> impl FnOnce(E) -> StateError {
-    move |e| StateError::Io {
-        operation,
-        source: Box::new(e),
-    }
+fn io<E: std::error::Error + Send + Sync + 'static>(operation: &'static str) -> impl FnOnce(E) -> StateError {
+    move |e| StateError::Io { operation, source: Box::new(e) }
 }
 
 /// What the store knows about a delivered (or deliberately skipped) article.
@@ -114,22 +109,18 @@ impl Store {
     /// Open (or create) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Self, StateError> {
         let path = dir.join("talkwire.redb");
-        let open_err = |source: Box<dyn std::error::Error + Send + Sync>| StateError::Open {
-            path: path.clone(),
-            source,
-        };
+        let open_err =
+            |source: Box<dyn std::error::Error + Send + Sync>| StateError::Open { path: path.clone(), source };
         std::fs::create_dir_all(dir).map_err(|e| open_err(Box::new(e)))?;
         let db = Database::create(&path).map_err(|e| open_err(Box::new(e)))?;
         // Create the tables up front so readers never meet a missing table.
         let tx = db.begin_write().map_err(|e| open_err(Box::new(e)))?;
         {
             tx.open_table(ARTICLES).map_err(|e| open_err(Box::new(e)))?;
-            tx.open_table(SEEN_URLS)
-                .map_err(|e| open_err(Box::new(e)))?;
+            tx.open_table(SEEN_URLS).map_err(|e| open_err(Box::new(e)))?;
             tx.open_table(HASHES).map_err(|e| open_err(Box::new(e)))?;
             tx.open_table(CURSORS).map_err(|e| open_err(Box::new(e)))?;
-            tx.open_table(SOURCE_FAILURES)
-                .map_err(|e| open_err(Box::new(e)))?;
+            tx.open_table(SOURCE_FAILURES).map_err(|e| open_err(Box::new(e)))?;
         }
         tx.commit().map_err(|e| open_err(Box::new(e)))?;
         Ok(Self { db })
@@ -156,10 +147,7 @@ impl Store {
     pub fn article_with_hash(&self, content_hash: &str) -> Result<Option<String>, StateError> {
         let tx = self.db.begin_read().map_err(io("read"))?;
         let table = tx.open_table(HASHES).map_err(io("read hashes"))?;
-        Ok(table
-            .get(content_hash)
-            .map_err(io("read hash"))?
-            .map(|v| v.value().to_string()))
+        Ok(table.get(content_hash).map_err(io("read hash"))?.map(|v| v.value().to_string()))
     }
 
     /// A source's saved validators.
@@ -175,29 +163,19 @@ impl Store {
     /// Consecutive failures of a source.
     pub fn source_failures(&self, source: &str) -> Result<u64, StateError> {
         let tx = self.db.begin_read().map_err(io("read"))?;
-        let table = tx
-            .open_table(SOURCE_FAILURES)
-            .map_err(io("read source failures"))?;
-        Ok(table
-            .get(source)
-            .map_err(io("read source failures"))?
-            .map(|v| v.value())
-            .unwrap_or(0))
+        let table = tx.open_table(SOURCE_FAILURES).map_err(io("read source failures"))?;
+        Ok(table.get(source).map_err(io("read source failures"))?.map(|v| v.value()).unwrap_or(0))
     }
 
     /// Record a source's poll outcome: a failure increments, a success resets.
     pub fn set_source_failures(&self, source: &str, failures: u64) -> Result<(), StateError> {
         let tx = self.db.begin_write().map_err(io("begin write"))?;
         {
-            let mut table = tx
-                .open_table(SOURCE_FAILURES)
-                .map_err(io("open source failures"))?;
+            let mut table = tx.open_table(SOURCE_FAILURES).map_err(io("open source failures"))?;
             if failures == 0 {
                 table.remove(source).map_err(io("write source failures"))?;
             } else {
-                table
-                    .insert(source, failures)
-                    .map_err(io("write source failures"))?;
+                table.insert(source, failures).map_err(io("write source failures"))?;
             }
         }
         tx.commit().map_err(io("commit"))
@@ -219,28 +197,17 @@ impl Store {
                 match commit {
                     Commit::Article { id, entry } => {
                         let json = serde_json::to_vec(entry).map_err(io("encode article"))?;
-                        articles
-                            .insert(id.as_str(), json.as_slice())
-                            .map_err(io("write article"))?;
-                        if hashes
-                            .get(entry.content_hash.as_str())
-                            .map_err(io("read hash"))?
-                            .is_none()
-                        {
-                            hashes
-                                .insert(entry.content_hash.as_str(), id.as_str())
-                                .map_err(io("write hash"))?;
+                        articles.insert(id.as_str(), json.as_slice()).map_err(io("write article"))?;
+                        if hashes.get(entry.content_hash.as_str()).map_err(io("read hash"))?.is_none() {
+                            hashes.insert(entry.content_hash.as_str(), id.as_str()).map_err(io("write hash"))?;
                         }
                     }
                     Commit::SeenUrl { url_id } => {
-                        seen.insert(url_id.as_str(), now.as_str())
-                            .map_err(io("write seen url"))?;
+                        seen.insert(url_id.as_str(), now.as_str()).map_err(io("write seen url"))?;
                     }
                     Commit::Cursor { source, cursor } => {
                         let json = serde_json::to_vec(cursor).map_err(io("encode cursor"))?;
-                        cursors
-                            .insert(source.as_str(), json.as_slice())
-                            .map_err(io("write cursor"))?;
+                        cursors.insert(source.as_str(), json.as_slice()).map_err(io("write cursor"))?;
                     }
                 }
             }
@@ -261,13 +228,7 @@ mod tests {
     use super::*;
 
     fn entry(hash: &str) -> ArticleEntry {
-        ArticleEntry {
-            content_hash: hash.into(),
-            simhash: 7,
-            revision: 1,
-            relevant: true,
-            committed_at: Utc::now(),
-        }
+        ArticleEntry { content_hash: hash.into(), simhash: 7, revision: 1, relevant: true, committed_at: Utc::now() }
     }
 
     #[test]
@@ -277,19 +238,11 @@ mod tests {
             let store = Store::open(dir.path()).unwrap();
             store
                 .apply(&[
-                    Commit::Article {
-                        id: "a1".into(),
-                        entry: entry("h1"),
-                    },
-                    Commit::SeenUrl {
-                        url_id: "u1".into(),
-                    },
+                    Commit::Article { id: "a1".into(), entry: entry("h1") },
+                    Commit::SeenUrl { url_id: "u1".into() },
                     Commit::Cursor {
                         source: "https://x/feed".into(),
-                        cursor: Cursor {
-                            etag: Some("\"v1\"".into()),
-                            last_modified: None,
-                        },
+                        cursor: Cursor { etag: Some("\"v1\"".into()), last_modified: None },
                     },
                 ])
                 .unwrap();
@@ -297,25 +250,11 @@ mod tests {
         }
         let store = Store::open(dir.path()).unwrap();
         let a1 = store.article("a1").unwrap().unwrap();
-        assert_eq!(
-            (a1.content_hash.as_str(), a1.revision, a1.relevant),
-            ("h1", 1, true)
-        );
+        assert_eq!((a1.content_hash.as_str(), a1.revision, a1.relevant), ("h1", 1, true));
         assert!(store.seen_url("u1").unwrap());
         assert!(!store.seen_url("u2").unwrap());
-        assert_eq!(
-            store.article_with_hash("h1").unwrap().as_deref(),
-            Some("a1")
-        );
-        assert_eq!(
-            store
-                .cursor("https://x/feed")
-                .unwrap()
-                .unwrap()
-                .etag
-                .as_deref(),
-            Some("\"v1\"")
-        );
+        assert_eq!(store.article_with_hash("h1").unwrap().as_deref(), Some("a1"));
+        assert_eq!(store.cursor("https://x/feed").unwrap().unwrap().etag.as_deref(), Some("\"v1\""));
         assert_eq!(store.source_failures("https://x/feed").unwrap(), 3);
         assert_eq!(store.article("missing").unwrap(), None);
     }
@@ -324,22 +263,9 @@ mod tests {
     fn first_article_keeps_its_content_hash() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        store
-            .apply(&[Commit::Article {
-                id: "first".into(),
-                entry: entry("same"),
-            }])
-            .unwrap();
-        store
-            .apply(&[Commit::Article {
-                id: "second".into(),
-                entry: entry("same"),
-            }])
-            .unwrap();
-        assert_eq!(
-            store.article_with_hash("same").unwrap().as_deref(),
-            Some("first")
-        );
+        store.apply(&[Commit::Article { id: "first".into(), entry: entry("same") }]).unwrap();
+        store.apply(&[Commit::Article { id: "second".into(), entry: entry("same") }]).unwrap();
+        assert_eq!(store.article_with_hash("same").unwrap().as_deref(), Some("first"));
         assert_eq!(store.article_count().unwrap(), 2);
     }
 }

@@ -24,15 +24,9 @@ pub fn init_logging(format: LogFormat, level: &str) {
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).try_init(),
         LogFormat::Text => builder.try_init(),
     };
 }
@@ -74,24 +68,16 @@ pub fn router(metrics: Option<PrometheusHandle>, ready: Arc<AtomicBool>) -> Rout
         )
         .route(
             "/metrics",
-            get(|State(e): State<Endpoints>| async move {
-                e.metrics.map(|h| h.render()).unwrap_or_default()
-            }),
+            get(|State(e): State<Endpoints>| async move { e.metrics.map(|h| h.render()).unwrap_or_default() }),
         )
         .with_state(Endpoints { metrics, ready })
 }
 
 /// Serve `/health`, `/ready` and `/metrics` on `addr` until `stop` fires.
-pub async fn serve(
-    addr: SocketAddr,
-    router: Router,
-    stop: CancellationToken,
-) -> std::io::Result<()> {
+pub async fn serve(addr: SocketAddr, router: Router, stop: CancellationToken) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "serving /health, /ready and /metrics");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move { stop.cancelled().await })
-        .await
+    axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await
 }
 
 #[cfg(test)]
@@ -119,14 +105,8 @@ mod tests {
         }
         assert_eq!(answered, Some(reqwest::StatusCode::OK));
         ready.store(false, Ordering::Release);
-        assert_eq!(
-            get("/ready").await.unwrap().status(),
-            reqwest::StatusCode::SERVICE_UNAVAILABLE
-        );
-        assert_eq!(
-            get("/health").await.unwrap().status(),
-            reqwest::StatusCode::OK
-        );
+        assert_eq!(get("/ready").await.unwrap().status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(get("/health").await.unwrap().status(), reqwest::StatusCode::OK);
         stop.cancel();
         server.await.unwrap().unwrap();
     }

@@ -10,14 +10,9 @@ fn the_shipped_schema_file_is_the_generated_one() {
     let out = run(talkwire().arg("schema"));
     assert!(out.status.success());
     let generated: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let shipped: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schema/record.v1.json")).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(
-        generated, shipped,
-        "regenerate with: cargo run -q -- schema > schema/record.v1.json"
-    );
+    let shipped: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("schema/record.v1.json")).unwrap()).unwrap();
+    assert_eq!(generated, shipped, "regenerate with: cargo run -q -- schema > schema/record.v1.json");
 }
 
 #[test]
@@ -31,15 +26,8 @@ fn enrich_prints_one_valid_record_per_input_in_order_and_reports_unreadable_file
     )
     .unwrap();
     let missing = dir.path().join("missing.html");
-    let out = run(talkwire()
-        .args(["enrich", "--format", "text"])
-        .arg(&text)
-        .arg(&missing)
-        .arg(&text));
-    assert!(
-        !out.status.success(),
-        "a missing input makes the exit status non-zero"
-    );
+    let out = run(talkwire().args(["enrich", "--format", "text"]).arg(&text).arg(&missing).arg(&text));
+    assert!(!out.status.success(), "a missing input makes the exit status non-zero");
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 3);
     assert!(lines[1]["error"].is_string() && lines[1]["file"] == missing.display().to_string());
@@ -51,31 +39,16 @@ fn enrich_prints_one_valid_record_per_input_in_order_and_reports_unreadable_file
         // Offsets are char offsets into the verbatim text.
         let body: Vec<char> = record["text"].as_str().unwrap().chars().collect();
         for q in record["quotes"].as_array().unwrap() {
-            let (s, e) = (
-                q["start"].as_u64().unwrap() as usize,
-                q["end"].as_u64().unwrap() as usize,
-            );
-            assert_eq!(
-                body[s..e].iter().collect::<String>(),
-                q["text"].as_str().unwrap()
-            );
+            let (s, e) = (q["start"].as_u64().unwrap() as usize, q["end"].as_u64().unwrap() as usize);
+            assert_eq!(body[s..e].iter().collect::<String>(), q["text"].as_str().unwrap());
         }
     }
 }
 
 #[test]
 fn enrich_reads_a_saved_page_with_its_url() {
-    let page = root()
-        .join("seeds/samples/articles")
-        .read_dir()
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let out = run(talkwire()
-        .args(["enrich", "--url", "https://samplewire.example/x"])
-        .arg(&page));
+    let page = root().join("seeds/samples/articles").read_dir().unwrap().next().unwrap().unwrap().path();
+    let out = run(talkwire().args(["enrich", "--url", "https://samplewire.example/x"]).arg(&page));
     assert!(out.status.success());
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 1);
@@ -92,16 +65,12 @@ fn check_config_accepts_the_shipped_config_and_names_file_key_and_reason_of_prob
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, "[kafka]\nbrokerz = \"x:1\"\ncompression = \"rar\"\n[sources]\nseeds_file = \"nope.toml\"\n").unwrap();
+    std::fs::write(&bad, "[kafka]\nbrokerz = \"x:1\"\ncompression = \"rar\"\n[sources]\nseeds_file = \"nope.toml\"\n")
+        .unwrap();
     let out = run(talkwire().args(["check-config", "--config"]).arg(&bad));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("bad.toml")
-            && err.contains("kafka.brokerz")
-            && err.contains("unknown setting"),
-        "{err}"
-    );
+    assert!(err.contains("bad.toml") && err.contains("kafka.brokerz") && err.contains("unknown setting"), "{err}");
 
     // Environment overrides are validated too.
     let out = run(talkwire()
@@ -125,13 +94,7 @@ fn run_once_to_stdout_replays_the_offline_samples_and_a_second_run_publishes_not
             "--feed",
             "seeds/samples/atom.xml",
         ])
-        .args([
-            "--feed",
-            "seeds/samples/feed.json",
-            "--page",
-            "seeds/samples/section.html",
-            "--state-dir",
-        ])
+        .args(["--feed", "seeds/samples/feed.json", "--page", "seeds/samples/section.html", "--state-dir"])
         .arg(state.path());
     };
     let mut cmd = talkwire();
@@ -139,33 +102,17 @@ fn run_once_to_stdout_replays_the_offline_samples_and_a_second_run_publishes_not
     let out = run(&mut cmd);
     assert!(out.status.success());
     let records = json_lines(&out);
-    assert!(
-        records.len() >= 3,
-        "expected the sample articles about the talks, got {}",
-        records.len()
-    );
+    assert!(records.len() >= 3, "expected the sample articles about the talks, got {}", records.len());
     let validator = record_validator();
     let mut ids = std::collections::HashSet::new();
     for r in &records {
         assert_valid_record(&validator, r);
-        assert!(
-            ids.insert(r["id"].as_str().unwrap().to_string()),
-            "each article once: {}",
-            r["url"]
-        );
+        assert!(ids.insert(r["id"].as_str().unwrap().to_string()), "each article once: {}", r["url"]);
         assert_eq!(r["topic"]["relevant"], true);
-        assert!(
-            !r["entities"].as_array().unwrap().is_empty(),
-            "entities in {}",
-            r["url"]
-        );
+        assert!(!r["entities"].as_array().unwrap().is_empty(), "entities in {}", r["url"]);
     }
     assert!(
-        !records.iter().any(|r| r["title"]
-            .as_str()
-            .unwrap()
-            .to_lowercase()
-            .contains("world cup")),
+        !records.iter().any(|r| r["title"].as_str().unwrap().to_lowercase().contains("world cup")),
         "off-topic kept"
     );
     // Logs are JSON lines carrying url and id on article events.
@@ -176,18 +123,11 @@ fn run_once_to_stdout_replays_the_offline_samples_and_a_second_run_publishes_not
         .filter(|l| l["message"] == "publishing")
         .collect();
     assert_eq!(publishing.len(), records.len());
-    assert!(
-        publishing
-            .iter()
-            .all(|l| l["url"].is_string() && l["id"].is_string())
-    );
+    assert!(publishing.iter().all(|l| l["url"].is_string() && l["id"].is_string()));
 
     let mut cmd = talkwire();
     args(&mut cmd);
     let again = run(&mut cmd);
     assert!(again.status.success());
-    assert!(
-        json_lines(&again).is_empty(),
-        "second run over unchanged sources publishes nothing"
-    );
+    assert!(json_lines(&again).is_empty(), "second run over unchanged sources publishes nothing");
 }

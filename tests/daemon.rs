@@ -18,25 +18,11 @@ fn loopback_sources_are_refused_unless_allowed() {
     let server = site();
     let state = tempfile::tempdir().unwrap();
     let out = run(talkwire()
-        .args([
-            "run",
-            "--once",
-            "--sink",
-            "stdout",
-            "--feed",
-            &server.url("rss.xml"),
-            "--state-dir",
-        ])
+        .args(["run", "--once", "--sink", "stdout", "--feed", &server.url("rss.xml"), "--state-dir"])
         .arg(state.path()));
-    assert!(
-        out.status.success(),
-        "a refused source is logged, not fatal"
-    );
+    assert!(out.status.success(), "a refused source is logged, not fatal");
     assert!(json_lines(&out).is_empty());
-    assert!(
-        server.requests().is_empty(),
-        "nothing may reach 127.0.0.1 without --allow-private"
-    );
+    assert!(server.requests().is_empty(), "nothing may reach 127.0.0.1 without --allow-private");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-private"));
 }
 
@@ -46,31 +32,15 @@ fn bodies_over_the_size_cap_are_refused_and_logged() {
     let state = tempfile::tempdir().unwrap();
     let out = run(talkwire()
         .env("TALKWIRE_HTTP__MAX_BODY_BYTES", "4096")
-        .args([
-            "run",
-            "--once",
-            "--sink",
-            "stdout",
-            "--allow-private",
-            "--feed",
-            &server.url("rss.xml"),
-            "--state-dir",
-        ])
+        .args(["run", "--once", "--sink", "stdout", "--allow-private", "--feed", &server.url("rss.xml"), "--state-dir"])
         .arg(state.path()));
     assert!(out.status.success());
-    assert!(
-        json_lines(&out).is_empty(),
-        "every article page is larger than 4 KiB"
-    );
+    assert!(json_lines(&out).is_empty(), "every article page is larger than 4 KiB");
     assert!(String::from_utf8_lossy(&out.stderr).contains("body larger than 4096 bytes"));
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 #[test]
@@ -81,14 +51,7 @@ fn the_daemon_serves_health_and_metrics_and_drains_on_sigterm() {
     let mut child = talkwire()
         .env("TALKWIRE_METRICS__LISTEN", format!("127.0.0.1:{port}"))
         .env("TALKWIRE_RUN__DRAIN_TIMEOUT_SECS", "10")
-        .args([
-            "run",
-            "--sink",
-            "stdout",
-            "--allow-private",
-            "--feed",
-            &server.url("rss.xml"),
-        ])
+        .args(["run", "--sink", "stdout", "--allow-private", "--feed", &server.url("rss.xml")])
         .args(["--page", &server.url("section.html"), "--state-dir"])
         .arg(state.path())
         .stdout(Stdio::piped())
@@ -104,14 +67,7 @@ fn the_daemon_serves_health_and_metrics_and_drains_on_sigterm() {
 
     let get = |path: &str| {
         let body = std::process::Command::new("curl")
-            .args([
-                "-s",
-                "-o",
-                "-",
-                "-w",
-                "\n%{http_code}",
-                &format!("http://127.0.0.1:{port}{path}"),
-            ])
+            .args(["-s", "-o", "-", "-w", "\n%{http_code}", &format!("http://127.0.0.1:{port}{path}")])
             .output()
             .unwrap();
         String::from_utf8_lossy(&body.stdout).into_owned()
@@ -122,28 +78,16 @@ fn the_daemon_serves_health_and_metrics_and_drains_on_sigterm() {
     assert!(metrics.contains("talkwire_polls_total"), "{metrics}");
 
     let started = Instant::now();
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "did not drain within its bound"
-        );
+        assert!(started.elapsed() < Duration::from_secs(20), "did not drain within its bound");
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(
-        status.success(),
-        "SIGTERM drains and exits 0, got {status:?}"
-    );
+    assert!(status.success(), "SIGTERM drains and exits 0, got {status:?}");
     let mut logs = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
-    assert!(
-        logs.contains("SIGTERM") && logs.contains("drained"),
-        "{logs}"
-    );
+    assert!(logs.contains("SIGTERM") && logs.contains("drained"), "{logs}");
 }

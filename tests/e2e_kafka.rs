@@ -8,8 +8,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use common::{
-    FixtureServer, assert_valid_record, consume_all, record_validator, records_in, require_kafka,
-    root, run, talkwire,
+    FixtureServer, assert_valid_record, consume_all, record_validator, records_in, require_kafka, root, run, talkwire,
 };
 
 const T1: &str = "/articles/iran-us-nuclear-talks-resume-in-muscat.html";
@@ -25,40 +24,12 @@ fn site() -> FixtureServer {
 }
 
 /// `run --once` over every fixture source (and the broken feed) into `topic`.
-fn run_once(
-    server: &FixtureServer,
-    brokers: &str,
-    topic: &str,
-    state: &std::path::Path,
-) -> std::process::Output {
+fn run_once(server: &FixtureServer, brokers: &str, topic: &str, state: &std::path::Path) -> std::process::Output {
     let mut cmd = talkwire();
-    cmd.args([
-        "run",
-        "--once",
-        "--sink",
-        "kafka",
-        "--allow-private",
-        "--brokers",
-        brokers,
-        "--topic",
-        topic,
-    ])
-    .args([
-        "--feed",
-        &server.url("rss.xml"),
-        "--feed",
-        &server.url("atom.xml"),
-        "--feed",
-        &server.url("feed.json"),
-    ])
-    .args([
-        "--feed",
-        &server.url("broken.xml"),
-        "--page",
-        &server.url("section.html"),
-        "--state-dir",
-    ])
-    .arg(state);
+    cmd.args(["run", "--once", "--sink", "kafka", "--allow-private", "--brokers", brokers, "--topic", topic])
+        .args(["--feed", &server.url("rss.xml"), "--feed", &server.url("atom.xml"), "--feed", &server.url("feed.json")])
+        .args(["--feed", &server.url("broken.xml"), "--page", &server.url("section.html"), "--state-dir"])
+        .arg(state);
     run(&mut cmd)
 }
 
@@ -67,8 +38,7 @@ fn path_of(url: &str) -> String {
 }
 
 #[test]
-fn feeds_and_pages_become_deduplicated_on_topic_records_on_the_topic_and_a_second_run_publishes_nothing()
- {
+fn feeds_and_pages_become_deduplicated_on_topic_records_on_the_topic_and_a_second_run_publishes_nothing() {
     let brokers = require_kafka();
     let server = site();
     let topic = common::unique_topic("talkwire-e2e");
@@ -83,27 +53,13 @@ fn feeds_and_pages_become_deduplicated_on_topic_records_on_the_topic_and_a_secon
     );
 
     let records = consume_all(&brokers, &topic, 4, Duration::from_secs(2));
-    let paths: Vec<String> = records
-        .iter()
-        .map(|r| path_of(r.value["url"].as_str().unwrap()))
-        .collect();
-    assert_eq!(
-        records.len(),
-        4,
-        "T2, T3, T4 and one of T1/W1; got {paths:?}"
-    );
+    let paths: Vec<String> = records.iter().map(|r| path_of(r.value["url"].as_str().unwrap())).collect();
+    assert_eq!(records.len(), 4, "T2, T3, T4 and one of T1/W1; got {paths:?}");
     for p in [T2, T3, T4] {
         assert!(paths.contains(&p.to_string()), "{p} missing from {paths:?}");
     }
-    assert_eq!(
-        paths.iter().filter(|p| *p == T1 || *p == W1).count(),
-        1,
-        "the wire copy is an exact duplicate"
-    );
-    assert!(
-        !paths.iter().any(|p| p == OFF || p == MEMO),
-        "off-topic and robots-disallowed never published"
-    );
+    assert_eq!(paths.iter().filter(|p| *p == T1 || *p == W1).count(), 1, "the wire copy is an exact duplicate");
+    assert!(!paths.iter().any(|p| p == OFF || p == MEMO), "off-topic and robots-disallowed never published");
 
     let validator = record_validator();
     let mut keys = HashSet::new();
@@ -112,25 +68,9 @@ fn feeds_and_pages_become_deduplicated_on_topic_records_on_the_topic_and_a_secon
         assert_valid_record(&validator, &r.value);
         assert_eq!(r.key, r.value["id"].as_str().unwrap(), "key = record id");
         assert!(keys.insert(r.key.clone()), "duplicate key {}", r.key);
-        assert!(
-            hashes.insert(
-                r.value["dedupe"]["content_hash"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            )
-        );
-        assert!(
-            r.headers.contains(&("schema_version".into(), "1".into())),
-            "{:?}",
-            r.headers
-        );
-        assert!(
-            r.headers
-                .contains(&("content-type".into(), "application/json".into())),
-            "{:?}",
-            r.headers
-        );
+        assert!(hashes.insert(r.value["dedupe"]["content_hash"].as_str().unwrap().to_string()));
+        assert!(r.headers.contains(&("schema_version".into(), "1".into())), "{:?}", r.headers);
+        assert!(r.headers.contains(&("content-type".into(), "application/json".into())), "{:?}", r.headers);
         assert_eq!(r.value["schema_version"], 1);
         assert_eq!(r.value["revision"], 1);
         assert_eq!(r.value["topic"]["relevant"], true);
@@ -138,34 +78,18 @@ fn feeds_and_pages_become_deduplicated_on_topic_records_on_the_topic_and_a_secon
         assert_eq!(r.value["authors"], serde_json::json!(["Jane Roe"]));
         assert!(
             r.value["published_at"].as_str().unwrap().ends_with('Z')
-                || r.value["published_at"]
-                    .as_str()
-                    .unwrap()
-                    .ends_with("+00:00")
+                || r.value["published_at"].as_str().unwrap().ends_with("+00:00")
         );
         assert!(!r.value["entities"].as_array().unwrap().is_empty());
     }
 
     // Politeness: robots.txt read first, the disallowed memo never requested, an honest User-Agent.
     let requests = server.requests();
-    assert!(
-        !requests.iter().any(|r| r.path == MEMO),
-        "robots.txt disallows {MEMO}"
-    );
-    let first_article = requests
-        .iter()
-        .position(|r| r.path.starts_with("/articles/"))
-        .unwrap();
-    let robots = requests
-        .iter()
-        .position(|r| r.path == "/robots.txt")
-        .expect("robots.txt requested");
+    assert!(!requests.iter().any(|r| r.path == MEMO), "robots.txt disallows {MEMO}");
+    let first_article = requests.iter().position(|r| r.path.starts_with("/articles/")).unwrap();
+    let robots = requests.iter().position(|r| r.path == "/robots.txt").expect("robots.txt requested");
     assert!(robots < first_article);
-    assert!(
-        requests
-            .iter()
-            .all(|r| r.user_agent.starts_with("talkwire/") && r.user_agent.contains("(+http"))
-    );
+    assert!(requests.iter().all(|r| r.user_agent.starts_with("talkwire/") && r.user_agent.contains("(+http")));
 
     // Second run over unchanged sources: conditional GETs, nothing published.
     server.clear();
@@ -173,23 +97,14 @@ fn feeds_and_pages_become_deduplicated_on_topic_records_on_the_topic_and_a_secon
     let again = run_once(&server, &brokers, &topic, state.path());
     assert!(again.status.success());
     std::thread::sleep(Duration::from_secs(1));
-    assert_eq!(
-        records_in(&brokers, &topic),
-        written,
-        "second run publishes nothing"
-    );
+    assert_eq!(records_in(&brokers, &topic), written, "second run publishes nothing");
     let requests = server.requests();
     for feed in ["/rss.xml", "/atom.xml", "/feed.json", "/section.html"] {
-        let r = requests
-            .iter()
-            .find(|r| r.path == feed)
-            .unwrap_or_else(|| panic!("{feed} polled again"));
+        let r = requests.iter().find(|r| r.path == feed).unwrap_or_else(|| panic!("{feed} polled again"));
         assert!(r.conditional, "{feed} polled with If-None-Match");
     }
     assert!(
-        !requests
-            .iter()
-            .any(|r| r.path.starts_with("/articles/") || r.path.starts_with("/wire/")),
+        !requests.iter().any(|r| r.path.starts_with("/articles/") || r.path.starts_with("/wire/")),
         "no article refetched"
     );
 }
@@ -204,55 +119,26 @@ fn when_the_broker_cannot_be_reached_nothing_is_marked_done() {
     // Nothing listens on port 1: every record times out undelivered.
     let mut cmd = talkwire();
     cmd.env("TALKWIRE_KAFKA__MESSAGE_TIMEOUT_MS", "2000")
-        .args([
-            "run",
-            "--once",
-            "--sink",
-            "kafka",
-            "--allow-private",
-            "--brokers",
-            "127.0.0.1:1",
-            "--topic",
-            &topic,
-        ])
+        .args(["run", "--once", "--sink", "kafka", "--allow-private", "--brokers", "127.0.0.1:1", "--topic", &topic])
         .args(["--feed", &server.url("rss.xml"), "--state-dir"])
         .arg(state.path());
     let down = run(&mut cmd);
-    assert!(
-        !down.status.success(),
-        "undelivered records make --once fail"
-    );
+    assert!(!down.status.success(), "undelivered records make --once fail");
 
     // The same state, the real broker: everything is fetched and published, and the feed is
     // fetched in full (its cursor was not committed either).
     server.clear();
     let mut cmd = talkwire();
-    cmd.args([
-        "run",
-        "--once",
-        "--sink",
-        "kafka",
-        "--allow-private",
-        "--brokers",
-        &brokers,
-        "--topic",
-        &topic,
-    ])
-    .args(["--feed", &server.url("rss.xml"), "--state-dir"])
-    .arg(state.path());
+    cmd.args(["run", "--once", "--sink", "kafka", "--allow-private", "--brokers", &brokers, "--topic", &topic])
+        .args(["--feed", &server.url("rss.xml"), "--state-dir"])
+        .arg(state.path());
     let up = run(&mut cmd);
     assert!(up.status.success());
     assert!(
-        !server
-            .requests()
-            .iter()
-            .any(|r| r.path == "/rss.xml" && r.conditional),
+        !server.requests().iter().any(|r| r.path == "/rss.xml" && r.conditional),
         "cursor not committed while down"
     );
     let records = consume_all(&brokers, &topic, 2, Duration::from_secs(2));
-    let paths: HashSet<String> = records
-        .iter()
-        .map(|r| path_of(r.value["url"].as_str().unwrap()))
-        .collect();
+    let paths: HashSet<String> = records.iter().map(|r| path_of(r.value["url"].as_str().unwrap())).collect();
     assert_eq!(paths, HashSet::from([T1.to_string(), T2.to_string()]));
 }

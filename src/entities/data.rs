@@ -11,18 +11,9 @@ use crate::record::EntityType;
 
 /// The data shipped in the binary, in load order.
 pub(crate) const BUILTIN: &[(&str, &str)] = &[
-    (
-        "config/entities/countries.toml",
-        include_str!("../../config/entities/countries.toml"),
-    ),
-    (
-        "config/entities/domain.toml",
-        include_str!("../../config/entities/domain.toml"),
-    ),
-    (
-        "config/entities/lexicon.toml",
-        include_str!("../../config/entities/lexicon.toml"),
-    ),
+    ("config/entities/countries.toml", include_str!("../../config/entities/countries.toml")),
+    ("config/entities/domain.toml", include_str!("../../config/entities/domain.toml")),
+    ("config/entities/lexicon.toml", include_str!("../../config/entities/lexicon.toml")),
 ];
 
 /// One data file.
@@ -123,10 +114,7 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     pub fn new() -> Self {
-        Loaded {
-            entities: Vec::new(),
-            lexicon: LexiconDef::default(),
-        }
+        Loaded { entities: Vec::new(), lexicon: LexiconDef::default() }
     }
 
     /// Parse and add one file. `allow_override`: an id already present is replaced (user
@@ -138,26 +126,18 @@ impl Loaded {
         allow_override: bool,
         index: &mut HashMap<String, usize>,
     ) -> Result<(), EntityError> {
-        let parsed: DataFile = toml::from_str(source).map_err(|e| EntityError::Parse {
-            file: file.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+        let parsed: DataFile = toml::from_str(source)
+            .map_err(|e| EntityError::Parse { file: file.to_path_buf(), reason: e.to_string() })?;
         let mut seen_here = HashSet::new();
         for def in parsed.entity {
-            validate(&def).map_err(|reason| EntityError::Invalid {
-                file: file.to_path_buf(),
-                reason,
-            })?;
+            validate(&def).map_err(|reason| EntityError::Invalid { file: file.to_path_buf(), reason })?;
             if !seen_here.insert(def.id.clone()) {
                 return Err(EntityError::Invalid {
                     file: file.to_path_buf(),
                     reason: format!("entity id {:?} appears twice", def.id),
                 });
             }
-            let sourced = Sourced {
-                def,
-                file: file.to_path_buf(),
-            };
+            let sourced = Sourced { def, file: file.to_path_buf() };
             match index.get(&sourced.def.id) {
                 Some(&i) if allow_override => self.entities[i] = sourced,
                 Some(&i) => {
@@ -185,16 +165,10 @@ fn validate(def: &EntityDef) -> Result<(), String> {
     let id_ok = def.id.split_once(':').is_some_and(|(kind, slug)| {
         !kind.is_empty()
             && !slug.is_empty()
-            && def
-                .id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-:_./".contains(&b))
+            && def.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-:_./".contains(&b))
     });
     if !id_ok {
-        return Err(format!(
-            "entity id {:?} must look like \"kind:slug\" (lowercase ASCII)",
-            def.id
-        ));
+        return Err(format!("entity id {:?} must look like \"kind:slug\" (lowercase ASCII)", def.id));
     }
     if def.name.trim().is_empty() {
         return Err(format!("entity {:?} has an empty name", def.id));
@@ -202,10 +176,7 @@ fn validate(def: &EntityDef) -> Result<(), String> {
     if let Some(q) = &def.wikidata {
         let ok = q.len() > 1 && q.starts_with('Q') && q[1..].bytes().all(|b| b.is_ascii_digit());
         if !ok {
-            return Err(format!(
-                "entity {:?}: wikidata {:?} is not a Q-id (leave it out when unknown)",
-                def.id, q
-            ));
+            return Err(format!("entity {:?}: wikidata {:?} is not a Q-id (leave it out when unknown)", def.id, q));
         }
     }
     if !def.demonyms.is_empty() && def.kind != EntityType::Place {
@@ -255,13 +226,9 @@ impl Lexicon {
             for title in &s.def.titles {
                 for w in title.split(|c: char| c.is_whitespace() || c == '-') {
                     let p = plain_of(w);
-                    let acronym = w.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                        && !w.chars().any(char::is_lowercase);
-                    if p.is_empty()
-                        || acronym
-                        || lx.org_heads.contains(&p)
-                        || lx.org_connectors.contains(&p)
-                    {
+                    let acronym =
+                        w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase);
+                    if p.is_empty() || acronym || lx.org_heads.contains(&p) || lx.org_connectors.contains(&p) {
                         continue;
                     }
                     lx.title_words.insert(p.into_boxed_str());

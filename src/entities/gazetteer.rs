@@ -137,9 +137,7 @@ pub(crate) struct Gazetteer {
 }
 
 fn alnum_eq(text: &str, expected: &str) -> bool {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .eq(expected.chars().filter(|c| c.is_alphanumeric()))
+    text.chars().filter(|c| c.is_alphanumeric()).eq(expected.chars().filter(|c| c.is_alphanumeric()))
 }
 
 impl Gazetteer {
@@ -187,25 +185,18 @@ impl Gazetteer {
             });
         }
         for phrase in &lexicon.block {
-            gz.add(phrase, BLOCK, false, false)
-                .map_err(|reason| EntityError::Invalid {
-                    file: Path::new("lexicon").to_path_buf(),
-                    reason: format!("block {phrase:?}: {reason}"),
-                })?;
+            gz.add(phrase, BLOCK, false, false).map_err(|reason| EntityError::Invalid {
+                file: Path::new("lexicon").to_path_buf(),
+                reason: format!("block {phrase:?}: {reason}"),
+            })?;
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&gz.pattern_text)
-            .map_err(|e| EntityError::Invalid {
+        let ac = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&gz.pattern_text).map_err(|e| {
+            EntityError::Invalid {
                 file: Path::new("config/entities").to_path_buf(),
                 reason: format!("cannot build the name automaton: {e}"),
-            })?;
-        let by_key = gz
-            .pattern_text
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.trim().into(), i as u32))
-            .collect();
+            }
+        })?;
+        let by_key = gz.pattern_text.iter().enumerate().map(|(i, p)| (p.trim().into(), i as u32)).collect();
         let person_surnames = out
             .iter()
             .filter(|e| e.kind == EntityType::Person && !e.last_key.is_empty())
@@ -280,18 +271,11 @@ impl Gazetteer {
             if t0 > 0 {
                 let prev = &doc.tokens[t0 as usize - 1];
                 let gap = doc.tokens[t0 as usize].gap;
-                if prev.has(PARTICLE)
-                    && (gap == Gap::Hyphen || (gap == Gap::Space && prev.has(CAP)))
-                {
+                if prev.has(PARTICLE) && (gap == Gap::Hyphen || (gap == Gap::Space && prev.has(CAP))) {
                     t0 -= 1;
                 }
             }
-            out.push(GzMatch {
-                t0,
-                t1,
-                entity: r.entity,
-                demonym: r.demonym,
-            });
+            out.push(GzMatch { t0, t1, entity: r.entity, demonym: r.demonym });
         }
         out
     }
@@ -381,10 +365,7 @@ impl GzEntityBuilder<'_> {
             None => {
                 let pi = self.patterns.len() as u32;
                 self.index.insert(pattern.clone(), pi);
-                self.patterns.push(Pattern {
-                    words: words as u32,
-                    aliases: Vec::new(),
-                });
+                self.patterns.push(Pattern { words: words as u32, aliases: Vec::new() });
                 self.pattern_text.push(pattern.clone());
                 pi
             }
@@ -402,11 +383,7 @@ impl GzEntityBuilder<'_> {
                 }
         });
         if !duplicate {
-            self.aliases.push(AliasRef {
-                entity,
-                rule,
-                demonym,
-            });
+            self.aliases.push(AliasRef { entity, rule, demonym });
             let ai = self.aliases.len() as u32 - 1;
             self.patterns[pi as usize].aliases.push(ai);
         }

@@ -61,9 +61,7 @@ pub struct EntityRecognizer {
 
 impl std::fmt::Debug for EntityRecognizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EntityRecognizer")
-            .field("entities", &self.gazetteer.entities.len())
-            .finish_non_exhaustive()
+        f.debug_struct("EntityRecognizer").field("entities", &self.gazetteer.entities.len()).finish_non_exhaustive()
     }
 }
 
@@ -77,16 +75,10 @@ impl EntityRecognizer {
     /// already defined replaces the earlier definition; `[lexicon]` lists are extended.
     pub fn with_extra_dir(dir: &Path) -> Result<Self, EntityError> {
         let (mut loaded, mut index) = Self::load_builtin_indexed()?;
-        let read_dir = std::fs::read_dir(dir).map_err(|source| EntityError::Io {
-            file: dir.to_path_buf(),
-            source,
-        })?;
+        let read_dir = std::fs::read_dir(dir).map_err(|source| EntityError::Io { file: dir.to_path_buf(), source })?;
         let mut files = Vec::new();
         for entry in read_dir {
-            let entry = entry.map_err(|source| EntityError::Io {
-                file: dir.to_path_buf(),
-                source,
-            })?;
+            let entry = entry.map_err(|source| EntityError::Io { file: dir.to_path_buf(), source })?;
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
                 files.push(path);
@@ -94,10 +86,8 @@ impl EntityRecognizer {
         }
         files.sort();
         for path in files {
-            let source = std::fs::read_to_string(&path).map_err(|source| EntityError::Io {
-                file: path.clone(),
-                source,
-            })?;
+            let source =
+                std::fs::read_to_string(&path).map_err(|source| EntityError::Io { file: path.clone(), source })?;
             loaded.add(&path, &source, true, &mut index)?;
         }
         Self::from_loaded(loaded)

@@ -22,10 +22,7 @@
 
 use super::data::Lexicon;
 use super::gazetteer::{Gazetteer, GzMatch};
-use super::text::{
-    ALL_CAPS, ALPHA, CAP, Doc, GAP_COMMA, GAP_NEWLINE, GAP_STOP, Gap, PARTICLE, POSSESSIVE,
-    SENT_START,
-};
+use super::text::{ALL_CAPS, ALPHA, CAP, Doc, GAP_COMMA, GAP_NEWLINE, GAP_STOP, Gap, PARTICLE, POSSESSIVE, SENT_START};
 use crate::record::EntityType;
 
 const NONE: u32 = u32::MAX;
@@ -75,12 +72,7 @@ struct Ctx<'a, 'd> {
 
 /// Find candidates in `doc`. Returns them with, per gazetteer match, whether a candidate
 /// took it in (a place inside an organisation name, a given name like "Israel Katz").
-pub(crate) fn find(
-    doc: &Doc,
-    gz: &Gazetteer,
-    matches: &[GzMatch],
-    lx: &Lexicon,
-) -> (Vec<Cand>, Vec<bool>) {
+pub(crate) fn find(doc: &Doc, gz: &Gazetteer, matches: &[GzMatch], lx: &Lexicon) -> (Vec<Cand>, Vec<bool>) {
     let n = doc.tokens.len();
     let mut covered = vec![NONE; n];
     for (mi, m) in matches.iter().enumerate() {
@@ -106,16 +98,7 @@ pub(crate) fn find(
             }
         })
         .collect();
-    let mut cx = Ctx {
-        doc,
-        lx,
-        gz,
-        matches,
-        covered,
-        class,
-        absorbed: vec![false; matches.len()],
-        out: Vec::new(),
-    };
+    let mut cx = Ctx { doc, lx, gz, matches, covered, class, absorbed: vec![false; matches.len()], out: Vec::new() };
     cx.release_surnames();
     let mut run: Vec<Unit> = Vec::new();
     let mut i = 0usize;
@@ -130,15 +113,12 @@ pub(crate) fn find(
 }
 
 /// Prepositions after which a name is not the subject of the next verb.
-const PREPOSITIONS: &[&str] = &[
-    "at", "of", "from", "in", "with", "for", "by", "to", "on", "about", "against", "near", "into",
-];
+const PREPOSITIONS: &[&str] =
+    &["at", "of", "from", "in", "with", "for", "by", "to", "on", "about", "against", "near", "into"];
 
 /// Short words that title case leaves in lower case.
-const TITLE_SMALL: &[&str] = &[
-    "a", "an", "in", "to", "at", "by", "with", "as", "from", "vs", "or", "nor", "but", "up", "via",
-    "over",
-];
+const TITLE_SMALL: &[&str] =
+    &["a", "an", "in", "to", "at", "by", "with", "as", "from", "vs", "or", "nor", "but", "up", "via", "over"];
 
 /// Lines that look like headlines or bylines: mostly Capitalised Words or ALL CAPS.
 fn headline_lines(doc: &Doc, lx: &Lexicon) -> Vec<bool> {
@@ -152,9 +132,7 @@ fn headline_lines(doc: &Doc, lx: &Lexicon) -> Vec<bool> {
             continue;
         }
         let l = t.line as usize;
-        if !t.has(CAP)
-            && (lx.org_connectors.contains(doc.plain(i)) || TITLE_SMALL.contains(&doc.plain(i)))
-        {
+        if !t.has(CAP) && (lx.org_connectors.contains(doc.plain(i)) || TITLE_SMALL.contains(&doc.plain(i))) {
             continue;
         }
         words[l] += 1;
@@ -171,8 +149,7 @@ fn headline_lines(doc: &Doc, lx: &Lexicon) -> Vec<bool> {
     (0..lines)
         .map(|l| {
             let w = words[l];
-            stops[l] == 0
-                && ((w >= 4 && caps[l] * 10 >= w * 9) || (w >= 3 && all_caps[l] * 5 >= w * 3))
+            stops[l] == 0 && ((w >= 4 && caps[l] * 10 >= w * 9) || (w >= 3 && all_caps[l] * 5 >= w * 3))
         })
         .collect()
 }
@@ -280,11 +257,7 @@ impl Ctx<'_, '_> {
         let n = self.doc.tokens.len();
         let Some(first) = self.unit_at(i) else {
             let mi = self.covered[i];
-            return if mi != NONE {
-                self.matches[mi as usize].t1 as usize
-            } else {
-                i + 1
-            };
+            return if mi != NONE { self.matches[mi as usize].t1 as usize } else { i + 1 };
         };
         if self.is_org_connector(first) {
             return i + 1;
@@ -307,9 +280,7 @@ impl Ctx<'_, '_> {
         }
         let lead = run
             .iter()
-            .take_while(|&&u| {
-                !self.is_name(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE))
-            })
+            .take_while(|&&u| !self.is_name(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE)))
             .count();
         run.drain(..lead);
         if !run.iter().any(|&u| self.is_name(u)) {
@@ -326,10 +297,7 @@ impl Ctx<'_, '_> {
             && !run[..c].iter().any(|&u| self.is_head(u))
             && !run[..c].iter().all(|&u| self.is_title(u))
         {
-            let rest = c + run[c..]
-                .iter()
-                .take_while(|&&u| self.is_org_connector(u))
-                .count();
+            let rest = c + run[c..].iter().take_while(|&&u| self.is_org_connector(u)).count();
             self.free(&run[..c]);
             if rest < run.len() {
                 self.process_run(&mut run[rest..]);
@@ -354,11 +322,7 @@ impl Ctx<'_, '_> {
         let head = run.iter().rposition(|&u| self.is_head(u));
         match head {
             Some(h) => {
-                let org_end = if run.get(h + 1).is_some_and(|&u| self.is_org_connector(u)) {
-                    run.len()
-                } else {
-                    h + 1
-                };
+                let org_end = if run.get(h + 1).is_some_and(|&u| self.is_org_connector(u)) { run.len() } else { h + 1 };
                 self.org(&run[..org_end]);
                 if org_end < run.len() {
                     self.free(&run[org_end..]);
@@ -370,18 +334,13 @@ impl Ctx<'_, '_> {
 
     /// An organisation span.
     fn org(&mut self, units: &[Unit]) {
-        let lead_places = units
-            .iter()
-            .take_while(|u| matches!(u, Unit::Place(_)))
-            .count();
+        let lead_places = units.iter().take_while(|u| matches!(u, Unit::Place(_))).count();
         let rest = &units[lead_places..];
         let rest_words = rest.iter().filter(|&&u| self.is_name(u)).count();
         let mut qualifier = None;
         // Only generic names are qualified ("Iranian Foreign Ministry" → "Foreign Ministry
         // (Iran)"); a proper name keeps its place ("Washington Institute for Near East Policy").
-        let generic = rest
-            .iter()
-            .all(|&u| !self.is_name(u) || self.is_title(u) || self.is_head(u));
+        let generic = rest.iter().all(|&u| !self.is_name(u) || self.is_title(u) || self.is_head(u));
         let span: &[Unit] = if lead_places > 0 && rest_words >= 2 && generic {
             if let Unit::Place(mi) = units[lead_places - 1] {
                 qualifier = Some(self.matches[mi as usize].entity);
@@ -423,9 +382,7 @@ impl Ctx<'_, '_> {
         let mut pos = 0;
         while pos < units.len() {
             // Skip places and org connectors between pieces.
-            while pos < units.len()
-                && (matches!(units[pos], Unit::Place(_)) || self.is_org_connector(units[pos]))
-            {
+            while pos < units.len() && (matches!(units[pos], Unit::Place(_)) || self.is_org_connector(units[pos])) {
                 pos += 1;
             }
             // Leading titles ("Secretary of State", "Deputy Foreign Minister").
@@ -437,9 +394,7 @@ impl Ctx<'_, '_> {
                     pos += 1;
                 } else if titled
                     && self.is_org_connector(u)
-                    && units
-                        .get(pos + 1)
-                        .is_some_and(|&v| self.is_title(v) || self.is_org_connector(v))
+                    && units.get(pos + 1).is_some_and(|&v| self.is_title(v) || self.is_org_connector(v))
                 {
                     pos += 1;
                 } else {
@@ -447,19 +402,17 @@ impl Ctx<'_, '_> {
                 }
             }
             let start = pos;
-            while pos < units.len()
-                && matches!(units[pos], Unit::Tok(_))
-                && !self.is_org_connector(units[pos])
-            {
+            while pos < units.len() && matches!(units[pos], Unit::Tok(_)) && !self.is_org_connector(units[pos]) {
                 pos += 1;
             }
             let mut piece = &units[start..pos];
             while piece.last().is_some_and(|&u| !self.is_name(u)) {
                 piece = &piece[..piece.len() - 1];
             }
-            while piece.first().is_some_and(|&u| {
-                self.is_connector(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE))
-            }) {
+            while piece
+                .first()
+                .is_some_and(|&u| self.is_connector(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE)))
+            {
                 piece = &piece[1..];
             }
             if !piece.is_empty() {
@@ -486,8 +439,7 @@ impl Ctx<'_, '_> {
             && lower(t0 - 1)
             && self.lx.person_roles.contains(self.plain(t0 - 1));
         // "Analysts at the X Institute said": X is not the speaker.
-        let after_preposition =
-            t0 > 0 && lower(t0 - 1) && PREPOSITIONS.contains(&self.plain(t0 - 1));
+        let after_preposition = t0 > 0 && lower(t0 - 1) && PREPOSITIONS.contains(&self.plain(t0 - 1));
         let verb_after = !after_preposition
             && t1 < n
             && self.tok(t1).gap == Gap::Space
@@ -511,14 +463,11 @@ impl Ctx<'_, '_> {
             }
             found
         };
-        let given =
-            matches!(first_name, Some(Unit::Tok(t)) if self.lx.given_names.contains(self.plain(t)));
+        let given = matches!(first_name, Some(Unit::Tok(t)) if self.lx.given_names.contains(self.plain(t)));
         let initial = self.tok(t0).has(SENT_START);
         // "IRAN REJECTS OFFER": capitals for emphasis, not a name.
         let shouting = words >= 2
-            && piece.iter().all(|&u| {
-                !self.is_name(u) || matches!(u, Unit::Tok(t) if self.tok(t).has(ALL_CAPS))
-            });
+            && piece.iter().all(|&u| !self.is_name(u) || matches!(u, Unit::Tok(t) if self.tok(t).has(ALL_CAPS)));
         if shouting {
             return;
         }
@@ -528,9 +477,7 @@ impl Ctx<'_, '_> {
             let letters = self.plain(t).len();
             // Not part of a run of capitals ("DEATH TO NOBODY").
             let caps_around = (t > 0 && tok.gap == Gap::Space && self.tok(t - 1).has(ALL_CAPS))
-                || (t + 1 < n
-                    && self.tok(t + 1).gap == Gap::Space
-                    && self.tok(t + 1).has(ALL_CAPS));
+                || (t + 1 < n && self.tok(t + 1).gap == Gap::Space && self.tok(t + 1).has(ALL_CAPS));
             let acronym = !caps_around
                 && tok.has(ALL_CAPS)
                 && (2..=6).contains(&letters)
@@ -551,10 +498,7 @@ impl Ctx<'_, '_> {
             || verb_after
             || verb_before
             || given
-            || self
-                .gz
-                .person_surnames
-                .contains(self.doc.key(t1 as usize - 1))
+            || self.gz.person_surnames.contains(self.doc.key(t1 as usize - 1))
         {
             Some(EntityType::Person)
         } else if initial {
@@ -562,12 +506,6 @@ impl Ctx<'_, '_> {
         } else {
             Some(EntityType::Other)
         };
-        self.out.push(Cand {
-            t0,
-            t1,
-            kind,
-            qualifier: None,
-            words,
-        });
+        self.out.push(Cand { t0, t1, kind, qualifier: None, words });
     }
 }

@@ -110,10 +110,7 @@ impl Resolver<'_, '_> {
 
     fn new_unknown(&mut self, c: &Cand, kind: EntityType) {
         if let Some(&first) = self.key.as_bytes().first() {
-            self.by_first
-                .entry(first)
-                .or_default()
-                .push(self.ents.len());
+            self.by_first.entry(first).or_default().push(self.ents.len());
         }
         let last_key = self.key.rsplit(' ').next().unwrap_or("").to_string();
         self.ents.push(DocEnt {
@@ -126,8 +123,7 @@ impl Resolver<'_, '_> {
             best: (c.t0, c.t1),
             mentions: vec![(c.t0, c.t1)],
         });
-        self.by_key
-            .insert((c.qualifier, self.key.clone()), self.ents.len() - 1);
+        self.by_key.insert((c.qualifier, self.key.clone()), self.ents.len() - 1);
     }
 
     /// A listed entity for the candidate's key: exact alias, then fuzzy.
@@ -136,9 +132,7 @@ impl Resolver<'_, '_> {
             return None;
         }
         let ok = |k| compatible(c.kind, k);
-        self.gz
-            .lookup(&self.key, ok)
-            .or_else(|| fuzzy.then(|| self.gz.fuzzy(&self.key, ok)).flatten())
+        self.gz.lookup(&self.key, ok).or_else(|| fuzzy.then(|| self.gz.fuzzy(&self.key, ok)).flatten())
     }
 
     /// An unknown entity of this article with a near-same name. Only the latest
@@ -153,10 +147,7 @@ impl Resolver<'_, '_> {
         let mut best: Option<(f64, usize)> = None;
         for &i in bucket.iter().rev().take(NEAR_WINDOW) {
             let e = &self.ents[i];
-            if e.qualifier != c.qualifier
-                || e.key.len() < FUZZY_MIN_LEN
-                || e.key.len().abs_diff(self.key.len()) > 3
-            {
+            if e.qualifier != c.qualifier || e.key.len() < FUZZY_MIN_LEN || e.key.len().abs_diff(self.key.len()) > 3 {
                 continue;
             }
             if !(compatible(c.kind, e.kind) || e.kind == EntityType::Other) {
@@ -175,10 +166,7 @@ impl Resolver<'_, '_> {
         self.by_surname.clear();
         for (i, e) in self.ents.iter().enumerate() {
             if e.kind == EntityType::Person && e.words >= 2 {
-                self.by_surname
-                    .entry(e.last_key.clone())
-                    .or_default()
-                    .push(i);
+                self.by_surname.entry(e.last_key.clone()).or_default().push(i);
             }
         }
     }
@@ -204,8 +192,7 @@ impl Resolver<'_, '_> {
     }
 
     fn multi(&mut self, c: &Cand) {
-        self.doc
-            .span_key(c.t0 as usize, c.t1 as usize, &mut self.key);
+        self.doc.span_key(c.t0 as usize, c.t1 as usize, &mut self.key);
         if self.key.is_empty() {
             return;
         }
@@ -227,8 +214,7 @@ impl Resolver<'_, '_> {
     }
 
     fn single(&mut self, c: &Cand) {
-        self.doc
-            .span_key(c.t0 as usize, c.t1 as usize, &mut self.key);
+        self.doc.span_key(c.t0 as usize, c.t1 as usize, &mut self.key);
         if self.key.is_empty() {
             return;
         }
@@ -317,11 +303,7 @@ fn build(doc: &Doc, gz: &Gazetteer, ents: Vec<DocEnt>) -> Vec<Entity> {
         let (id, name, wikidata) = match e.gz {
             Some(g) => {
                 let g = &gz.entities[g as usize];
-                (
-                    g.id.to_string(),
-                    g.name.to_string(),
-                    g.wikidata.as_ref().map(|q| q.to_string()),
-                )
+                (g.id.to_string(), g.name.to_string(), g.wikidata.as_ref().map(|q| q.to_string()))
             }
             None => {
                 let slug = slug(doc, e.best);
@@ -332,11 +314,7 @@ fn build(doc: &Doc, gz: &Gazetteer, ents: Vec<DocEnt>) -> Vec<Entity> {
                         format!("{surface} ({})", place.name),
                         None,
                     ),
-                    None => (
-                        format!("{}:{}", prefix(e.kind), slug),
-                        surface.to_string(),
-                        None,
-                    ),
+                    None => (format!("{}:{}", prefix(e.kind), slug), surface.to_string(), None),
                 }
             }
         };
@@ -358,16 +336,7 @@ fn build(doc: &Doc, gz: &Gazetteer, ents: Vec<DocEnt>) -> Vec<Entity> {
             }
             None => {
                 by_id.insert(id.clone(), out.len());
-                out.push((
-                    first,
-                    Entity {
-                        id,
-                        name,
-                        kind: e.kind,
-                        wikidata,
-                        mentions: mentions.collect(),
-                    },
-                ));
+                out.push((first, Entity { id, name, kind: e.kind, wikidata, mentions: mentions.collect() }));
             }
         }
     }

@@ -12,9 +12,7 @@ fn rec() -> &'static EntityRecognizer {
 }
 
 fn find<'a>(ents: &'a [Entity], id: &str) -> &'a Entity {
-    ents.iter()
-        .find(|e| e.id == id)
-        .unwrap_or_else(|| panic!("no {id} in {:#?}", summary(ents)))
+    ents.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("no {id} in {:#?}", summary(ents)))
 }
 
 fn summary(ents: &[Entity]) -> Vec<String> {
@@ -39,16 +37,10 @@ fn check_offsets(text: &str, ents: &[Entity]) {
             assert_eq!(got, m.text, "offsets of {m:?} in {}", e.id);
         }
         let starts: Vec<usize> = e.mentions.iter().map(|m| m.start).collect();
-        assert!(
-            starts.windows(2).all(|w| w[0] < w[1]),
-            "mentions in order: {e:?}"
-        );
+        assert!(starts.windows(2).all(|w| w[0] < w[1]), "mentions in order: {e:?}");
     }
     let firsts: Vec<usize> = ents.iter().map(|e| e.mentions[0].start).collect();
-    assert!(
-        firsts.windows(2).all(|w| w[0] < w[1]),
-        "entities by first mention"
-    );
+    assert!(firsts.windows(2).all(|w| w[0] < w[1]), "entities by first mention");
 }
 
 fn run(text: &str) -> Vec<Entity> {
@@ -65,9 +57,7 @@ fn builtin_loads() {
 
 #[test]
 fn araqchi_and_araghchi_are_one_person() {
-    let ents = run(
-        "Abbas Araqchi met envoys in Muscat. Later, Araghchi told reporters the talks went well.",
-    );
+    let ents = run("Abbas Araqchi met envoys in Muscat. Later, Araghchi told reporters the talks went well.");
     let a = find(&ents, "person:abbas-araghchi");
     assert_eq!(a.kind, EntityType::Person);
     assert_eq!(texts(a), ["Abbas Araqchi", "Araghchi"]);
@@ -84,16 +74,8 @@ fn full_name_then_surname() {
     assert_eq!(texts(a), ["Abbas Araghchi", "Araghchi"]);
     assert_eq!(texts(find(&ents, "place:iran")), ["Iranian"]);
     assert_eq!(texts(find(&ents, "place:tehran")), ["Tehran"]);
-    assert!(
-        !ents
-            .iter()
-            .any(|e| e.mentions.iter().any(|m| m.text.contains("Monday")))
-    );
-    assert!(
-        !ents.iter().any(|e| e.name.contains("Foreign Minister")),
-        "{:#?}",
-        summary(&ents)
-    );
+    assert!(!ents.iter().any(|e| e.mentions.iter().any(|m| m.text.contains("Monday"))));
+    assert!(!ents.iter().any(|e| e.name.contains("Foreign Minister")), "{:#?}", summary(&ents));
 }
 
 #[test]
@@ -131,12 +113,9 @@ fn iran_and_iraq_are_distinct() {
 #[test]
 fn demonym_points_to_country() {
     let ents = run("An Iranian official and an Omani mediator met Israeli and Qatari envoys.");
-    for (id, word) in [
-        ("place:iran", "Iranian"),
-        ("place:oman", "Omani"),
-        ("place:israel", "Israeli"),
-        ("place:qatar", "Qatari"),
-    ] {
+    for (id, word) in
+        [("place:iran", "Iranian"), ("place:oman", "Omani"), ("place:israel", "Israeli"), ("place:qatar", "Qatari")]
+    {
         assert_eq!(texts(find(&ents, id)), [word]);
     }
 }
@@ -146,10 +125,7 @@ fn unknown_person_with_title() {
     let text = "Deputy Foreign Minister Kazem Gharibabadi said the talks were serious. \
                 Gharibabadi later left Geneva.";
     let ents = run(text);
-    let p = ents
-        .iter()
-        .find(|e| e.name == "Kazem Gharibabadi")
-        .unwrap_or_else(|| panic!("{:#?}", summary(&ents)));
+    let p = ents.iter().find(|e| e.name == "Kazem Gharibabadi").unwrap_or_else(|| panic!("{:#?}", summary(&ents)));
     assert_eq!(p.kind, EntityType::Person);
     assert_eq!(p.id, "person:kazem-gharibabadi");
     assert_eq!(texts(p), ["Kazem Gharibabadi", "Gharibabadi"]);
@@ -164,17 +140,8 @@ fn unknown_people_by_markers() {
                 Then John Smith spoke and Smith left.";
     let ents = run(text);
     let names: Vec<(&str, EntityType)> = ents.iter().map(|e| (e.name.as_str(), e.kind)).collect();
-    for n in [
-        "Laleh Farzaneh",
-        "Hosseinpour",
-        "Navid Karimian",
-        "John Smith",
-    ] {
-        assert!(
-            names.contains(&(n, EntityType::Person)),
-            "{n}: {:#?}",
-            summary(&ents)
-        );
+    for n in ["Laleh Farzaneh", "Hosseinpour", "Navid Karimian", "John Smith"] {
+        assert!(names.contains(&(n, EntityType::Person)), "{n}: {:#?}", summary(&ents));
     }
     let smith = ents.iter().find(|e| e.name == "John Smith").map(texts);
     assert_eq!(smith, Some(vec!["John Smith", "Smith"]));
@@ -188,10 +155,7 @@ fn unknown_org_by_head_word() {
     let org = find(&ents, "org:iranian-nuclear-regulatory-agency");
     assert_eq!(org.name, "Iranian Nuclear Regulatory Agency");
     assert_eq!(org.kind, EntityType::Org);
-    assert!(
-        !ents.iter().any(|e| e.id == "place:iran"),
-        "the adjective is part of the name"
-    );
+    assert!(!ents.iter().any(|e| e.id == "place:iran"), "the adjective is part of the name");
     let min = ents
         .iter()
         .find(|e| e.name == "Ministry of Petroleum Engineering")
@@ -202,19 +166,9 @@ fn unknown_org_by_head_word() {
 
 #[test]
 fn proper_org_names_keep_their_place() {
-    let ents = run(
-        "Analysts at the Washington Institute for Near East Policy said the Tehran Times erred.",
-    );
+    let ents = run("Analysts at the Washington Institute for Near East Policy said the Tehran Times erred.");
     let ids: Vec<&str> = ents.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "org:washington-institute-for-near-east-policy",
-            "org:tehran-times"
-        ],
-        "{:#?}",
-        summary(&ents)
-    );
+    assert_eq!(ids, ["org:washington-institute-for-near-east-policy", "org:tehran-times"], "{:#?}", summary(&ents));
 }
 
 #[test]
@@ -342,21 +296,14 @@ stopwords = ["Zorblat"]
     // The override replaced the builtin entry: its demonyms are gone.
     assert!(r.recognize("Iranian officials").is_empty());
 
-    std::fs::write(
-        dir.join("bad.toml"),
-        "[[entity]]\nid = \"x\"\ntype = \"PERSON\"\nname = \"X\"\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("bad.toml"), "[[entity]]\nid = \"x\"\ntype = \"PERSON\"\nname = \"X\"\n").unwrap();
     let err = EntityRecognizer::with_extra_dir(&dir).unwrap_err();
     assert!(err.to_string().contains("bad.toml"), "{err}");
     std::fs::write(dir.join("bad.toml"), "[[entity]\n").unwrap();
     let err = EntityRecognizer::with_extra_dir(&dir).unwrap_err();
     assert!(matches!(err, EntityError::Parse { .. }), "{err}");
     std::fs::remove_dir_all(&dir).ok();
-    assert!(matches!(
-        EntityRecognizer::with_extra_dir(&dir),
-        Err(EntityError::Io { .. })
-    ));
+    assert!(matches!(EntityRecognizer::with_extra_dir(&dir), Err(EntityError::Io { .. })));
 }
 
 #[test]
@@ -370,8 +317,7 @@ fn empty_and_odd_input() {
 
 #[test]
 fn blocked_phrase_is_not_a_listed_name() {
-    let ents =
-        run("Members of the National Security Council met, then the Security Council voted.");
+    let ents = run("Members of the National Security Council met, then the Security Council voted.");
     let ids: Vec<&str> = ents.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["org:national-security-council", "org:unsc"]);
 }
@@ -438,14 +384,10 @@ fn random_text_never_panics_and_offsets_hold() {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     for _ in 0..400 {
         let mut text = String::new();
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let len = (seed >> 58) as usize + 1;
         for _ in 0..len * 3 {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             text.push_str(POOL[(seed >> 33) as usize % POOL.len()]);
         }
         run(&text);
@@ -457,13 +399,6 @@ fn listed_surname_after_another_first_name() {
     let ents = run("Eric Trump and Lara Trump met President Trump near George Washington Bridge.");
     let trump = find(&ents, "person:donald-trump");
     assert_eq!(texts(trump), ["Trump"]);
-    assert!(
-        ents.iter()
-            .any(|e| e.name == "Eric Trump" && e.kind == EntityType::Person)
-    );
-    assert!(
-        !ents.iter().any(|e| e.id == "place:washington-dc"),
-        "{:#?}",
-        summary(&ents)
-    );
+    assert!(ents.iter().any(|e| e.name == "Eric Trump" && e.kind == EntityType::Person));
+    assert!(!ents.iter().any(|e| e.id == "place:washington-dc"), "{:#?}", summary(&ents));
 }

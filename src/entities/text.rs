@@ -135,8 +135,8 @@ pub(crate) const GAP_STOP: u8 = 1 << 2;
 
 /// Abbreviations whose trailing period belongs to the word (it does not end a sentence).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "adm", "sen", "rep", "gov",
-    "prof", "st", "brig", "cmdr", "rev", "hon", "jr", "sr", "amb", "no", "vs", "mt", "ft",
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "adm", "sen", "rep", "gov", "prof", "st",
+    "brig", "cmdr", "rev", "hon", "jr", "sr", "amb", "no", "vs", "mt", "ft",
 ];
 
 /// What separates a token from the one before it.
@@ -232,10 +232,7 @@ fn is_hyphen(c: char) -> bool {
 }
 
 fn is_opening(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{201E}' | '(' | '[' | '\u{AB}'
-    )
+    matches!(c, '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{201E}' | '(' | '[' | '\u{AB}')
 }
 
 /// Lowercase ASCII letters and digits of `word`, appended to `out`.
@@ -360,9 +357,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, particles: &WordSet) -> Doc<'a> {
             if ch == '.' && seg_len == 1 {
                 let next = char_at(text, b + 1);
                 let after = next.and_then(|n| char_at(text, b + 1 + n.len_utf8()));
-                if next.is_some_and(char::is_alphabetic)
-                    && !after.is_some_and(char::is_alphanumeric)
-                {
+                if next.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphanumeric) {
                     // "U.S": the next segment is a single letter too.
                     initialism = true;
                     seg_len = 0;
@@ -492,14 +487,7 @@ mod tests {
         let particles: WordSet = ["al".into()].into_iter().collect();
         let d = tokenize(text, &particles);
         (0..d.tokens.len())
-            .map(|i| {
-                (
-                    d.surface(i, i + 1).to_string(),
-                    d.key(i).to_string(),
-                    d.tokens[i].flags,
-                    d.tokens[i].gap,
-                )
-            })
+            .map(|i| (d.surface(i, i + 1).to_string(), d.key(i).to_string(), d.tokens[i].flags, d.tokens[i].gap))
             .collect()
     }
 
@@ -507,24 +495,14 @@ mod tests {
     fn keys_fold_transliterations() {
         let t = toks("Araghchi Araqchi Türkiye Rouhani Mohammad Erdoğan");
         let keys: Vec<&str> = t.iter().map(|x| x.1.as_str()).collect();
-        assert_eq!(
-            keys,
-            [
-                "araqchi", "araqchi", "turkiye", "ruhani", "mohamad", "erdogan"
-            ]
-        );
+        assert_eq!(keys, ["araqchi", "araqchi", "turkiye", "ruhani", "mohamad", "erdogan"]);
     }
 
     #[test]
     fn abbreviations_possessives_and_hyphens() {
         let t = toks("The U.S. and Iran's al-Busaidi met Mr. Smith. Then");
         let surf: Vec<&str> = t.iter().map(|x| x.0.as_str()).collect();
-        assert_eq!(
-            surf,
-            [
-                "The", "U.S.", "and", "Iran", "al", "Busaidi", "met", "Mr.", "Smith", "Then"
-            ]
-        );
+        assert_eq!(surf, ["The", "U.S.", "and", "Iran", "al", "Busaidi", "met", "Mr.", "Smith", "Then"]);
         assert!(t[3].2 & POSSESSIVE != 0);
         assert_eq!(t[5].3, Gap::Hyphen);
         assert!(t[4].2 & PARTICLE != 0);

@@ -74,20 +74,7 @@ pub(super) fn strip(doc: &Document, f: &Furniture) {
 fn is_furniture_named(node: &NodeRef) -> bool {
     // Paragraphs and headings are text even when classed oddly ("subscriber-only" paragraphs
     // of a metered article); only containers are furniture.
-    const NEVER: &[&str] = &[
-        "html",
-        "body",
-        "article",
-        "main",
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-    ];
+    const NEVER: &[&str] = &["html", "body", "article", "main", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"];
     if NEVER.iter().any(|n| node.has_name(n)) {
         return false;
     }

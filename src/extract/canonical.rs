@@ -6,8 +6,8 @@ use url::Url;
 /// ("bbc.co.uk", "abc.net.au", "asahi.com.br"...). An approximation of the Public Suffix
 /// List good enough for news sites; the `psl` crate would be exact.
 const CC_SECOND_LEVELS: &[&str] = &[
-    "ac", "co", "com", "edu", "gob", "go", "gov", "govt", "info", "ltd", "me", "mil", "ne", "net",
-    "nic", "nom", "or", "org", "plc", "sch",
+    "ac", "co", "com", "edu", "gob", "go", "gov", "govt", "info", "ltd", "me", "mil", "ne", "net", "nic", "nom", "or",
+    "org", "plc", "sch",
 ];
 
 /// Strip the prefixes that make two hosts of one site look different.
@@ -36,21 +36,13 @@ pub(super) fn registrable_domain(host: &str) -> String {
     }
     let tld = labels[n - 1];
     let sld = labels[n - 2];
-    let keep = if tld.len() == 2 && CC_SECOND_LEVELS.contains(&sld) {
-        3
-    } else {
-        2
-    };
+    let keep = if tld.len() == 2 && CC_SECOND_LEVELS.contains(&sld) { 3 } else { 2 };
     labels[n - keep.min(n)..].join(".")
 }
 
 /// The distinctive name in a host: "www.bbc.co.uk" → "bbc", "edition.cnn.com" → "cnn".
 pub(super) fn site_label(host: &str) -> Option<String> {
-    registrable_domain(host)
-        .split('.')
-        .next()
-        .filter(|l| l.len() >= 2)
-        .map(str::to_string)
+    registrable_domain(host).split('.').next().filter(|l| l.len() >= 2).map(str::to_string)
 }
 
 /// Resolve a canonical claim and decide whether to trust it.
@@ -73,9 +65,7 @@ pub(super) fn trusted(raw: &str, page: Option<&Url>) -> Option<Url> {
     }
     url.set_fragment(None);
     let host = url.host_str()?.to_string();
-    if let Some(page_host) = page
-        .filter(|p| matches!(p.scheme(), "http" | "https"))
-        .and_then(Url::host_str)
+    if let Some(page_host) = page.filter(|p| matches!(p.scheme(), "http" | "https")).and_then(Url::host_str)
         && registrable_domain(&host) != registrable_domain(page_host)
     {
         return None;
@@ -88,10 +78,8 @@ pub(super) fn trusted(raw: &str, page: Option<&Url>) -> Option<Url> {
 
 fn is_home_page(url: &Url) -> bool {
     let path = url.path().trim_end_matches('/').to_ascii_lowercase();
-    let home_path = matches!(
-        path.as_str(),
-        "" | "/index.html" | "/index.htm" | "/index.php" | "/home" | "/default.aspx"
-    );
+    let home_path =
+        matches!(path.as_str(), "" | "/index.html" | "/index.htm" | "/index.php" | "/home" | "/default.aspx");
     home_path && url.query().is_none_or(|q| q.is_empty())
 }
 
@@ -117,9 +105,7 @@ mod tests {
     fn same_site_canonical_resolved_and_trusted() {
         let p = page();
         assert_eq!(
-            trusted("/news/world-123", Some(&p))
-                .map(String::from)
-                .as_deref(),
+            trusted("/news/world-123", Some(&p)).map(String::from).as_deref(),
             Some("https://www.example.co.uk/news/world-123")
         );
         // amp./www. and other subdomains of the same registrable site are the same site.
@@ -130,14 +116,8 @@ mod tests {
     #[test]
     fn other_site_distrusted() {
         let p = page();
-        assert_eq!(
-            trusted("https://www.other.com/news/world-123", Some(&p)),
-            None
-        );
-        assert_eq!(
-            trusted("https://example.com/news/world-123", Some(&p)),
-            None
-        );
+        assert_eq!(trusted("https://www.other.com/news/world-123", Some(&p)), None);
+        assert_eq!(trusted("https://example.com/news/world-123", Some(&p)), None);
     }
 
     #[test]
@@ -146,10 +126,7 @@ mod tests {
         assert_eq!(trusted("https://www.example.co.uk/", Some(&p)), None);
         assert_eq!(trusted("https://www.example.co.uk", Some(&p)), None);
         assert_eq!(trusted("/", Some(&p)), None);
-        assert_eq!(
-            trusted("https://www.example.co.uk/index.html", Some(&p)),
-            None
-        );
+        assert_eq!(trusted("https://www.example.co.uk/index.html", Some(&p)), None);
         // A query makes it a different page (e.g. "/?p=123" on WordPress).
         assert!(trusted("https://www.example.co.uk/?p=123", Some(&p)).is_some());
     }

@@ -22,10 +22,7 @@ pub(super) fn collapse_ws(s: &str) -> String {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-    )
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// Decode the HTML entities publishers leave in JSON-LD strings ("Ann &amp; Bob", "&#8217;").
@@ -92,16 +89,11 @@ pub(super) fn tidy(s: &str) -> String {
 
 /// Lowercase letters and digits only: for comparing names across punctuation and case.
 pub(super) fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// Title separators, longest first so " :: " isn't read as " : ".
-const TITLE_SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " // ", " • ",
-];
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " // ", " • "];
 
 /// Does this title segment name the site rather than the story?
 fn names_site(segment: &str, sites: &[String], host_label: Option<&str>) -> bool {
@@ -115,9 +107,7 @@ fn names_site(segment: &str, sites: &[String], host_label: Option<&str>) -> bool
     let words = segment.split_whitespace().count();
     match host_label {
         // "BBC News" on bbc.co.uk, "Reuters" on reuters.com, "The Guardian" on theguardian.com.
-        Some(label) if words <= 5 && label.len() >= 3 => {
-            f.contains(label) || (f.len() >= 3 && label.contains(&f))
-        }
+        Some(label) if words <= 5 && label.len() >= 3 => f.contains(label) || (f.len() >= 3 && label.contains(&f)),
         _ => false,
     }
 }
@@ -127,20 +117,13 @@ fn names_site(segment: &str, sites: &[String], host_label: Option<&str>) -> bool
 /// A segment is stripped when it names the site (`sites`: og:site_name, publisher names;
 /// `host_label`: "bbc" for bbc.co.uk), when what remains equals the page's h1, or, for the
 /// " | " separator that headlines almost never contain, when it is short and the rest is not.
-pub(super) fn strip_title_site(
-    title: &str,
-    sites: &[String],
-    host_label: Option<&str>,
-    h1: Option<&str>,
-) -> String {
+pub(super) fn strip_title_site(title: &str, sites: &[String], host_label: Option<&str>, h1: Option<&str>) -> String {
     let mut t = title.trim().to_string();
     let h1_fold = h1.map(fold).filter(|f| !f.is_empty());
     // Bounded: each round removes one segment.
     for _ in 0..4 {
-        let Some((sep, pos)) = TITLE_SEPARATORS
-            .iter()
-            .filter_map(|sep| t.rfind(sep).map(|pos| (*sep, pos)))
-            .max_by_key(|&(_, pos)| pos)
+        let Some((sep, pos)) =
+            TITLE_SEPARATORS.iter().filter_map(|sep| t.rfind(sep).map(|pos| (*sep, pos))).max_by_key(|&(_, pos)| pos)
         else {
             break;
         };
@@ -160,10 +143,8 @@ pub(super) fn strip_title_site(
         t = head.to_string();
     }
     // A site name in front: "BBC News - Talks resume".
-    if let Some((sep, pos)) = TITLE_SEPARATORS
-        .iter()
-        .filter_map(|sep| t.find(sep).map(|pos| (*sep, pos)))
-        .min_by_key(|&(_, pos)| pos)
+    if let Some((sep, pos)) =
+        TITLE_SEPARATORS.iter().filter_map(|sep| t.find(sep).map(|pos| (*sep, pos))).min_by_key(|&(_, pos)| pos)
     {
         let head = t[..pos].trim();
         let tail = t[pos + sep.len()..].trim();
@@ -175,33 +156,28 @@ pub(super) fn strip_title_site(
 }
 
 /// "By ", "Analysis by ", "Words and pictures by ", and label lead-ins such as "Text: ".
-static BY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[\p{L}-]+\s+){0,3}by\b\s*:?\s*|^\p{L}{2,15}\s*:\s*").expect("static regex")
-});
+static BY_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:[\p{L}-]+\s+){0,3}by\b\s*:?\s*|^\p{L}{2,15}\s*:\s*").expect("static regex"));
 
 /// Separators between several names in one byline.
-static NAME_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*(?:[,;|/•·&]|\band\b|\bund\b|\bet\b)\s*").expect("static regex")
-});
+static NAME_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*(?:[,;|/•·&]|\band\b|\bund\b|\bet\b)\s*").expect("static regex"));
 
 /// Trailing "in Tehran" / "at the UN" location notes of bylines.
 static LOCATION_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s+(?:in|at|from)\s+\p{Lu}.*$").expect("static regex"));
 
 /// "(Reuters)", "(required)": parenthetical notes, never part of a name.
-static PARENTHETICAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*\([^)]*\)?").expect("static regex"));
+static PARENTHETICAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*\([^)]*\)?").expect("static regex"));
 
 /// A weekday glued to the name by the page layout ("Jeff FoustMonday").
 static GLUED_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Ll})(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
-        .expect("static regex")
+    Regex::new(r"(\p{Ll})(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$").expect("static regex")
 });
 
 /// "cleveland.com", "NJ.com": a site, not a person.
-static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[\w-]+\.(?:com|net|org|co|info|news|[a-z]{2})\b").expect("static regex")
-});
+static DOMAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b[\w-]+\.(?:com|net|org|co|info|news|[a-z]{2})\b").expect("static regex"));
 
 /// Words that mark a job title, desk or placeholder, not a person ("Senior Correspondent",
 /// "Reuters Staff", "Editor-at-large", "Гость").
@@ -248,8 +224,8 @@ const ROLE_WORDS: &[&str] = &[
 
 /// Lower-case name particles ("van", "de", "bin") that may start a word inside a name.
 const PARTICLES: &[&str] = &[
-    "van", "von", "de", "der", "den", "del", "della", "di", "da", "das", "dos", "du", "la", "le",
-    "ter", "ten", "bin", "ibn", "al", "el", "y", "e", "zu", "af", "av", "st.",
+    "van", "von", "de", "der", "den", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "ter", "ten", "bin",
+    "ibn", "al", "el", "y", "e", "zu", "af", "av", "st.",
 ];
 
 /// Post-nominal letters that follow a name after a comma ("Jane Doe, MS, RDN").
@@ -265,20 +241,14 @@ pub(super) fn author_names(raw: &str, orgs: &[String], host_label: Option<&str>)
     }
     let s = PARENTHETICAL.replace_all(&s, "");
     let s = BY_PREFIX.replace(&s, "");
-    let orgs_folded: Vec<String> = orgs
-        .iter()
-        .map(|o| fold(o))
-        .filter(|o| !o.is_empty())
-        .collect();
+    let orgs_folded: Vec<String> = orgs.iter().map(|o| fold(o)).filter(|o| !o.is_empty()).collect();
     NAME_SPLIT
         .split(&s)
         .filter_map(|part| {
             let part = BY_PREFIX.replace(part.trim(), "");
             let part = LOCATION_SUFFIX.replace(&part, "");
             let part = GLUED_WEEKDAY.replace(&part, "$1");
-            let part = part
-                .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != ')')
-                .trim();
+            let part = part.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != ')').trim();
             clean_name(part, &orgs_folded, host_label)
         })
         .collect()
@@ -294,28 +264,22 @@ fn looks_like_url(s: &str) -> bool {
 }
 
 fn clean_name(part: &str, orgs_folded: &[String], host_label: Option<&str>) -> Option<String> {
-    if part.is_empty() || part.chars().count() > 60 || looks_like_url(part) || DOMAIN.is_match(part)
-    {
+    if part.is_empty() || part.chars().count() > 60 || looks_like_url(part) || DOMAIN.is_match(part) {
         return None;
     }
     let words: Vec<&str> = part.split_whitespace().collect();
     if words.len() > 5 {
         return None;
     }
-    if part.contains(['@', '#', '<', '>', '=', '{', '}'])
-        || part.chars().any(|c| c.is_ascii_digit())
-    {
+    if part.contains(['@', '#', '<', '>', '=', '{', '}']) || part.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
     if !part.chars().any(char::is_alphabetic) {
         return None;
     }
     // Role words, also inside hyphenated words ("Editor-at-large").
-    let sub_words: Vec<String> = part
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let sub_words: Vec<String> =
+        part.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     if sub_words.iter().any(|w| ROLE_WORDS.contains(&w.as_str())) {
         return None;
     }
@@ -324,10 +288,10 @@ fn clean_name(part: &str, orgs_folded: &[String], host_label: Option<&str>) -> O
         return None;
     }
     // Names capitalise their words (scripts without case pass).
-    if words.iter().any(|w| {
-        w.chars().next().is_some_and(char::is_lowercase)
-            && !PARTICLES.contains(&w.to_lowercase().as_str())
-    }) {
+    if words
+        .iter()
+        .any(|w| w.chars().next().is_some_and(char::is_lowercase) && !PARTICLES.contains(&w.to_lowercase().as_str()))
+    {
         return None;
     }
     if words.len() == 1 {
@@ -400,14 +364,8 @@ mod tests {
     #[test]
     fn title_site_suffixes_stripped() {
         let none: &[String] = &[];
-        assert_eq!(
-            strip_title_site("Iran talks resume - BBC News", &sites(), Some("bbc"), None),
-            "Iran talks resume"
-        );
-        assert_eq!(
-            strip_title_site("Iran talks resume | Reuters", none, Some("reuters"), None),
-            "Iran talks resume"
-        );
+        assert_eq!(strip_title_site("Iran talks resume - BBC News", &sites(), Some("bbc"), None), "Iran talks resume");
+        assert_eq!(strip_title_site("Iran talks resume | Reuters", none, Some("reuters"), None), "Iran talks resume");
         // Section and site, both after pipes.
         assert_eq!(
             strip_title_site(
@@ -419,18 +377,10 @@ mod tests {
             "Iran nuclear talks resume in Geneva"
         );
         // Site name in front.
-        assert_eq!(
-            strip_title_site("BBC News - Iran talks resume", &sites(), None, None),
-            "Iran talks resume"
-        );
+        assert_eq!(strip_title_site("BBC News - Iran talks resume", &sites(), None, None), "Iran talks resume");
         // Matches the h1.
         assert_eq!(
-            strip_title_site(
-                "Iran talks resume – Daily Planet",
-                none,
-                None,
-                Some("Iran talks resume")
-            ),
+            strip_title_site("Iran talks resume – Daily Planet", none, None, Some("Iran talks resume")),
             "Iran talks resume"
         );
     }
@@ -439,45 +389,22 @@ mod tests {
     fn title_dashes_that_belong_to_the_headline_kept() {
         let none: &[String] = &[];
         assert_eq!(
-            strip_title_site(
-                "Iran - US talks resume in Oman",
-                none,
-                Some("example"),
-                None
-            ),
+            strip_title_site("Iran - US talks resume in Oman", none, Some("example"), None),
             "Iran - US talks resume in Oman"
         );
-        assert_eq!(
-            strip_title_site("BBC News", &sites(), Some("bbc"), None),
-            "BBC News"
-        );
+        assert_eq!(strip_title_site("BBC News", &sites(), Some("bbc"), None), "BBC News");
     }
 
     #[test]
     fn authors_cleaned_and_split() {
         let orgs = vec!["Example News".to_string()];
         assert_eq!(author_names("By Jane Doe", &orgs, None), ["Jane Doe"]);
-        assert_eq!(
-            author_names("By Jane Doe and John Roe", &orgs, None),
-            ["Jane Doe", "John Roe"]
-        );
-        assert_eq!(
-            author_names("Jane Doe, John Roe & Ann Lee", &orgs, None),
-            ["Jane Doe", "John Roe", "Ann Lee"]
-        );
+        assert_eq!(author_names("By Jane Doe and John Roe", &orgs, None), ["Jane Doe", "John Roe"]);
+        assert_eq!(author_names("Jane Doe, John Roe & Ann Lee", &orgs, None), ["Jane Doe", "John Roe", "Ann Lee"]);
         assert_eq!(author_names("BY JANE DOE", &orgs, None), ["Jane Doe"]);
-        assert_eq!(
-            author_names("Jane Doe in Tehran", &orgs, None),
-            ["Jane Doe"]
-        );
-        assert_eq!(
-            author_names("Jane Doe, Senior Correspondent", &orgs, None),
-            ["Jane Doe"]
-        );
-        assert_eq!(
-            author_names("Jane Doe | Example News", &orgs, None),
-            ["Jane Doe"]
-        );
+        assert_eq!(author_names("Jane Doe in Tehran", &orgs, None), ["Jane Doe"]);
+        assert_eq!(author_names("Jane Doe, Senior Correspondent", &orgs, None), ["Jane Doe"]);
+        assert_eq!(author_names("Jane Doe | Example News", &orgs, None), ["Jane Doe"]);
     }
 
     #[test]
@@ -499,41 +426,19 @@ mod tests {
     #[test]
     fn byline_noise_removed() {
         let none: &[String] = &[];
-        assert_eq!(
-            author_names("Analysis by Chris Cillizza", none, None),
-            ["Chris Cillizza"]
-        );
-        assert_eq!(
-            author_names("Текст: Венера Ерофеева", none, None),
-            ["Венера Ерофеева"]
-        );
-        assert_eq!(
-            author_names("Ilana Muhlstein, MS, RDN", none, None),
-            ["Ilana Muhlstein"]
-        );
+        assert_eq!(author_names("Analysis by Chris Cillizza", none, None), ["Chris Cillizza"]);
+        assert_eq!(author_names("Текст: Венера Ерофеева", none, None), ["Венера Ерофеева"]);
+        assert_eq!(author_names("Ilana Muhlstein, MS, RDN", none, None), ["Ilana Muhlstein"]);
         assert_eq!(author_names("Jane Doe (Reuters)", none, None), ["Jane Doe"]);
         assert_eq!(author_names("Jeff FoustMonday", none, None), ["Jeff Foust"]);
-        assert_eq!(
-            author_names("Ludwig van Beethoven", none, None),
-            ["Ludwig van Beethoven"]
-        );
-        assert_eq!(
-            author_names("Martin Luther King, Jr.", none, None),
-            ["Martin Luther King"]
-        );
-        assert_eq!(
-            author_names("The Russian and Syrian defense ministries", none, None),
-            Vec::<String>::new()
-        );
+        assert_eq!(author_names("Ludwig van Beethoven", none, None), ["Ludwig van Beethoven"]);
+        assert_eq!(author_names("Martin Luther King, Jr.", none, None), ["Martin Luther King"]);
+        assert_eq!(author_names("The Russian and Syrian defense ministries", none, None), Vec::<String>::new());
     }
 
     #[test]
     fn names_deduplicated_case_insensitively() {
-        let names = vec![
-            "Jane Doe".to_string(),
-            "JANE DOE".to_string(),
-            "John Roe".to_string(),
-        ];
+        let names = vec!["Jane Doe".to_string(), "JANE DOE".to_string(), "John Roe".to_string()];
         assert_eq!(dedupe_names(names), ["Jane Doe", "John Roe"]);
     }
 }

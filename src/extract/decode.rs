@@ -12,8 +12,7 @@ const META_PRESCAN_BYTES: usize = 16 * 1024;
 /// `charset=` inside a `<meta ...>` tag: covers both `<meta charset="x">` and
 /// `<meta http-equiv="Content-Type" content="text/html; charset=x">`.
 static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i-u)<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-z0-9_:.+-]+)"#)
-        .expect("static regex")
+    Regex::new(r#"(?i-u)<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-z0-9_:.+-]+)"#).expect("static regex")
 });
 
 /// Decode a fetched page to a `String`.

@@ -56,14 +56,7 @@ const NOT_COUNTED: &[&[u8]] = &[
 
 /// Elements whose content is not markup: skipped whole so "<div>" inside a script or a JSON
 /// blob isn't counted.
-const RAW_TEXT: &[&[u8]] = &[
-    b"script",
-    b"style",
-    b"textarea",
-    b"xmp",
-    b"noembed",
-    b"template",
-];
+const RAW_TEXT: &[&[u8]] = &[b"script", b"style", b"textarea", b"xmp", b"noembed", b"template"];
 
 /// Byte offset of the tag at which the estimated element nesting first exceeds `limit`.
 ///
@@ -84,19 +77,13 @@ pub(super) fn excessive_nesting_at(html: &str, limit: usize) -> Option<usize> {
         if closing {
             i += 1;
         }
-        let name_len = b[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
-            .count();
+        let name_len = b[i..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':').count();
         if name_len == 0 || !b[i].is_ascii_alphabetic() {
             continue;
         }
         let name = b[i..i + name_len].to_ascii_lowercase();
         i += name_len;
-        let tag_end = b[i..]
-            .iter()
-            .position(|&c| c == b'>')
-            .map_or(b.len(), |e| i + e);
+        let tag_end = b[i..].iter().position(|&c| c == b'>').map_or(b.len(), |e| i + e);
         let self_closing = tag_end > i && b.get(tag_end - 1) == Some(&b'/');
         if !closing && RAW_TEXT.contains(&name.as_slice()) {
             let mut close = Vec::with_capacity(name.len() + 2);
@@ -126,10 +113,7 @@ fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= hay.len() {
         return None;
     }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p)
+    hay[from..].windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map(|p| from + p)
 }
 
 /// Replace every element at `max_depth` that still has element children by its text, so no
@@ -186,19 +170,12 @@ mod tests {
         let bad = format!("<html><body>{}x", "<div><span>".repeat(100));
         let cut = excessive_nesting_at(&bad, 150).expect("too deep");
         assert!(bad[cut..].starts_with("<span>") || bad[cut..].starts_with("<div>"));
-        assert_eq!(
-            excessive_nesting_at("<div></div>".repeat(10_000).as_str(), 5),
-            None
-        );
+        assert_eq!(excessive_nesting_at("<div></div>".repeat(10_000).as_str(), 5), None);
     }
 
     #[test]
     fn deep_subtrees_flattened_to_text() {
-        let html = format!(
-            "<html><body>{}deep text{}</body></html>",
-            "<div>".repeat(50),
-            "</div>".repeat(50)
-        );
+        let html = format!("<html><body>{}deep text{}</body></html>", "<div>".repeat(50), "</div>".repeat(50));
         let doc = Document::from(html.as_str());
         assert_eq!(cap_depth(&doc, 100), 0);
         assert!(cap_depth(&doc, 20) > 0);

@@ -8,8 +8,7 @@ use regex::Regex;
 use serde_json::Value;
 
 /// `[1, 2, ]` / `{"a": 1, }`: invalid JSON that hand-written templates produce.
-static TRAILING_COMMA: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r",\s*([\]}])").expect("static regex"));
+static TRAILING_COMMA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r",\s*([\]}])").expect("static regex"));
 
 /// JSON-LD blocks bigger than this are skipped (some sites inline whole catalogues).
 const MAX_BLOCK_BYTES: usize = 2 * 1024 * 1024;
@@ -57,26 +56,20 @@ impl JsonLd {
         for v in &values {
             collect(v, true, 0, &mut nodes);
         }
-        let ids: HashMap<&str, &serde_json::Map<String, Value>> = nodes
-            .iter()
-            .filter_map(|n| Some((n.obj.get("@id")?.as_str()?, n.obj)))
-            .collect();
+        let ids: HashMap<&str, &serde_json::Map<String, Value>> =
+            nodes.iter().filter_map(|n| Some((n.obj.get("@id")?.as_str()?, n.obj))).collect();
 
         let mut ld = JsonLd::default();
         let article = nodes
             .iter()
             .find(|n| n.top_level && has_type(n.obj, is_article_type))
             .or_else(|| nodes.iter().find(|n| has_type(n.obj, is_article_type)));
-        let page = nodes
-            .iter()
-            .find(|n| n.top_level && has_type(n.obj, is_page_type));
+        let page = nodes.iter().find(|n| n.top_level && has_type(n.obj, is_page_type));
         // The article's own fields first, then the page's (some sites put dates there).
-        let sources: Vec<&serde_json::Map<String, Value>> =
-            article.iter().chain(page.iter()).map(|n| n.obj).collect();
+        let sources: Vec<&serde_json::Map<String, Value>> = article.iter().chain(page.iter()).map(|n| n.obj).collect();
 
         let first_str = |key: &str| sources.iter().find_map(|o| string_of(o.get(key)?));
-        ld.headline =
-            first_str("headline").or_else(|| article.and_then(|a| string_of(a.obj.get("name")?)));
+        ld.headline = first_str("headline").or_else(|| article.and_then(|a| string_of(a.obj.get("name")?)));
         ld.description = first_str("description");
         // Other typed statements (ClaimReview, VideoObject...) still date the page.
         let any_top = |key: &str| {
@@ -90,16 +83,10 @@ impl JsonLd {
             .or_else(|| any_top("datePublished"))
             .or_else(|| any_top("uploadDate"));
         ld.date_modified = first_str("dateModified").or_else(|| any_top("dateModified"));
-        ld.in_language = sources
-            .iter()
-            .find_map(|o| language_of(o.get("inLanguage")?));
+        ld.in_language = sources.iter().find_map(|o| language_of(o.get("inLanguage")?));
         ld.url = first_str("url");
-        ld.main_entity_of_page = sources
-            .iter()
-            .find_map(|o| id_or_string(o.get("mainEntityOfPage")?));
-        if let Some(author) =
-            article.and_then(|a| a.obj.get("author").or_else(|| a.obj.get("creator")))
-        {
+        ld.main_entity_of_page = sources.iter().find_map(|o| id_or_string(o.get("mainEntityOfPage")?));
+        if let Some(author) = article.and_then(|a| a.obj.get("author").or_else(|| a.obj.get("creator"))) {
             authors_of(author, &ids, &mut ld.authors);
         }
         for o in &sources {
@@ -116,11 +103,8 @@ impl JsonLd {
         }
         ld.paywalled = sources.iter().any(|o| {
             not_free(o.get("isAccessibleForFree"))
-                || o.get("hasPart").is_some_and(|parts| {
-                    as_slice(parts)
-                        .iter()
-                        .any(|p| not_free(p.get("isAccessibleForFree")))
-                })
+                || o.get("hasPart")
+                    .is_some_and(|parts| as_slice(parts).iter().any(|p| not_free(p.get("isAccessibleForFree"))))
         });
         ld
     }
@@ -147,10 +131,7 @@ fn parse_block(text: &str) -> Option<Value> {
     }
     // Raw newlines/tabs inside strings are the usual cause; outside strings they are just
     // whitespace, so blanking every control character is safe. Trailing commas come next.
-    let repaired: String = t
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let repaired: String = t.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if let Ok(v) = serde_json::from_str(&repaired) {
         return Some(v);
     }
@@ -208,10 +189,7 @@ fn is_page_type(t: &str) -> bool {
 
 fn is_org_type(t: &str) -> bool {
     t.ends_with("Organization")
-        || matches!(
-            t,
-            "Corporation" | "NewsMediaOrganization" | "GovernmentOrganization" | "Brand"
-        )
+        || matches!(t, "Corporation" | "NewsMediaOrganization" | "GovernmentOrganization" | "Brand")
 }
 
 fn as_slice(v: &Value) -> &[Value] {
@@ -233,10 +211,7 @@ fn string_of(v: &Value) -> Option<String> {
 /// `inLanguage`: a tag string or a Language object.
 fn language_of(v: &Value) -> Option<String> {
     match v {
-        Value::Object(o) => o
-            .get("alternateName")
-            .or_else(|| o.get("name"))
-            .and_then(string_of),
+        Value::Object(o) => o.get("alternateName").or_else(|| o.get("name")).and_then(string_of),
         other => string_of(other),
     }
 }
@@ -252,33 +227,21 @@ fn id_or_string(v: &Value) -> Option<String> {
 type Ids<'a> = HashMap<&'a str, &'a serde_json::Map<String, Value>>;
 
 /// Follow an `{"@id": ...}` reference to the full object when the page defines it.
-fn resolve<'a>(
-    obj: &'a serde_json::Map<String, Value>,
-    ids: &Ids<'a>,
-) -> &'a serde_json::Map<String, Value> {
+fn resolve<'a>(obj: &'a serde_json::Map<String, Value>, ids: &Ids<'a>) -> &'a serde_json::Map<String, Value> {
     if obj.contains_key("name") {
         return obj;
     }
-    obj.get("@id")
-        .and_then(Value::as_str)
-        .and_then(|id| ids.get(id).copied())
-        .unwrap_or(obj)
+    obj.get("@id").and_then(Value::as_str).and_then(|id| ids.get(id).copied()).unwrap_or(obj)
 }
 
 fn authors_of(v: &Value, ids: &Ids, out: &mut Vec<LdAuthor>) {
     for item in as_slice(v) {
         match item {
-            Value::String(s) => out.push(LdAuthor {
-                name: s.clone(),
-                is_org: false,
-            }),
+            Value::String(s) => out.push(LdAuthor { name: s.clone(), is_org: false }),
             Value::Object(o) => {
                 let o = resolve(o, ids);
                 if let Some(name) = o.get("name").and_then(string_of) {
-                    out.push(LdAuthor {
-                        name,
-                        is_org: has_type(o, is_org_type),
-                    });
+                    out.push(LdAuthor { name, is_org: has_type(o, is_org_type) });
                 }
             }
             _ => {}
@@ -334,10 +297,7 @@ mod tests {
         assert_eq!(ld.date_modified.as_deref(), Some("2025-11-20T12:00:00Z"));
         assert_eq!(ld.in_language.as_deref(), Some("en-GB"));
         assert_eq!(ld.url.as_deref(), Some("https://example.com/news/1"));
-        assert_eq!(
-            ld.main_entity_of_page.as_deref(),
-            Some("https://example.com/news/1")
-        );
+        assert_eq!(ld.main_entity_of_page.as_deref(), Some("https://example.com/news/1"));
         let names: Vec<_> = ld.authors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Jane Doe", "John Roe"]);
         assert!(ld.org_names.contains(&"Example News".to_string()));
@@ -374,9 +334,7 @@ mod tests {
 
     #[test]
     fn trailing_commas_repaired_and_other_types_date_the_page() {
-        let ld = JsonLd::parse([
-            r#"{"@type":"ClaimReview","datePublished":"2019-11-18","keywords":["a","b", ],}"#,
-        ]);
+        let ld = JsonLd::parse([r#"{"@type":"ClaimReview","datePublished":"2019-11-18","keywords":["a","b", ],}"#]);
         assert_eq!(ld.date_published.as_deref(), Some("2019-11-18"));
     }
 
@@ -390,10 +348,8 @@ mod tests {
 
     #[test]
     fn organisation_author_flagged_and_paywall_in_parts() {
-        let ld = JsonLd::parse([
-            r#"{"@type":"NewsArticle","author":{"@type":"NewsMediaOrganization","name":"Wire"},
-            "hasPart":{"@type":"WebPageElement","isAccessibleForFree":"false","cssSelector":".paywall"}}"#,
-        ]);
+        let ld = JsonLd::parse([r#"{"@type":"NewsArticle","author":{"@type":"NewsMediaOrganization","name":"Wire"},
+            "hasPart":{"@type":"WebPageElement","isAccessibleForFree":"false","cssSelector":".paywall"}}"#]);
         assert!(ld.authors[0].is_org);
         assert!(ld.paywalled);
     }

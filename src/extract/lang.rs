@@ -9,11 +9,7 @@ const MIN_DETECT_CHARS: usize = 100;
 
 /// Normalise a declared language tag ("en-GB", "en_US", "EN", "eng", "iw") to ISO 639-1.
 pub(super) fn normalise_tag(tag: &str) -> Option<String> {
-    let primary = tag
-        .trim()
-        .split(['-', '_', ' ', ',', ';'])
-        .next()?
-        .to_ascii_lowercase();
+    let primary = tag.trim().split(['-', '_', ' ', ',', ';']).next()?.to_ascii_lowercase();
     let code = match primary.as_str() {
         // Legacy 639-1 codes still seen in the wild.
         "iw" => "he",
@@ -117,12 +113,7 @@ fn iso639_3_to_1(code: &str) -> Option<&'static str> {
 }
 
 /// Languages whatlang cannot reliably tell apart: a declaration inside the same group is kept.
-const CONFUSABLE: &[&[&str]] = &[
-    &["ms", "id"],
-    &["no", "nb", "nn", "da"],
-    &["hr", "sr", "bs"],
-    &["fa", "ur", "ps"],
-];
+const CONFUSABLE: &[&[&str]] = &[&["ms", "id"], &["no", "nb", "nn", "da"], &["hr", "sr", "bs"], &["fa", "ur", "ps"]];
 
 fn same_language(a: &str, b: &str) -> bool {
     a == b || CONFUSABLE.iter().any(|g| g.contains(&a) && g.contains(&b))
@@ -134,10 +125,7 @@ fn same_language(a: &str, b: &str) -> bool {
 /// different (template `lang="en"` on a Persian page is common); without a declaration,
 /// detection is used when there is enough text.
 pub(super) fn decide(declared: Option<String>, text: &str) -> Option<String> {
-    let sample_end = text
-        .char_indices()
-        .nth(DETECT_SAMPLE_CHARS)
-        .map_or(text.len(), |(i, _)| i);
+    let sample_end = text.char_indices().nth(DETECT_SAMPLE_CHARS).map_or(text.len(), |(i, _)| i);
     let sample = &text[..sample_end];
     let chars = sample.chars().count();
     match declared {

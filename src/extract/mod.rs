@@ -110,13 +110,8 @@ const MODIFIED_METAS: &[&str] = &[
 ];
 
 /// `<meta>` keys naming the site or publisher (never an author, stripped from titles).
-const SITE_METAS: &[&str] = &[
-    "og:site_name",
-    "application-name",
-    "apple-mobile-web-app-title",
-    "publisher",
-    "dc.publisher",
-];
+const SITE_METAS: &[&str] =
+    &["og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher"];
 
 /// The extraction stage. Build once (selectors are compiled here) and share; `extract` takes
 /// `&self`, and the type is `Send + Sync`.
@@ -142,11 +137,7 @@ impl Extractor {
             disable_json_ld: true,
             ..Config::default()
         };
-        Extractor {
-            matchers: Matchers::new(),
-            furniture: boilerplate::Furniture::new(),
-            readability,
-        }
+        Extractor { matchers: Matchers::new(), furniture: boilerplate::Furniture::new(), readability }
     }
 
     /// Extract metadata and main text from a page. Never fails: a page without an article
@@ -155,10 +146,7 @@ impl Extractor {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.extract_inner(page))) {
             Ok(extracted) => extracted,
             Err(_) => {
-                tracing::warn!(
-                    url = page.url.map(Url::as_str),
-                    "extraction panicked; page skipped"
-                );
+                tracing::warn!(url = page.url.map(Url::as_str), "extraction panicked; page skipped");
                 Extracted::default()
             }
         }
@@ -167,21 +155,13 @@ impl Extractor {
     fn extract_inner(&self, page: &PageInput) -> Extracted {
         let mut html = decode_html(page.body, page.content_type);
         if let Some(cut) = guard::excessive_nesting_at(&html, guard::MAX_RAW_NESTING) {
-            tracing::warn!(
-                url = page.url.map(Url::as_str),
-                cut,
-                "absurdly nested HTML; rest of page dropped"
-            );
+            tracing::warn!(url = page.url.map(Url::as_str), cut, "absurdly nested HTML; rest of page dropped");
             html.truncate(cut);
         }
         let doc = Document::from(html);
         let flattened = guard::cap_depth(&doc, guard::MAX_DOM_DEPTH);
         if flattened > 0 {
-            tracing::debug!(
-                url = page.url.map(Url::as_str),
-                flattened,
-                "deep subtrees flattened"
-            );
+            tracing::debug!(url = page.url.map(Url::as_str), flattened, "deep subtrees flattened");
         }
         let signals = Signals::collect(&doc, &self.matchers);
         // After metadata: bylines and dates live in the furniture this removes.
@@ -193,12 +173,8 @@ impl Extractor {
     /// Run readability on the document; returns the text's paragraphs and its byline guess.
     fn main_text(&self, doc: Document, url: Option<&Url>) -> (Vec<String>, Option<String>) {
         // Readability only accepts absolute http(s)-like URLs; file:// pages go without.
-        let doc_url = url
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .map(Url::as_str);
-        let Ok(mut readability) =
-            Readability::with_document(doc, doc_url, Some(self.readability.clone()))
-        else {
+        let doc_url = url.filter(|u| matches!(u.scheme(), "http" | "https")).map(Url::as_str);
+        let Ok(mut readability) = Readability::with_document(doc, doc_url, Some(self.readability.clone())) else {
             return (Vec::new(), None);
         };
         match readability.parse() {
@@ -216,10 +192,7 @@ impl Extractor {
 /// Single line breaks (list items, `<br>`) also start a new paragraph: joining them would glue
 /// unrelated sentences together for the quote and entity stages.
 fn paragraphs(raw: &str) -> Vec<String> {
-    raw.lines()
-        .map(collapse_ws)
-        .filter(|line| !line.is_empty())
-        .collect()
+    raw.lines().map(collapse_ws).filter(|line| !line.is_empty()).collect()
 }
 
 /// Turn the collected signals into the final record fields.
@@ -232,24 +205,19 @@ fn assemble(
 ) -> Extracted {
     let ld = &s.jsonld;
 
-    let mut sites: Vec<String> = SITE_METAS
-        .iter()
-        .filter_map(|k| s.meta(k))
-        .map(tidy)
-        .collect();
+    let mut sites: Vec<String> = SITE_METAS.iter().filter_map(|k| s.meta(k)).map(tidy).collect();
     sites.extend(ld.org_names.iter().map(|n| tidy(n)));
     sites.retain(|n| !n.is_empty());
-    let host = url
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .and_then(Url::host_str)
-        .map(str::to_string)
-        .or_else(|| {
-            // Without a page URL, the page's own claims still tell us the site's name.
-            [s.link_canonical.as_deref(), s.meta("og:url")]
-                .into_iter()
-                .flatten()
-                .find_map(|u| Url::parse(u).ok()?.host_str().map(str::to_string))
-        });
+    let host =
+        url.filter(|u| matches!(u.scheme(), "http" | "https")).and_then(Url::host_str).map(str::to_string).or_else(
+            || {
+                // Without a page URL, the page's own claims still tell us the site's name.
+                [s.link_canonical.as_deref(), s.meta("og:url")]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|u| Url::parse(u).ok()?.host_str().map(str::to_string))
+            },
+        );
     let host_label = host.as_deref().and_then(canonical::site_label);
 
     let title = pick_title(s, &sites, host_label.as_deref());
@@ -257,40 +225,21 @@ fn assemble(
     // Paragraphs separated by exactly one blank line.
     let text = boilerplate::clean_paragraphs(paragraphs, &title).join("\n\n");
 
-    let summary = [
-        s.meta("og:description"),
-        s.meta("description"),
-        s.meta("twitter:description"),
-        ld.description.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(tidy)
-    .find(|d| !d.is_empty());
+    let summary =
+        [s.meta("og:description"), s.meta("description"), s.meta("twitter:description"), ld.description.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(tidy)
+            .find(|d| !d.is_empty());
 
-    let published_at = date_candidates(
-        s,
-        ld.date_published.as_deref(),
-        PUBLISHED_METAS,
-        "datePublished",
-    )
-    .chain(s.time_datetime.as_deref())
-    // Site-specific names such as "sn-post-date" or "publish-time".
-    .chain(
-        s.metas
-            .iter()
-            .filter(|(k, _)| is_publish_key(k))
-            .map(|(_, v)| v.as_str()),
-    )
-    .find_map(|d| dates::parse_date(d, now));
-    let updated_at = date_candidates(
-        s,
-        ld.date_modified.as_deref(),
-        MODIFIED_METAS,
-        "dateModified",
-    )
-    .find_map(|d| dates::parse_date(d, now))
-    .filter(|u| published_at.is_none_or(|p| *u >= p));
+    let published_at = date_candidates(s, ld.date_published.as_deref(), PUBLISHED_METAS, "datePublished")
+        .chain(s.time_datetime.as_deref())
+        // Site-specific names such as "sn-post-date" or "publish-time".
+        .chain(s.metas.iter().filter(|(k, _)| is_publish_key(k)).map(|(_, v)| v.as_str()))
+        .find_map(|d| dates::parse_date(d, now));
+    let updated_at = date_candidates(s, ld.date_modified.as_deref(), MODIFIED_METAS, "dateModified")
+        .find_map(|d| dates::parse_date(d, now))
+        .filter(|u| published_at.is_none_or(|p| *u >= p));
 
     let declared = [
         s.html_lang.as_deref(),
@@ -312,15 +261,11 @@ fn assemble(
         lang::decide(declared, &text)
     };
 
-    let canonical_url = [
-        s.link_canonical.as_deref(),
-        s.meta("og:url"),
-        ld.url.as_deref(),
-        ld.main_entity_of_page.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(|c| canonical::trusted(c, url));
+    let canonical_url =
+        [s.link_canonical.as_deref(), s.meta("og:url"), ld.url.as_deref(), ld.main_entity_of_page.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(|c| canonical::trusted(c, url));
 
     Extracted {
         title,
@@ -344,12 +289,7 @@ fn date_candidates<'s>(
 ) -> impl Iterator<Item = &'s str> + 's {
     ld.into_iter()
         .chain(metas.iter().flat_map(move |k| s.metas_of(k)))
-        .chain(
-            s.itemprops
-                .iter()
-                .filter(move |(k, _)| k == itemprop)
-                .map(|(_, v)| v.as_str()),
-        )
+        .chain(s.itemprops.iter().filter(move |(k, _)| k == itemprop).map(|(_, v)| v.as_str()))
 }
 
 fn is_publish_key(key: &str) -> bool {
@@ -364,26 +304,13 @@ fn pick_title(s: &Signals, sites: &[String], host_label: Option<&str>) -> String
     let h1 = s.h1.as_deref();
     let strip = |t: &str| strip_title_site(&tidy(t), sites, host_label, h1);
     // JSON-LD headlines are sometimes cut at 110 characters ("…"): then prefer a full one.
-    let ld = s
-        .jsonld
-        .headline
-        .as_deref()
-        .map(tidy)
-        .filter(|h| !h.is_empty());
-    let truncated = ld
-        .as_deref()
-        .is_some_and(|h| h.ends_with('…') || h.ends_with("..."));
-    let others = [
-        s.meta("og:title"),
-        s.meta("twitter:title"),
-        s.itemprop("headline"),
-        s.title_tag.as_deref(),
-        h1,
-    ]
-    .into_iter()
-    .flatten()
-    .map(strip)
-    .find(|t| !t.is_empty());
+    let ld = s.jsonld.headline.as_deref().map(tidy).filter(|h| !h.is_empty());
+    let truncated = ld.as_deref().is_some_and(|h| h.ends_with('…') || h.ends_with("..."));
+    let others = [s.meta("og:title"), s.meta("twitter:title"), s.itemprop("headline"), s.title_tag.as_deref(), h1]
+        .into_iter()
+        .flatten()
+        .map(strip)
+        .find(|t| !t.is_empty());
     match (ld, others) {
         (Some(ld), Some(other)) if truncated => {
             let stem = ld.trim_end_matches(['…', '.']).trim_end();
@@ -395,20 +322,9 @@ fn pick_title(s: &Signals, sites: &[String], host_label: Option<&str>) -> String
     }
 }
 
-fn pick_authors(
-    s: &Signals,
-    byline: Option<&str>,
-    sites: &[String],
-    host_label: Option<&str>,
-) -> Vec<String> {
+fn pick_authors(s: &Signals, byline: Option<&str>, sites: &[String], host_label: Option<&str>) -> Vec<String> {
     let clean = |raw: &str| author_names(raw, sites, host_label);
-    let from_ld: Vec<String> = s
-        .jsonld
-        .authors
-        .iter()
-        .filter(|a| !a.is_org)
-        .flat_map(|a| clean(&a.name))
-        .collect();
+    let from_ld: Vec<String> = s.jsonld.authors.iter().filter(|a| !a.is_org).flat_map(|a| clean(&a.name)).collect();
     if !from_ld.is_empty() {
         return dedupe_names(from_ld);
     }
@@ -418,12 +334,8 @@ fn pick_authors(
             return dedupe_names(names);
         }
     }
-    let from_microdata: Vec<String> = s
-        .itemprops
-        .iter()
-        .filter(|(k, _)| k == "author" || k == "creator")
-        .flat_map(|(_, v)| clean(v))
-        .collect();
+    let from_microdata: Vec<String> =
+        s.itemprops.iter().filter(|(k, _)| k == "author" || k == "creator").flat_map(|(_, v)| clean(v)).collect();
     if !from_microdata.is_empty() {
         return dedupe_names(from_microdata);
     }

@@ -63,18 +63,12 @@ pub(super) struct Signals {
 impl Signals {
     /// First non-empty value of a `<meta>` key.
     pub fn meta(&self, key: &str) -> Option<&str> {
-        self.metas
-            .iter()
-            .find(|(k, v)| k == key && !v.is_empty())
-            .map(|(_, v)| v.as_str())
+        self.metas.iter().find(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str())
     }
 
     /// Every non-empty value of a `<meta>` key, in document order.
     pub fn metas_of<'s>(&'s self, key: &'s str) -> impl Iterator<Item = &'s str> + 's {
-        self.metas
-            .iter()
-            .filter(move |(k, v)| k == key && !v.is_empty())
-            .map(|(_, v)| v.as_str())
+        self.metas.iter().filter(move |(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str())
     }
 
     /// First microdata value of an itemprop (from `<meta>` or any element).
@@ -89,11 +83,8 @@ impl Signals {
     pub fn collect(doc: &Document, m: &Matchers) -> Signals {
         let mut s = Signals::default();
         let html = doc.select_single_matcher(&m.html);
-        s.html_lang = html
-            .attr("lang")
-            .or_else(|| html.attr("xml:lang"))
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty());
+        s.html_lang =
+            html.attr("lang").or_else(|| html.attr("xml:lang")).map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
 
         for node in doc.select_matcher(&m.meta).nodes() {
             let Some(content) = node.attr("content") else {
@@ -111,10 +102,8 @@ impl Signals {
         }
 
         for node in doc.select_matcher(&m.link).nodes() {
-            let is_canonical = node.attr("rel").is_some_and(|rel| {
-                rel.split_whitespace()
-                    .any(|r| r.eq_ignore_ascii_case("canonical"))
-            });
+            let is_canonical =
+                node.attr("rel").is_some_and(|rel| rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")));
             if is_canonical {
                 s.link_canonical = node.attr("href").map(|h| h.trim().to_string());
                 break;
@@ -126,20 +115,14 @@ impl Signals {
             .nodes()
             .iter()
             .filter(|n| {
-                n.attr("type").is_some_and(|t| {
-                    t.trim()
-                        .to_ascii_lowercase()
-                        .starts_with("application/ld+json")
-                })
+                n.attr("type").is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("application/ld+json"))
             })
             .map(|n| n.text().to_string())
             .collect();
         s.jsonld = JsonLd::parse(ld_texts.iter().map(String::as_str));
 
-        s.title_tag =
-            Some(tidy(&doc.select_single_matcher(&m.title).text())).filter(|t| !t.is_empty());
-        s.h1 = first_text(&doc.select_matcher(&m.article_h1))
-            .or_else(|| first_text(&doc.select_matcher(&m.h1)));
+        s.title_tag = Some(tidy(&doc.select_single_matcher(&m.title).text())).filter(|t| !t.is_empty());
+        s.h1 = first_text(&doc.select_matcher(&m.article_h1)).or_else(|| first_text(&doc.select_matcher(&m.h1)));
 
         s.time_datetime = doc
             .select_single_matcher(&m.time_pubdate)
@@ -153,8 +136,7 @@ impl Signals {
             };
             for prop in props.split_whitespace() {
                 let value = match prop {
-                    "datePublished" | "dateModified" | "dateCreated" | "inLanguage"
-                    | "headline" => node
+                    "datePublished" | "dateModified" | "dateCreated" | "inLanguage" | "headline" => node
                         .attr("content")
                         .or_else(|| node.attr("datetime"))
                         .map(|v| collapse_ws(&v))
@@ -163,13 +145,9 @@ impl Signals {
                         let sel = Selection::from(*node);
                         let name = sel.select_single_matcher(&m.itemprop_name);
                         if name.exists() {
-                            name.attr("content")
-                                .map(|v| collapse_ws(&v))
-                                .unwrap_or_else(|| collapse_ws(&name.text()))
+                            name.attr("content").map(|v| collapse_ws(&v)).unwrap_or_else(|| collapse_ws(&name.text()))
                         } else {
-                            node.attr("content")
-                                .map(|v| collapse_ws(&v))
-                                .unwrap_or_else(|| collapse_ws(&node.text()))
+                            node.attr("content").map(|v| collapse_ws(&v)).unwrap_or_else(|| collapse_ws(&node.text()))
                         }
                     }
                     _ => continue,
@@ -192,8 +170,5 @@ impl Signals {
 }
 
 fn first_text(sel: &Selection) -> Option<String> {
-    sel.nodes()
-        .iter()
-        .map(|n| collapse_ws(&n.text()))
-        .find(|t| !t.is_empty())
+    sel.nodes().iter().map(|n| collapse_ws(&n.text())).find(|t| !t.is_empty())
 }

@@ -4,8 +4,7 @@ use super::*;
 use encoding_rs::{WINDOWS_1252, WINDOWS_1256};
 
 const ARTICLE: &str = include_str!("../../tests/fixtures/extract/article_boilerplate.html");
-const ARTICLE_URL: &str =
-    "https://www.dailyplanet.example/world/2025/11/20/nuclear-talks-resume?utm_source=feed";
+const ARTICLE_URL: &str = "https://www.dailyplanet.example/world/2025/11/20/nuclear-talks-resume?utm_source=feed";
 
 fn extract_html(html: &str, url: Option<&str>) -> Extracted {
     let url = url.map(|u| Url::parse(u).expect("test url"));
@@ -17,9 +16,7 @@ fn extract_html(html: &str, url: Option<&str>) -> Extracted {
 }
 
 fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .expect("test date")
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(s).expect("test date").with_timezone(&Utc)
 }
 
 /// A page with enough body text for readability to accept it.
@@ -46,20 +43,13 @@ const ARABIC: &str = "\u{642}\u{627}\u{644} \u{648}\u{632}\u{64a}\u{631} \u{627}
 
 fn encoded(enc: &'static encoding_rs::Encoding, html: &str) -> Vec<u8> {
     let (bytes, _, had_errors) = enc.encode(html);
-    assert!(
-        !had_errors,
-        "test text must be representable in {}",
-        enc.name()
-    );
+    assert!(!had_errors, "test text must be representable in {}", enc.name());
     bytes.into_owned()
 }
 
 #[test]
 fn windows_1252_with_http_charset() {
-    let body = encoded(
-        WINDOWS_1252,
-        &format!("<html><body><p>{LATIN}</p></body></html>"),
-    );
+    let body = encoded(WINDOWS_1252, &format!("<html><body><p>{LATIN}</p></body></html>"));
     let text = decode_html(&body, Some("text/html; charset=windows-1252"));
     assert!(text.contains(LATIN), "{text}");
     // iso-8859-1 labels mean windows-1252 (the WHATWG mapping), so € and curly quotes survive.
@@ -71,9 +61,7 @@ fn windows_1252_with_http_charset() {
 fn windows_1252_with_only_meta_charset() {
     let body = encoded(
         WINDOWS_1252,
-        &format!(
-            "<html><head><meta charset=\"windows-1252\"></head><body><p>{LATIN}</p></body></html>"
-        ),
+        &format!("<html><head><meta charset=\"windows-1252\"></head><body><p>{LATIN}</p></body></html>"),
     );
     assert!(decode_html(&body, None).contains(LATIN));
     assert!(decode_html(&body, Some("text/html")).contains(LATIN));
@@ -81,10 +69,7 @@ fn windows_1252_with_only_meta_charset() {
 
 #[test]
 fn windows_1256_with_http_charset() {
-    let body = encoded(
-        WINDOWS_1256,
-        &format!("<html><body><p>{ARABIC}</p></body></html>"),
-    );
+    let body = encoded(WINDOWS_1256, &format!("<html><body><p>{ARABIC}</p></body></html>"));
     let text = decode_html(&body, Some("text/html;charset=windows-1256"));
     assert!(text.contains(ARABIC), "{text}");
 }
@@ -105,9 +90,7 @@ fn windows_1256_with_only_http_equiv_meta() {
 fn windows_1256_with_only_meta_charset() {
     let body = encoded(
         WINDOWS_1256,
-        &format!(
-            "<html><head><meta charset=\"windows-1256\"></head><body><p>{ARABIC}</p></body></html>"
-        ),
+        &format!("<html><head><meta charset=\"windows-1256\"></head><body><p>{ARABIC}</p></body></html>"),
     );
     assert!(decode_html(&body, None).contains(ARABIC));
     assert!(decode_html(&body, Some("text/html")).contains(ARABIC));
@@ -118,31 +101,17 @@ fn windows_1256_with_only_meta_charset() {
 fn windows_1256_article_page_end_to_end() {
     let body = include_bytes!("../../tests/fixtures/extract/arabic_windows1256.html");
     let url = Url::parse("https://www.daily.example/politics/2025/11/18/talks").expect("url");
-    for content_type in [
-        None,
-        Some("text/html"),
-        Some("text/html; charset=windows-1256"),
-    ] {
-        let out = Extractor::new().extract(&PageInput {
-            body,
-            content_type,
-            url: Some(&url),
-        });
+    for content_type in [None, Some("text/html"), Some("text/html; charset=windows-1256")] {
+        let out = Extractor::new().extract(&PageInput { body, content_type, url: Some(&url) });
         assert_eq!(
             out.title,
             "\u{648}\u{632}\u{64a}\u{631} \u{627}\u{644}\u{62e}\u{627}\u{631}\u{62c}\u{64a}\u{629}: \u{627}\u{644}\u{645}\u{62d}\u{627}\u{62f}\u{62b}\u{627}\u{62a} \u{627}\u{644}\u{646}\u{648}\u{648}\u{64a}\u{629} \u{633}\u{62a}\u{633}\u{62a}\u{623}\u{646}\u{641} \u{627}\u{644}\u{623}\u{633}\u{628}\u{648}\u{639} \u{627}\u{644}\u{645}\u{642}\u{628}\u{644}",
             "site name stripped, Arabic decoded"
         );
         assert_eq!(out.text.split("\n\n").count(), 4, "{}", out.text);
-        assert!(
-            out.text
-                .starts_with("\u{642}\u{627}\u{644} \u{648}\u{632}\u{64a}\u{631}")
-        );
+        assert!(out.text.starts_with("\u{642}\u{627}\u{644} \u{648}\u{632}\u{64a}\u{631}"));
         assert!(!out.text.contains('\u{fffd}'));
-        assert_eq!(
-            out.authors,
-            ["\u{623}\u{62d}\u{645}\u{62f} \u{62d}\u{633}\u{646}"]
-        );
+        assert_eq!(out.authors, ["\u{623}\u{62d}\u{645}\u{62f} \u{62d}\u{633}\u{646}"]);
         assert_eq!(out.language.as_deref(), Some("ar"));
         assert_eq!(out.published_at, Some(utc("2025-11-18T11:30:00Z")));
     }
@@ -152,9 +121,7 @@ fn windows_1256_article_page_end_to_end() {
 fn http_charset_beats_meta() {
     let body = encoded(
         WINDOWS_1256,
-        &format!(
-            "<html><head><meta charset=\"windows-1252\"></head><body><p>{ARABIC}</p></body></html>"
-        ),
+        &format!("<html><head><meta charset=\"windows-1252\"></head><body><p>{ARABIC}</p></body></html>"),
     );
     assert!(decode_html(&body, Some("text/html; charset=windows-1256")).contains(ARABIC));
 }
@@ -180,10 +147,7 @@ fn bom_detected_and_stripped() {
 #[test]
 fn undeclared_legacy_encoding_detected() {
     let para = format!("<p>{LATIN} \u{2014} the caf\u{e9}s of Paris were full on Sunday.</p>");
-    let body = encoded(
-        WINDOWS_1252,
-        &format!("<html><body>{}</body></html>", para.repeat(5)),
-    );
+    let body = encoded(WINDOWS_1252, &format!("<html><body>{}</body></html>", para.repeat(5)));
     assert!(decode_html(&body, None).contains(LATIN));
     let arabic = format!("<p>{ARABIC} {ARABIC}</p>").repeat(5);
     let body = encoded(WINDOWS_1256, &format!("<html><body>{arabic}</body></html>"));
@@ -194,9 +158,7 @@ fn undeclared_legacy_encoding_detected() {
 fn utf8_header_on_non_utf8_bytes_falls_back_to_meta() {
     let body = encoded(
         WINDOWS_1256,
-        &format!(
-            "<html><head><meta charset=\"windows-1256\"></head><body><p>{ARABIC}</p></body></html>"
-        ),
+        &format!("<html><head><meta charset=\"windows-1256\"></head><body><p>{ARABIC}</p></body></html>"),
     );
     assert!(decode_html(&body, Some("text/html; charset=utf-8")).contains(ARABIC));
 }
@@ -215,16 +177,9 @@ fn utf8_with_a_few_bad_bytes_stays_utf8() {
 
 #[test]
 fn extract_uses_decoded_text() {
-    let html = page(
-        "<meta charset=\"windows-1252\"><title>Caf\u{e9} prices</title>",
-        &format!("<p>{LATIN}</p>"),
-    );
+    let html = page("<meta charset=\"windows-1252\"><title>Caf\u{e9} prices</title>", &format!("<p>{LATIN}</p>"));
     let body = encoded(WINDOWS_1252, &html);
-    let out = Extractor::new().extract(&PageInput {
-        body: &body,
-        content_type: None,
-        url: None,
-    });
+    let out = Extractor::new().extract(&PageInput { body: &body, content_type: None, url: None });
     assert_eq!(out.title, "Caf\u{e9} prices");
 }
 
@@ -241,11 +196,7 @@ fn realistic_article_keeps_body_drops_boilerplate() {
         "technical teams would meet separately on Thursday",
         "neither can be seen to blink first",
     ] {
-        assert!(
-            paragraphs.iter().any(|p| p.contains(needle)),
-            "missing {needle:?} in:\n{}",
-            out.text
-        );
+        assert!(paragraphs.iter().any(|p| p.contains(needle)), "missing {needle:?} in:\n{}", out.text);
     }
     for junk in [
         "Politics",
@@ -259,36 +210,23 @@ fn realistic_article_keeps_body_drops_boilerplate() {
         "Share on Facebook",
         "Sanctions explained in five charts",
     ] {
-        assert!(
-            !out.text.contains(junk),
-            "boilerplate {junk:?} kept in:\n{}",
-            out.text
-        );
+        assert!(!out.text.contains(junk), "boilerplate {junk:?} kept in:\n{}", out.text);
     }
     // Paragraph shape: one blank line between, none inside, no stray whitespace.
     assert!(!out.text.contains("\n\n\n"));
     assert!(!out.text.starts_with(char::is_whitespace) && !out.text.ends_with(char::is_whitespace));
     for p in &paragraphs {
-        assert!(
-            !p.contains('\n') && !p.contains("  ") && p.trim() == *p,
-            "{p:?}"
-        );
+        assert!(!p.contains('\n') && !p.contains("  ") && p.trim() == *p, "{p:?}");
     }
 }
 
 #[test]
 fn realistic_article_metadata() {
     let out = extract_html(ARTICLE, Some(ARTICLE_URL));
-    assert_eq!(
-        out.title,
-        "Nuclear talks resume in Geneva as envoys seek deal"
-    );
+    assert_eq!(out.title, "Nuclear talks resume in Geneva as envoys seek deal");
     // "By " stripped, the publisher listed as an author dropped.
     assert_eq!(out.authors, ["Lois Lane", "Clark Kent"]);
-    assert_eq!(
-        out.summary.as_deref(),
-        Some("Envoys returned to the table on Tuesday after a three-month pause.")
-    );
+    assert_eq!(out.summary.as_deref(), Some("Envoys returned to the table on Tuesday after a three-month pause."));
     assert_eq!(out.published_at, Some(utc("2025-11-20T08:15:00Z")));
     assert_eq!(out.updated_at, Some(utc("2025-11-20T10:40:00Z")));
     assert_eq!(out.language.as_deref(), Some("en"));
@@ -306,14 +244,8 @@ fn title_sources_in_order() {
     let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"From JSON-LD"}</script>"#;
     let og = r#"<meta property="og:title" content="From the OG tag | Site">"#;
     let tt = "<title>From title tag - Example Times</title>";
-    assert_eq!(
-        extract_html(&page(&format!("{ld}{og}{tt}"), ""), None).title,
-        "From JSON-LD"
-    );
-    assert_eq!(
-        extract_html(&page(&format!("{og}{tt}"), ""), None).title,
-        "From the OG tag"
-    );
+    assert_eq!(extract_html(&page(&format!("{ld}{og}{tt}"), ""), None).title, "From JSON-LD");
+    assert_eq!(extract_html(&page(&format!("{og}{tt}"), ""), None).title, "From the OG tag");
     assert_eq!(
         extract_html(&page(tt, ""), Some("https://www.example-times.com/a/b")).title,
         "From title tag - Example Times",
@@ -324,54 +256,33 @@ fn title_sources_in_order() {
         "From title tag",
         "the host names the site"
     );
-    assert_eq!(
-        extract_html(&page("", "<h1>Only an h1</h1>"), None).title,
-        "Only an h1"
-    );
+    assert_eq!(extract_html(&page("", "<h1>Only an h1</h1>"), None).title, "Only an h1");
 }
 
 #[test]
 fn title_suffix_stripped_by_site_name_and_h1() {
     let head = r#"<meta property="og:site_name" content="BBC News"><title>Iran talks resume - BBC News</title>"#;
-    assert_eq!(
-        extract_html(&page(head, ""), None).title,
-        "Iran talks resume"
-    );
+    assert_eq!(extract_html(&page(head, ""), None).title, "Iran talks resume");
     let head = "<title>Iran talks resume \u{2013} The Planet</title>";
-    assert_eq!(
-        extract_html(&page(head, "<h1>Iran talks resume</h1>"), None).title,
-        "Iran talks resume"
-    );
+    assert_eq!(extract_html(&page(head, "<h1>Iran talks resume</h1>"), None).title, "Iran talks resume");
     let head = "<title>Iran talks resume | Reuters</title>";
-    assert_eq!(
-        extract_html(&page(head, ""), None).title,
-        "Iran talks resume"
-    );
+    assert_eq!(extract_html(&page(head, ""), None).title, "Iran talks resume");
 }
 
 #[test]
 fn truncated_jsonld_headline_replaced_by_full_title() {
     let head = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"A very long headline that was cut…"}</script>
         <meta property="og:title" content="A very long headline that was cut at 110 characters">"#;
-    assert_eq!(
-        extract_html(&page(head, ""), None).title,
-        "A very long headline that was cut at 110 characters"
-    );
+    assert_eq!(extract_html(&page(head, ""), None).title, "A very long headline that was cut at 110 characters");
 }
 
 #[test]
 fn authors_from_each_source() {
     let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Ann Lee"},"Bo Chen"]}</script>"#;
-    assert_eq!(
-        extract_html(&page(ld, ""), None).authors,
-        ["Ann Lee", "Bo Chen"]
-    );
+    assert_eq!(extract_html(&page(ld, ""), None).authors, ["Ann Lee", "Bo Chen"]);
 
     let meta = r#"<meta name="author" content="By Ann Lee and Bo Chen">"#;
-    assert_eq!(
-        extract_html(&page(meta, ""), None).authors,
-        ["Ann Lee", "Bo Chen"]
-    );
+    assert_eq!(extract_html(&page(meta, ""), None).authors, ["Ann Lee", "Bo Chen"]);
 
     // article:author as a profile URL is not a name; the next source is used.
     let meta = r#"<meta property="article:author" content="https://facebook.com/annlee"><meta name="parsely-author" content="Ann Lee">"#;
@@ -401,23 +312,11 @@ fn publisher_names_never_authors() {
 fn summary_sources_in_order() {
     let og = r#"<meta property="og:description" content="From OG.">"#;
     let md = r#"<meta name="description" content="From meta.">"#;
-    let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","description":"From &amp; JSON-LD."}</script>"#;
-    assert_eq!(
-        extract_html(&page(&format!("{ld}{md}{og}"), ""), None)
-            .summary
-            .as_deref(),
-        Some("From OG.")
-    );
-    assert_eq!(
-        extract_html(&page(&format!("{ld}{md}"), ""), None)
-            .summary
-            .as_deref(),
-        Some("From meta.")
-    );
-    assert_eq!(
-        extract_html(&page(ld, ""), None).summary.as_deref(),
-        Some("From & JSON-LD.")
-    );
+    let ld =
+        r#"<script type="application/ld+json">{"@type":"NewsArticle","description":"From &amp; JSON-LD."}</script>"#;
+    assert_eq!(extract_html(&page(&format!("{ld}{md}{og}"), ""), None).summary.as_deref(), Some("From OG."));
+    assert_eq!(extract_html(&page(&format!("{ld}{md}"), ""), None).summary.as_deref(), Some("From meta."));
+    assert_eq!(extract_html(&page(ld, ""), None).summary.as_deref(), Some("From & JSON-LD."));
     assert_eq!(extract_html(&page("", ""), None).summary, None);
 }
 
@@ -432,31 +331,15 @@ fn dates_from_each_source() {
     ];
     for (head, body) in &cases {
         let out = extract_html(&page(head, body), None);
-        assert_eq!(
-            out.published_at,
-            Some(utc("2025-03-01T08:00:00Z")),
-            "{head}"
-        );
+        assert_eq!(out.published_at, Some(utc("2025-03-01T08:00:00Z")), "{head}");
         assert_eq!(out.updated_at, Some(utc("2025-03-02T08:00:00Z")), "{head}");
     }
     // Microdata on an element and a bare <time datetime>.
-    let out = extract_html(
-        &page(
-            "",
-            r#"<span itemprop="datePublished" content="2025-03-01">1 March</span>"#,
-        ),
-        None,
-    );
+    let out = extract_html(&page("", r#"<span itemprop="datePublished" content="2025-03-01">1 March</span>"#), None);
     assert_eq!(out.published_at, Some(utc("2025-03-01T00:00:00Z")));
-    let out = extract_html(
-        &page("", r#"<time datetime="2025-03-01 08:00">1 March</time>"#),
-        None,
-    );
+    let out = extract_html(&page("", r#"<time datetime="2025-03-01 08:00">1 March</time>"#), None);
     assert_eq!(out.published_at, Some(utc("2025-03-01T08:00:00Z")));
-    let out = extract_html(
-        &page(r#"<meta name="date" content="2025-03-01">"#, ""),
-        None,
-    );
+    let out = extract_html(&page(r#"<meta name="date" content="2025-03-01">"#, ""), None);
     assert_eq!(out.published_at, Some(utc("2025-03-01T00:00:00Z")));
 }
 
@@ -473,24 +356,13 @@ fn future_and_inconsistent_dates_rejected() {
 
 #[test]
 fn language_sources() {
-    assert_eq!(
-        extract_html(&page("", ""), None).language.as_deref(),
-        Some("en"),
-        "detected"
-    );
+    assert_eq!(extract_html(&page("", ""), None).language.as_deref(), Some("en"), "detected");
     let html = page("", "").replace("<html>", "<html lang=\"en-US\">");
     assert_eq!(extract_html(&html, None).language.as_deref(), Some("en"));
     let head = r#"<meta property="og:locale" content="fr_FR">"#;
-    assert_eq!(
-        extract_html(&page(head, ""), None).language.as_deref(),
-        Some("fr"),
-        "short text: declaration kept"
-    );
+    assert_eq!(extract_html(&page(head, ""), None).language.as_deref(), Some("fr"), "short text: declaration kept");
     let head = r#"<script type="application/ld+json">{"@type":"NewsArticle","inLanguage":"de-DE"}</script>"#;
-    assert_eq!(
-        extract_html(&page(head, ""), None).language.as_deref(),
-        Some("de")
-    );
+    assert_eq!(extract_html(&page(head, ""), None).language.as_deref(), Some("de"));
 }
 
 #[test]
@@ -505,18 +377,10 @@ fn wrong_declared_language_overruled_on_long_text() {
 fn canonical_sources_and_distrust() {
     let url = "https://news.example.com/world/story-1?utm_medium=rss";
     let link = |href: &str| format!(r#"<link rel="canonical" href="{href}">"#);
-    let canon = |head: &str| {
-        extract_html(&page(head, ""), Some(url))
-            .canonical_url
-            .map(String::from)
-    };
+    let canon = |head: &str| extract_html(&page(head, ""), Some(url)).canonical_url.map(String::from);
+    assert_eq!(canon(&link("/world/story-1")).as_deref(), Some("https://news.example.com/world/story-1"));
     assert_eq!(
-        canon(&link("/world/story-1")).as_deref(),
-        Some("https://news.example.com/world/story-1")
-    );
-    assert_eq!(
-        canon(r#"<meta property="og:url" content="https://www.example.com/world/story-1">"#)
-            .as_deref(),
+        canon(r#"<meta property="og:url" content="https://www.example.com/world/story-1">"#).as_deref(),
         Some("https://www.example.com/world/story-1")
     );
     assert_eq!(
@@ -552,10 +416,7 @@ fn paywall_flag() {
 
 #[test]
 fn page_without_article_gives_empty_text() {
-    let out = extract_html(
-        "<html><head><title>Login</title></head><body><form><input></form></body></html>",
-        None,
-    );
+    let out = extract_html("<html><head><title>Login</title></head><body><form><input></form></body></html>", None);
     assert_eq!(out.text, "");
     assert_eq!(out.title, "Login");
 }
@@ -576,11 +437,7 @@ fn garbage_inputs_never_panic() {
         b"<html><head><meta charset=\"bogus-charset\"><link rel=canonical href=\"http://[::1\"></head></html>".to_vec(),
     ];
     for body in &inputs {
-        let _ = ex.extract(&PageInput {
-            body,
-            content_type: Some("text/html; charset=nonsense"),
-            url: None,
-        });
+        let _ = ex.extract(&PageInput { body, content_type: Some("text/html; charset=nonsense"), url: None });
     }
 }
 
@@ -589,11 +446,7 @@ fn large_page_is_fine() {
     let para = "<p>Paragraph of reasonably long article text that repeats to make a big page, \
                 with enough words to be scored as content by readability.</p>";
     let nav = "<nav><a href=\"/x\">Link</a></nav>";
-    let html = format!(
-        "<html><body>{}<article>{}</article></body></html>",
-        nav.repeat(5_000),
-        para.repeat(5_000)
-    );
+    let html = format!("<html><body>{}<article>{}</article></body></html>", nav.repeat(5_000), para.repeat(5_000));
     let out = extract_html(&html, None);
     assert!(out.text.len() > 100_000);
 }

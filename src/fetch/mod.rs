@@ -175,9 +175,7 @@ impl Fetcher {
         if !allow_private {
             builder = builder.dns_resolver(Arc::new(ssrf::PublicOnlyResolver));
         }
-        let client = builder
-            .build()
-            .map_err(|e| FetchError::Network(format!("cannot build HTTP client: {e}")))?;
+        let client = builder.build().map_err(|e| FetchError::Network(format!("cannot build HTTP client: {e}")))?;
         Ok(Self {
             client,
             allow_private,
@@ -189,11 +187,7 @@ impl Fetcher {
     }
 
     /// Fetch `location`, conditionally when `cursor` holds validators.
-    pub async fn fetch(
-        &self,
-        location: &SourceLocation,
-        cursor: Option<&Cursor>,
-    ) -> Result<Fetched, FetchError> {
+    pub async fn fetch(&self, location: &SourceLocation, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
         match location {
             SourceLocation::File(path) => self.read_file(path).await,
             SourceLocation::Http(url) => {
@@ -207,15 +201,10 @@ impl Fetcher {
     }
 
     async fn read_file(&self, path: &std::path::Path) -> Result<Fetched, FetchError> {
-        let file_err = |source| FetchError::File {
-            path: path.display().to_string(),
-            source,
-        };
+        let file_err = |source| FetchError::File { path: path.display().to_string(), source };
         let meta = tokio::fs::metadata(path).await.map_err(file_err)?;
         if meta.len() > self.config.max_body_bytes as u64 {
-            return Err(FetchError::TooLarge {
-                limit: self.config.max_body_bytes,
-            });
+            return Err(FetchError::TooLarge { limit: self.config.max_body_bytes });
         }
         let bytes = tokio::fs::read(path).await.map_err(file_err)?;
         Ok(Fetched::Body(Box::new(Body {
@@ -229,17 +218,12 @@ impl Fetcher {
     }
 
     fn gate(&self, host: &str) -> Arc<HostGate> {
-        let mut hosts = self
-            .hosts
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut hosts = self.hosts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         hosts
             .entry(host.to_string())
             .or_insert_with(|| {
                 let period = Duration::from_millis(self.config.per_host_min_delay_ms.max(1));
-                let quota = Quota::with_period(period)
-                    .expect("non-zero period")
-                    .allow_burst(NonZeroU32::MIN);
+                let quota = Quota::with_period(period).expect("non-zero period").allow_burst(NonZeroU32::MIN);
                 Arc::new(HostGate {
                     slots: Semaphore::new(self.config.per_host_concurrency.max(1)),
                     pace: RateLimiter::direct(quota),
@@ -250,11 +234,7 @@ impl Fetcher {
 
     async fn get(&self, url: &Url, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
         let gate = self.gate(url.host_str().unwrap_or_default());
-        let _slot = gate
-            .slots
-            .acquire()
-            .await
-            .map_err(|_| FetchError::Network("host gate closed".into()))?;
+        let _slot = gate.slots.acquire().await.map_err(|_| FetchError::Network("host gate closed".into()))?;
         gate.pace.until_ready().await;
 
         let mut request = self.client.get(url.clone());
@@ -269,11 +249,7 @@ impl Fetcher {
         let response = request.send().await.map_err(|e| {
             let chain = error_chain(&e);
             // The resolver and redirect policy report refusals as transport errors: keep them permanent.
-            if chain.contains(ssrf::REFUSAL) {
-                FetchError::NotPublic(chain)
-            } else {
-                FetchError::Network(chain)
-            }
+            if chain.contains(ssrf::REFUSAL) { FetchError::NotPublic(chain) } else { FetchError::Network(chain) }
         })?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -282,27 +258,17 @@ impl Fetcher {
             return Ok(Fetched::NotModified(hints));
         }
         if !status.is_success() {
-            return Err(FetchError::Status {
-                status: status.as_u16(),
-                retry_after: hints.retry_after,
-            });
+            return Err(FetchError::Status { status: status.as_u16(), retry_after: hints.retry_after });
         }
         let final_url = response.url().clone();
         let bytes = read_capped(response, self.config.max_body_bytes).await?;
-        let text_header = |name: header::HeaderName| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
+        let text_header =
+            |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         Ok(Fetched::Body(Box::new(Body {
             bytes,
             content_type: text_header(header::CONTENT_TYPE),
             final_url,
-            cursor: Cursor {
-                etag: text_header(header::ETAG),
-                last_modified: text_header(header::LAST_MODIFIED),
-            },
+            cursor: Cursor { etag: text_header(header::ETAG), last_modified: text_header(header::LAST_MODIFIED) },
             hints,
             fetched_at: Utc::now(),
         })))
@@ -331,11 +297,7 @@ impl Fetcher {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        let entry = |robot, allow_all| RobotsEntry {
-            robot,
-            allow_all,
-            fetched: Instant::now(),
-        };
+        let entry = |robot, allow_all| RobotsEntry { robot, allow_all, fetched: Instant::now() };
         match self.get(&robots_url, None).await {
             Ok(Fetched::Body(body)) => {
                 let cut = &body.bytes[..body.bytes.len().min(ROBOTS_MAX_BYTES)];
@@ -345,9 +307,7 @@ impl Fetcher {
                 }
             }
             Ok(Fetched::NotModified(_)) => entry(None, true),
-            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
-                entry(None, true)
-            }
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => entry(None, true),
             Err(FetchError::TooLarge { .. }) => entry(None, true),
             Err(e) => {
                 tracing::warn!(robots_url = %robots_url, error = %e, "robots.txt unavailable; not fetching from this site for now");
@@ -372,10 +332,7 @@ fn timing_hints(headers: &HeaderMap) -> TimingHints {
 
 /// Read a body, refusing it as soon as it passes `limit` bytes.
 async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Bytes, FetchError> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
+    if response.content_length().is_some_and(|len| len > limit as u64) {
         return Err(FetchError::TooLarge { limit });
     }
     let mut stream = response.bytes_stream();
@@ -409,35 +366,14 @@ mod tests {
     #[test]
     fn user_agent_names_version_and_contact() {
         let ua = user_agent("https://example.org/contact");
-        assert!(
-            ua.starts_with("talkwire/") && ua.ends_with("(+https://example.org/contact)"),
-            "{ua}"
-        );
+        assert!(ua.starts_with("talkwire/") && ua.ends_with("(+https://example.org/contact)"), "{ua}");
     }
 
     #[test]
     fn transient_errors_are_told_apart() {
-        assert!(
-            FetchError::Status {
-                status: 503,
-                retry_after: None
-            }
-            .is_transient()
-        );
-        assert!(
-            FetchError::Status {
-                status: 429,
-                retry_after: None
-            }
-            .is_transient()
-        );
-        assert!(
-            !FetchError::Status {
-                status: 404,
-                retry_after: None
-            }
-            .is_transient()
-        );
+        assert!(FetchError::Status { status: 503, retry_after: None }.is_transient());
+        assert!(FetchError::Status { status: 429, retry_after: None }.is_transient());
+        assert!(!FetchError::Status { status: 404, retry_after: None }.is_transient());
         assert!(!FetchError::Robots.is_transient());
     }
 
@@ -448,13 +384,8 @@ mod tests {
         std::fs::write(&path, vec![b'x'; 2048]).unwrap();
         let mut config = HttpConfig::default();
         let fetcher = Fetcher::new(&config, false).unwrap();
-        let got = fetcher
-            .fetch(&SourceLocation::File(path.clone()), None)
-            .await
-            .unwrap();
-        assert!(
-            matches!(got, Fetched::Body(b) if b.bytes.len() == 2048 && b.final_url.scheme() == "file")
-        );
+        let got = fetcher.fetch(&SourceLocation::File(path.clone()), None).await.unwrap();
+        assert!(matches!(got, Fetched::Body(b) if b.bytes.len() == 2048 && b.final_url.scheme() == "file"));
         config.max_body_bytes = 1024;
         let small = Fetcher::new(&config, false).unwrap();
         assert!(matches!(
@@ -523,10 +454,7 @@ mod http_tests {
         let base = server().await;
         // Even with private targets allowed, a hop to a non-http(s) scheme never reads the file.
         let got = get_url(&fetcher(1), &base, "to-file", None).await;
-        assert!(
-            matches!(got, Err(FetchError::NotPublic(_)) | Err(FetchError::Status { status: 302, .. })),
-            "{got:?}"
-        );
+        assert!(matches!(got, Err(FetchError::NotPublic(_)) | Err(FetchError::Status { status: 302, .. })), "{got:?}");
     }
 
     #[tokio::test]

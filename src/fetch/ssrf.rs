@@ -22,18 +22,12 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
     let ip = match url.host() {
         Some(Host::Ipv4(v4)) => IpAddr::V4(v4),
         Some(Host::Ipv6(v6)) => IpAddr::V6(v6),
-        Some(Host::Domain(d))
-            if d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost") =>
-        {
+        Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost") => {
             return Err(format!("{d} is {REFUSAL}"));
         }
         _ => return Ok(()), // host names are checked after resolution
     };
-    if is_public(ip) {
-        Ok(())
-    } else {
-        Err(format!("{ip} is {REFUSAL}"))
-    }
+    if is_public(ip) { Ok(()) } else { Err(format!("{ip} is {REFUSAL}")) }
 }
 
 /// Whether `ip` is a globally routable unicast address.
@@ -79,12 +73,10 @@ impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
         Box::pin(async move {
             let host = name.as_str().to_string();
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let public: Vec<SocketAddr> = addrs.into_iter().filter(|a| is_public(a.ip())).collect();
             if public.is_empty() {
-                let e: Box<dyn std::error::Error + Send + Sync> =
-                    format!("{host} resolves to {REFUSAL}").into();
+                let e: Box<dyn std::error::Error + Send + Sync> = format!("{host} resolves to {REFUSAL}").into();
                 return Err(e);
             }
             Ok(Box::new(public.into_iter()) as Addrs)
@@ -118,11 +110,7 @@ mod tests {
         ] {
             assert!(check(bad).is_err(), "{bad} should be refused");
         }
-        for good in [
-            "https://example.com/a",
-            "http://93.184.216.34/",
-            "http://[2606:4700::1111]/",
-        ] {
+        for good in ["https://example.com/a", "http://93.184.216.34/", "http://[2606:4700::1111]/"] {
             assert!(check(good).is_ok(), "{good} should be allowed");
         }
         assert!(check_url(&Url::parse("http://127.0.0.1/").unwrap(), true).is_ok());

@@ -63,10 +63,7 @@ pub fn producer_config(config: &KafkaConfig) -> ClientConfig {
         .set("compression.type", &config.compression)
         .set("message.timeout.ms", config.message_timeout_ms.to_string())
         .set("linger.ms", "20")
-        .set(
-            "client.id",
-            format!("talkwire-{}", env!("CARGO_PKG_VERSION")),
-        );
+        .set("client.id", format!("talkwire-{}", env!("CARGO_PKG_VERSION")));
     for (k, v) in &config.properties {
         c.set(k, v);
     }
@@ -76,13 +73,9 @@ pub fn producer_config(config: &KafkaConfig) -> ClientConfig {
 impl KafkaSink {
     /// Create the producer (no connection is made until the first record).
     pub fn new(config: &KafkaConfig) -> Result<Self, SinkError> {
-        let producer: FutureProducer =
-            producer_config(config)
-                .create()
-                .map_err(|source| SinkError::Create {
-                    brokers: config.brokers.clone(),
-                    source,
-                })?;
+        let producer: FutureProducer = producer_config(config)
+            .create()
+            .map_err(|source| SinkError::Create { brokers: config.brokers.clone(), source })?;
         Ok(Self {
             producer,
             topic: config.topic.clone(),
@@ -97,18 +90,9 @@ impl KafkaSink {
         let payload = serde_json::to_vec(record).map_err(|e| SinkError::Encode(e.to_string()))?;
         let version = SCHEMA_VERSION.to_string();
         let headers = OwnedHeaders::new()
-            .insert(Header {
-                key: "schema_version",
-                value: Some(version.as_str()),
-            })
-            .insert(Header {
-                key: "content-type",
-                value: Some("application/json"),
-            });
-        let mut message = FutureRecord::to(&self.topic)
-            .key(record.id.as_str())
-            .payload(&payload)
-            .headers(headers);
+            .insert(Header { key: "schema_version", value: Some(version.as_str()) })
+            .insert(Header { key: "content-type", value: Some("application/json") });
+        let mut message = FutureRecord::to(&self.topic).key(record.id.as_str()).payload(&payload).headers(headers);
         let delivery = loop {
             match self.producer.send_result(message) {
                 Ok(delivery) => break delivery,
@@ -119,10 +103,7 @@ impl KafkaSink {
                 Err((source, _)) => {
                     self.failed.fetch_add(1, Ordering::Relaxed);
                     metrics::counter!("talkwire_delivery_failures_total").increment(1);
-                    return Err(SinkError::Refused {
-                        id: record.id.clone(),
-                        source,
-                    });
+                    return Err(SinkError::Refused { id: record.id.clone(), source });
                 }
             }
         };
@@ -158,10 +139,7 @@ impl KafkaSink {
             tracing::warn!(error = %e, "Kafka flush did not complete");
         }
         self.deliveries.close();
-        if tokio::time::timeout(timeout, self.deliveries.wait())
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(timeout, self.deliveries.wait()).await.is_err() {
             tracing::warn!("delivery reports still pending at the end of the drain bound");
         }
         self.failed.load(Ordering::Relaxed)
@@ -202,10 +180,7 @@ mod tests {
         };
         let mut sink = KafkaSink::new(&config).unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let cursor = Commit::Cursor {
-            source: "s".into(),
-            cursor: Cursor::default(),
-        };
+        let cursor = Commit::Cursor { source: "s".into(), cursor: Cursor::default() };
         let poll = PollHandle::new(Some(cursor.clone()), tx);
         for id in ["a", "b"] {
             let mut ticket = poll.ticket();
@@ -216,7 +191,7 @@ mod tests {
         assert_eq!(sink.flush(Duration::from_secs(10)).await, 0);
         let mut commits = Vec::new();
         while let Ok(batch) = rx.try_recv() {
-            commits.extend(batch);
+            commits.extend(batch.commits);
         }
         assert_eq!(commits.len(), 3, "{commits:?}");
         assert_eq!(commits.last(), Some(&cursor));
@@ -228,48 +203,24 @@ mod tests {
             .create()
             .unwrap();
         consumer.subscribe(&["t"]).unwrap();
-        let m = tokio::time::timeout(Duration::from_secs(20), consumer.recv())
-            .await
-            .unwrap()
-            .unwrap();
+        let m = tokio::time::timeout(Duration::from_secs(20), consumer.recv()).await.unwrap().unwrap();
         assert_eq!(m.key(), Some(&b"a"[..]));
         let headers = m.headers().unwrap();
         let pairs: Vec<(String, String)> = headers
             .iter()
-            .map(|h| {
-                (
-                    h.key.to_string(),
-                    String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
-                )
-            })
+            .map(|h| (h.key.to_string(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
             .collect();
-        assert!(
-            pairs.contains(&("schema_version".into(), "1".into())),
-            "{pairs:?}"
-        );
-        assert!(
-            pairs.contains(&("content-type".into(), "application/json".into())),
-            "{pairs:?}"
-        );
+        assert!(pairs.contains(&("schema_version".into(), "1".into())), "{pairs:?}");
+        assert!(pairs.contains(&("content-type".into(), "application/json".into())), "{pairs:?}");
     }
 
     #[tokio::test]
     async fn an_undeliverable_record_fails_its_ticket() {
         // Nothing listens on port 9: the record times out and nothing is committed.
-        let config = KafkaConfig {
-            brokers: "127.0.0.1:9".into(),
-            message_timeout_ms: 500,
-            ..Default::default()
-        };
+        let config = KafkaConfig { brokers: "127.0.0.1:9".into(), message_timeout_ms: 500, ..Default::default() };
         let mut sink = KafkaSink::new(&config).unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let poll = PollHandle::new(
-            Some(Commit::Cursor {
-                source: "s".into(),
-                cursor: Cursor::default(),
-            }),
-            tx,
-        );
+        let poll = PollHandle::new(Some(Commit::Cursor { source: "s".into(), cursor: Cursor::default() }), tx);
         let mut ticket = poll.ticket();
         ticket.add_commit(Commit::SeenUrl { url_id: "a".into() });
         drop(poll);

@@ -14,10 +14,7 @@ pub struct StdoutSink {
 
 impl Default for StdoutSink {
     fn default() -> Self {
-        Self {
-            out: tokio::io::stdout(),
-            failed: 0,
-        }
+        Self { out: tokio::io::stdout(), failed: 0 }
     }
 }
 

@@ -37,19 +37,12 @@ pub fn parse_feed(bytes: &[u8], base: &Url) -> Result<ParsedFeed, FeedError> {
         .build()
         .parse(bytes)
         .map_err(|e| FeedError(e.to_string()))?;
-    let mut items: Vec<FeedItem> = feed
-        .entries
-        .into_iter()
-        .filter_map(|entry| item(entry, base))
-        .collect();
+    let mut items: Vec<FeedItem> = feed.entries.into_iter().filter_map(|entry| item(entry, base)).collect();
     // Newest first, so a capped poll takes the freshest articles; undated entries keep feed order at the end.
     items.sort_by_key(|i| std::cmp::Reverse(i.hints.published_at.or(i.hints.updated_at)));
     let mut seen = std::collections::HashSet::new();
     items.retain(|i| seen.insert(i.url.clone()));
-    Ok(ParsedFeed {
-        items,
-        ttl_minutes: feed.ttl,
-    })
+    Ok(ParsedFeed { items, ttl_minutes: feed.ttl })
 }
 
 fn item(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedItem> {
@@ -66,20 +59,13 @@ fn item(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedItem> {
         return None;
     }
     url.set_fragment(None);
-    let text = |t: Option<feed_rs::model::Text>| {
-        t.map(|t| html_to_text(&t.content))
-            .filter(|s| !s.is_empty())
-    };
+    let text = |t: Option<feed_rs::model::Text>| t.map(|t| html_to_text(&t.content)).filter(|s| !s.is_empty());
     Some(FeedItem {
         url,
         hints: FeedHints {
             title: text(entry.title),
             summary: text(entry.summary),
-            authors: entry
-                .authors
-                .into_iter()
-                .filter_map(|p| p.name.filter(|n| !n.trim().is_empty()))
-                .collect(),
+            authors: entry.authors.into_iter().filter_map(|p| p.name.filter(|n| !n.trim().is_empty())).collect(),
             published_at: entry.published,
             updated_at: entry.updated,
         },
@@ -117,10 +103,7 @@ mod tests {
         assert_eq!(feed.items.len(), 2);
         assert_eq!(feed.items[0].hints.title.as_deref(), Some("New & bold"));
         assert_eq!(feed.items[0].hints.summary.as_deref(), Some("Hello"));
-        assert_eq!(
-            feed.items[0].hints.published_at.unwrap().to_rfc3339(),
-            "2026-02-03T09:00:00+00:00"
-        );
+        assert_eq!(feed.items[0].hints.published_at.unwrap().to_rfc3339(), "2026-02-03T09:00:00+00:00");
         assert_eq!(feed.items[1].url.as_str(), "https://news.example/a/old");
     }
 
@@ -136,17 +119,11 @@ mod tests {
         let rdf = br#"<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
             xmlns="http://purl.org/rss/1.0/"><channel rdf:about="x"><title>R</title><link>https://news.example</link></channel>
             <item rdf:about="https://news.example/rdf/1"><title>R1</title><link>https://news.example/rdf/1</link></item></rdf:RDF>"#;
-        assert_eq!(
-            parse_feed(rdf, &base()).unwrap().items[0].url.as_str(),
-            "https://news.example/rdf/1"
-        );
+        assert_eq!(parse_feed(rdf, &base()).unwrap().items[0].url.as_str(), "https://news.example/rdf/1");
 
         let json = br#"{"version":"https://jsonfeed.org/version/1.1","title":"J",
             "items":[{"id":"1","url":"https://news.example/json/1","title":"J1","date_published":"2026-02-03T10:00:00Z"}]}"#;
-        assert_eq!(
-            parse_feed(json, &base()).unwrap().items[0].url.as_str(),
-            "https://news.example/json/1"
-        );
+        assert_eq!(parse_feed(json, &base()).unwrap().items[0].url.as_str(), "https://news.example/json/1");
     }
 
     #[test]

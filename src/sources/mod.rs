@@ -50,10 +50,9 @@ impl SourceLocation {
         }
         match Url::parse(raw) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Self::Http(url)),
-            Ok(url) if url.scheme() == "file" => url
-                .to_file_path()
-                .map(Self::File)
-                .map_err(|_| LocationError::BadFileUrl(raw.into())),
+            Ok(url) if url.scheme() == "file" => {
+                url.to_file_path().map(Self::File).map_err(|_| LocationError::BadFileUrl(raw.into()))
+            }
             // A one-letter scheme is a Windows drive letter, i.e. a path.
             Ok(url) if url.scheme().len() > 1 => Err(LocationError::Scheme(url.scheme().into())),
             _ => Ok(Self::File(PathBuf::from(raw))),
@@ -67,8 +66,7 @@ impl SourceLocation {
             Self::Http(u) => u.clone(),
             Self::File(p) => {
                 let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-                Url::from_file_path(&abs)
-                    .unwrap_or_else(|_| Url::parse("file:///").expect("static URL"))
+                Url::from_file_path(&abs).unwrap_or_else(|_| Url::parse("file:///").expect("static URL"))
             }
         }
     }
@@ -121,24 +119,16 @@ mod tests {
 
     #[test]
     fn locations_parse() {
-        assert!(matches!(
-            SourceLocation::parse("https://a.example/rss"),
-            Ok(SourceLocation::Http(_))
-        ));
+        assert!(matches!(SourceLocation::parse("https://a.example/rss"), Ok(SourceLocation::Http(_))));
         assert_eq!(
             SourceLocation::parse("file:///tmp/feed.xml"),
             Ok(SourceLocation::File(PathBuf::from("/tmp/feed.xml")))
         );
         assert_eq!(
             SourceLocation::parse("seeds/samples/feed.xml"),
-            Ok(SourceLocation::File(PathBuf::from(
-                "seeds/samples/feed.xml"
-            )))
+            Ok(SourceLocation::File(PathBuf::from("seeds/samples/feed.xml")))
         );
-        assert_eq!(
-            SourceLocation::parse("ftp://x/y"),
-            Err(LocationError::Scheme("ftp".into()))
-        );
+        assert_eq!(SourceLocation::parse("ftp://x/y"), Err(LocationError::Scheme("ftp".into())));
         assert_eq!(SourceLocation::parse("  "), Err(LocationError::Empty));
     }
 
@@ -151,10 +141,7 @@ mod tests {
         assert!(!link_allowed(&file_link, &web));
         assert!(link_allowed(&file_link, &local));
         assert!(link_allowed(&web_link, &web) && link_allowed(&web_link, &local));
-        assert!(!link_allowed(
-            &Url::parse("javascript:alert(1)").unwrap(),
-            &web
-        ));
+        assert!(!link_allowed(&Url::parse("javascript:alert(1)").unwrap(), &web));
     }
 
     #[test]

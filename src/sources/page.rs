@@ -7,10 +7,8 @@ use url::Url;
 use crate::normalize::site_of;
 
 /// Path endings that are never articles.
-const NOT_ARTICLES: &[&str] = &[
-    ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".pdf", ".css", ".js", ".xml", ".rss",
-    ".mp3", ".mp4", ".zip",
-];
+const NOT_ARTICLES: &[&str] =
+    &[".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".pdf", ".css", ".js", ".xml", ".rss", ".mp3", ".mp4", ".zip"];
 
 /// How to pick links on a page.
 #[derive(Debug, Clone, Default)]
@@ -28,11 +26,8 @@ pub struct LinkRules<'a> {
 pub fn discover_links(html: &str, base: &Url, rules: &LinkRules) -> Vec<Url> {
     let doc = dom_query::Document::from(html);
     // A <base href> changes what relative links mean.
-    let base = doc
-        .select("base[href]")
-        .attr("href")
-        .and_then(|h| base.join(h.trim()).ok())
-        .unwrap_or_else(|| base.clone());
+    let base =
+        doc.select("base[href]").attr("href").and_then(|h| base.join(h.trim()).ok()).unwrap_or_else(|| base.clone());
     // A selector may name the links themselves or their containers.
     let hrefs: Vec<String> = match rules.selector {
         Some(sel) => match doc.try_select(sel) {
@@ -41,23 +36,12 @@ pub fn discover_links(html: &str, base: &Url, rules: &LinkRules) -> Vec<Url> {
                 .iter()
                 .flat_map(|n| match n.attr("href") {
                     Some(h) => vec![h.to_string()],
-                    None => n
-                        .find(&["a"])
-                        .iter()
-                        .filter_map(|a| a.attr("href"))
-                        .map(|h| h.to_string())
-                        .collect(),
+                    None => n.find(&["a"]).iter().filter_map(|a| a.attr("href")).map(|h| h.to_string()).collect(),
                 })
                 .collect(),
             None => return Vec::new(),
         },
-        None => doc
-            .select("a[href]")
-            .nodes()
-            .iter()
-            .filter_map(|a| a.attr("href"))
-            .map(|h| h.to_string())
-            .collect(),
+        None => doc.select("a[href]").nodes().iter().filter_map(|a| a.attr("href")).map(|h| h.to_string()).collect(),
     };
     let home_site = site_of(&base);
     let mut seen = HashSet::new();
@@ -130,33 +114,17 @@ mod tests {
 
     #[test]
     fn a_selector_picks_links_and_other_sites_can_be_followed() {
-        let rules = LinkRules {
-            selector: Some("a.headline"),
-            follow_other_sites: false,
-        };
+        let rules = LinkRules { selector: Some("a.headline"), follow_other_sites: false };
         assert_eq!(discover_links(PAGE, &base(), &rules).len(), 2);
-        let rules = LinkRules {
-            selector: None,
-            follow_other_sites: true,
-        };
-        assert!(
-            discover_links(PAGE, &base(), &rules)
-                .iter()
-                .any(|u| u.host_str() == Some("other.example"))
-        );
+        let rules = LinkRules { selector: None, follow_other_sites: true };
+        assert!(discover_links(PAGE, &base(), &rules).iter().any(|u| u.host_str() == Some("other.example")));
     }
 
     #[test]
     fn relative_links_resolve_against_a_local_file() {
         let base = Url::parse("file:///srv/replay/section.html").unwrap();
-        let links = discover_links(
-            r#"<a href="articles/iran-talks-resume-today.html">x</a>"#,
-            &base,
-            &LinkRules::default(),
-        );
-        assert_eq!(
-            links[0].as_str(),
-            "file:///srv/replay/articles/iran-talks-resume-today.html"
-        );
+        let links =
+            discover_links(r#"<a href="articles/iran-talks-resume-today.html">x</a>"#, &base, &LinkRules::default());
+        assert_eq!(links[0].as_str(), "file:///srv/replay/articles/iran-talks-resume-today.html");
     }
 }

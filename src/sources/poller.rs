@@ -79,11 +79,7 @@ impl Poller {
         let cursor = self.store.cursor(&spec.url)?;
         let body = match self.fetcher.fetch(&location, cursor.as_ref()).await? {
             Fetched::NotModified(hints) => {
-                return Ok(PollSummary {
-                    not_modified: true,
-                    hints,
-                    ..Default::default()
-                });
+                return Ok(PollSummary { not_modified: true, hints, ..Default::default() });
             }
             Fetched::Body(body) => body,
         };
@@ -91,37 +87,24 @@ impl Poller {
         let (links, mut hints) = match spec.kind {
             SourceSpecKind::Feed => {
                 let feed = parse_feed(&body.bytes, &base)?;
-                let ttl = feed
-                    .ttl_minutes
-                    .map(|m| Duration::from_secs(u64::from(m) * 60));
-                let links: Vec<(url::Url, FeedHints)> =
-                    feed.items.into_iter().map(|i| (i.url, i.hints)).collect();
+                let ttl = feed.ttl_minutes.map(|m| Duration::from_secs(u64::from(m) * 60));
+                let links: Vec<(url::Url, FeedHints)> = feed.items.into_iter().map(|i| (i.url, i.hints)).collect();
                 (links, TimingHints { ttl, ..body.hints })
             }
             SourceSpecKind::Page => {
                 let html = crate::extract::decode_html(&body.bytes, body.content_type.as_deref());
-                let rules = LinkRules {
-                    selector: spec.link_selector.as_deref(),
-                    follow_other_sites: spec.follow_other_sites,
-                };
+                let rules =
+                    LinkRules { selector: spec.link_selector.as_deref(), follow_other_sites: spec.follow_other_sites };
                 let links = discover_links(&html, &base, &rules);
-                (
-                    links
-                        .into_iter()
-                        .map(|u| (u, FeedHints::default()))
-                        .collect(),
-                    body.hints,
-                )
+                (links.into_iter().map(|u| (u, FeedHints::default())).collect(), body.hints)
             }
         };
         hints.retry_after = None;
 
         // The cursor is worth saving only when the server gave validators.
         let has_validators = body.cursor.etag.is_some() || body.cursor.last_modified.is_some();
-        let cursor_commit = has_validators.then(|| Commit::Cursor {
-            source: spec.url.clone(),
-            cursor: body.cursor.clone(),
-        });
+        let cursor_commit =
+            has_validators.then(|| Commit::Cursor { source: spec.url.clone(), cursor: body.cursor.clone() });
         let poll = PollHandle::new(cursor_commit, self.commits.clone());
         let source = SourceRef {
             kind: match spec.kind {
@@ -132,11 +115,7 @@ impl Poller {
             site: String::new(),
         };
 
-        let mut summary = PollSummary {
-            found: links.len(),
-            hints,
-            ..Default::default()
-        };
+        let mut summary = PollSummary { found: links.len(), hints, ..Default::default() };
         for (url, item_hints) in links.into_iter().take(self.max_articles_per_poll) {
             let url_id = article_id(&canonicalize_url(&url));
             if self.store.seen_url(&url_id)? || self.inflight.contains(&url_id) {
@@ -146,19 +125,10 @@ impl Poller {
             if !self.inflight.claim(&url_id, &mut ticket) {
                 continue;
             }
-            ticket.add_commit(Commit::SeenUrl {
-                url_id: url_id.clone(),
-            });
-            let source = SourceRef {
-                site: site_of(&url),
-                ..source.clone()
-            };
+            ticket.add_commit(Commit::SeenUrl { url_id: url_id.clone() });
+            let source = SourceRef { site: site_of(&url), ..source.clone() };
             tracing::debug!(url = %url, id = %url_id, source = %spec.url, "queued");
-            let item = Discovered {
-                url,
-                source,
-                hints: item_hints,
-            };
+            let item = Discovered { url, source, hints: item_hints };
             if self.out.send(Ticketed { item, ticket }).await.is_err() {
                 poll.abandon();
                 return Err(PollError::Closed);
@@ -180,11 +150,7 @@ impl Poller {
                     source = %spec.url, found = s.found, queued = s.queued, not_modified = s.not_modified,
                     elapsed_ms, "polled source"
                 );
-                (
-                    0,
-                    s.hints,
-                    if s.not_modified { "not_modified" } else { "ok" },
-                )
+                (0, s.hints, if s.not_modified { "not_modified" } else { "ok" })
             }
             Err(PollError::Closed) => (previous_failures, TimingHints::default(), "closed"),
             Err(error) => {
@@ -194,14 +160,7 @@ impl Poller {
                     PollError::Fetch(e) => e.retry_after(),
                     _ => None,
                 };
-                (
-                    failures,
-                    TimingHints {
-                        retry_after,
-                        ..Default::default()
-                    },
-                    "error",
-                )
+                (failures, TimingHints { retry_after, ..Default::default() }, "error")
             }
         };
         metrics::counter!("talkwire_polls_total", "outcome" => outcome).increment(1);

@@ -35,13 +35,7 @@ impl Schedule {
     pub fn next_delay(&self, consecutive_failures: u32, hints: TimingHints) -> Duration {
         let base = self.interval.max(self.min_interval);
         let wait = if consecutive_failures == 0 {
-            let hinted = hints
-                .ttl
-                .into_iter()
-                .chain(hints.max_age)
-                .max()
-                .unwrap_or_default()
-                .min(MAX_HINTED_WAIT);
+            let hinted = hints.ttl.into_iter().chain(hints.max_age).max().unwrap_or_default().min(MAX_HINTED_WAIT);
             base.max(hinted)
         } else {
             let factor = 2u32.saturating_pow(consecutive_failures.min(20));
@@ -57,9 +51,7 @@ pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Dura
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    httpdate::parse_http_date(value)
-        .ok()
-        .map(|at| at.duration_since(now).unwrap_or_default())
+    httpdate::parse_http_date(value).ok().map(|at| at.duration_since(now).unwrap_or_default())
 }
 
 /// `max-age` of a `Cache-Control` header (`no-cache`/`no-store` count as zero).
@@ -89,62 +81,32 @@ mod tests {
 
     #[test]
     fn success_waits_the_longest_of_interval_and_server_hints() {
-        assert_eq!(
-            S.next_delay(0, TimingHints::default()),
-            Duration::from_secs(300)
-        );
-        let ttl = TimingHints {
-            ttl: Some(Duration::from_secs(900)),
-            ..Default::default()
-        };
+        assert_eq!(S.next_delay(0, TimingHints::default()), Duration::from_secs(300));
+        let ttl = TimingHints { ttl: Some(Duration::from_secs(900)), ..Default::default() };
         assert_eq!(S.next_delay(0, ttl), Duration::from_secs(900));
-        let max_age = TimingHints {
-            max_age: Some(Duration::from_secs(30)),
-            ..Default::default()
-        };
+        let max_age = TimingHints { max_age: Some(Duration::from_secs(30)), ..Default::default() };
         assert_eq!(S.next_delay(0, max_age), Duration::from_secs(300));
-        let absurd = TimingHints {
-            max_age: Some(Duration::from_secs(10_000_000)),
-            ..Default::default()
-        };
+        let absurd = TimingHints { max_age: Some(Duration::from_secs(10_000_000)), ..Default::default() };
         assert_eq!(S.next_delay(0, absurd), MAX_HINTED_WAIT);
     }
 
     #[test]
     fn failures_back_off_exponentially_to_a_cap_and_honour_retry_after() {
-        assert_eq!(
-            S.next_delay(1, TimingHints::default()),
-            Duration::from_secs(600)
-        );
-        assert_eq!(
-            S.next_delay(2, TimingHints::default()),
-            Duration::from_secs(1200)
-        );
-        assert_eq!(
-            S.next_delay(50, TimingHints::default()),
-            Duration::from_secs(3600)
-        );
-        let later = TimingHints {
-            retry_after: Some(Duration::from_secs(7200)),
-            ..Default::default()
-        };
+        assert_eq!(S.next_delay(1, TimingHints::default()), Duration::from_secs(600));
+        assert_eq!(S.next_delay(2, TimingHints::default()), Duration::from_secs(1200));
+        assert_eq!(S.next_delay(50, TimingHints::default()), Duration::from_secs(3600));
+        let later = TimingHints { retry_after: Some(Duration::from_secs(7200)), ..Default::default() };
         assert_eq!(S.next_delay(1, later), Duration::from_secs(7200));
     }
 
     #[test]
     fn headers_parse() {
         let now = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-        assert_eq!(
-            parse_retry_after("120", now),
-            Some(Duration::from_secs(120))
-        );
+        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
         let at = httpdate::fmt_http_date(now + Duration::from_secs(90));
         assert_eq!(parse_retry_after(&at, now), Some(Duration::from_secs(90)));
         assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(
-            parse_max_age("public, max-age=600"),
-            Some(Duration::from_secs(600))
-        );
+        assert_eq!(parse_max_age("public, max-age=600"), Some(Duration::from_secs(600)));
         assert_eq!(parse_max_age("no-cache"), Some(Duration::ZERO));
         assert_eq!(parse_max_age("public"), None);
     }

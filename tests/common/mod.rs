@@ -36,10 +36,7 @@ impl FixtureServer {
         let (tx, rx) = std::sync::mpsc::channel();
         let log = seen.clone();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
@@ -50,9 +47,7 @@ impl FixtureServer {
                 axum::serve(listener, app).await.unwrap();
             });
         });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("fixture server did not start");
+        let addr = rx.recv_timeout(Duration::from_secs(10)).expect("fixture server did not start");
         Self { addr, seen }
     }
 
@@ -75,18 +70,11 @@ impl FixtureServer {
 fn serve_file(dir: &Path, req: Request<Body>, log: &Mutex<Vec<Seen>>) -> Response<Body> {
     let headers: &HeaderMap = req.headers();
     let path = req.uri().path().to_string();
-    let if_none_match = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
     log.lock().unwrap().push(Seen {
         path: path.clone(),
         conditional: if_none_match.is_some(),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string(),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string(),
     });
     let rel = path.trim_start_matches('/');
     if rel.contains("..") {
@@ -95,10 +83,7 @@ fn serve_file(dir: &Path, req: Request<Body>, log: &Mutex<Vec<Seen>>) -> Respons
     let Ok(bytes) = std::fs::read(dir.join(rel)) else {
         return status(StatusCode::NOT_FOUND);
     };
-    let etag = format!(
-        "\"{:x}\"",
-        bytes.len() as u64 * 31 + bytes.iter().map(|&b| b as u64).sum::<u64>()
-    );
+    let etag = format!("\"{:x}\"", bytes.len() as u64 * 31 + bytes.iter().map(|&b| b as u64).sum::<u64>());
     if if_none_match.as_deref() == Some(etag.as_str()) {
         return Response::builder()
             .status(StatusCode::NOT_MODIFIED)
@@ -120,10 +105,7 @@ fn serve_file(dir: &Path, req: Request<Body>, log: &Mutex<Vec<Seen>>) -> Respons
 }
 
 fn status(code: StatusCode) -> Response<Body> {
-    Response::builder()
-        .status(code)
-        .body(Body::empty())
-        .unwrap()
+    Response::builder().status(code).body(Body::empty()).unwrap()
 }
 
 /// The repository root.
@@ -146,10 +128,7 @@ pub fn talkwire() -> Command {
 /// Run and capture; print stderr when the test fails to help diagnosis.
 pub fn run(cmd: &mut Command) -> Output {
     let out = cmd.output().expect("cannot run talkwire");
-    eprintln!(
-        "--- talkwire stderr ---\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    eprintln!("--- talkwire stderr ---\n{}", String::from_utf8_lossy(&out.stderr));
     out
 }
 
@@ -164,22 +143,16 @@ pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 
 /// The record JSON Schema shipped in the repository, compiled.
 pub fn record_validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(root().join("schema/record.v1.json"))
-        .expect("schema/record.v1.json");
+    let text = std::fs::read_to_string(root().join("schema/record.v1.json")).expect("schema/record.v1.json");
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     jsonschema::validator_for(&schema).expect("valid JSON Schema")
 }
 
 /// Assert `record` is valid against the shipped schema.
 pub fn assert_valid_record(validator: &jsonschema::Validator, record: &serde_json::Value) {
-    let errors: Vec<String> = validator
-        .iter_errors(record)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "record does not match schema/record.v1.json: {errors:?}"
-    );
+    let errors: Vec<String> =
+        validator.iter_errors(record).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "record does not match schema/record.v1.json: {errors:?}");
 }
 
 /// Kafka bootstrap servers of the real local broker (scripts/test.sh starts one).
@@ -205,10 +178,7 @@ pub fn require_kafka() -> String {
 
 /// A topic name no other test (or earlier run) uses.
 pub fn unique_topic(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     format!("{prefix}-{}-{nanos}", std::process::id())
 }
 
@@ -233,14 +203,10 @@ pub fn consume_all(brokers: &str, topic: &str, expected: usize, quiet: Duration)
         .set("enable.auto.commit", "false")
         .create()
         .unwrap();
-    let md = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .unwrap();
+    let md = consumer.fetch_metadata(Some(topic), Duration::from_secs(10)).unwrap();
     let mut assignment = TopicPartitionList::new();
     for p in md.topics()[0].partitions() {
-        assignment
-            .add_partition_offset(topic, p.id(), Offset::Beginning)
-            .unwrap();
+        assignment.add_partition_offset(topic, p.id(), Offset::Beginning).unwrap();
     }
     consumer.assign(&assignment).unwrap();
     let mut out = Vec::new();
@@ -254,11 +220,7 @@ pub fn consume_all(brokers: &str, topic: &str, expected: usize, quiet: Duration)
                     .map(|h| {
                         h.iter()
                             .map(|h| {
-                                (
-                                    h.key.to_string(),
-                                    String::from_utf8_lossy(h.value.unwrap_or_default())
-                                        .into_owned(),
-                                )
+                                (h.key.to_string(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned())
                             })
                             .collect()
                     })
@@ -266,8 +228,7 @@ pub fn consume_all(brokers: &str, topic: &str, expected: usize, quiet: Duration)
                 out.push(Consumed {
                     key: String::from_utf8_lossy(m.key().unwrap_or_default()).into_owned(),
                     headers,
-                    value: serde_json::from_slice(m.payload().unwrap_or_default())
-                        .expect("payload is JSON"),
+                    value: serde_json::from_slice(m.payload().unwrap_or_default()).expect("payload is JSON"),
                 });
                 last = std::time::Instant::now();
             }
@@ -282,22 +243,12 @@ pub fn consume_all(brokers: &str, topic: &str, expected: usize, quiet: Duration)
 pub fn records_in(brokers: &str, topic: &str) -> i64 {
     use rdkafka::ClientConfig;
     use rdkafka::consumer::{BaseConsumer, Consumer};
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", brokers)
-        .set("group.id", unique_topic("wm"))
-        .create()
-        .unwrap();
-    let md = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .unwrap();
+    let consumer: BaseConsumer =
+        ClientConfig::new().set("bootstrap.servers", brokers).set("group.id", unique_topic("wm")).create().unwrap();
+    let md = consumer.fetch_metadata(Some(topic), Duration::from_secs(10)).unwrap();
     md.topics()[0]
         .partitions()
         .iter()
-        .map(|p| {
-            consumer
-                .fetch_watermarks(topic, p.id(), Duration::from_secs(10))
-                .map(|(lo, hi)| hi - lo)
-                .unwrap_or(0)
-        })
+        .map(|p| consumer.fetch_watermarks(topic, p.id(), Duration::from_secs(10)).map(|(lo, hi)| hi - lo).unwrap_or(0))
         .sum()
 }
