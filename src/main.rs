@@ -4,7 +4,6 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -199,7 +198,7 @@ fn run(args: RunArgs, log_format: Option<LogFormat>, log_level: Option<String>) 
     runtime.block_on(async move {
         let config = loaded.config;
         let shutdown = CancellationToken::new();
-        let ready = Arc::new(AtomicBool::new(true));
+        let ready = Arc::new(telemetry::Readiness::default());
         let server_stop = CancellationToken::new();
         if !config.metrics.listen.is_empty() {
             let addr = config.metrics.listen.parse().context("metrics.listen")?;

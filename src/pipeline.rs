@@ -10,7 +10,6 @@
 //! and the committer writes what they promised to the store.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -32,6 +31,7 @@ use crate::sources::poller::Poller;
 use crate::sources::schedule::Schedule;
 use crate::sources::{Discovered, SourceLocation};
 use crate::state::{ArticleEntry, Commit, Store};
+use crate::telemetry::Readiness;
 
 /// How the pipeline runs.
 pub struct RunOptions {
@@ -43,8 +43,8 @@ pub struct RunOptions {
     pub once: bool,
     /// Fires on SIGTERM/SIGINT.
     pub shutdown: CancellationToken,
-    /// Cleared when draining starts (readiness).
-    pub ready: Arc<AtomicBool>,
+    /// What `/ready` reports: the pipeline marks draining, the Kafka sink broker reachability.
+    pub ready: Arc<Readiness>,
 }
 
 /// What a run did.
@@ -81,7 +81,11 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     let fetcher = Arc::new(Fetcher::new(&config.http, config.run.allow_private)?);
     let mut sink = match config.sink.kind {
         SinkKind::Stdout => Sink::Stdout(StdoutSink::default()),
-        SinkKind::Kafka => Sink::Kafka(KafkaSink::new(&config.kafka)?),
+        SinkKind::Kafka => {
+            let sink = KafkaSink::new(&config.kafka)?;
+            sink.watch_broker(ready.clone(), shutdown.clone());
+            Sink::Kafka(sink)
+        }
     };
     let capacity = config.pipeline.channel_capacity;
     let workers = match config.pipeline.cpu_workers {
@@ -194,7 +198,9 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
 
     let drain_bound = Duration::from_secs(config.run.drain_timeout_secs);
     let sink_task = tokio::spawn(async move {
+        let queue_depth = metrics::gauge!("talkwire_queue_depth", "stage" => "sink");
         while let Ok(Ticketed { item: record, mut ticket }) = quoted_rx.recv().await {
+            queue_depth.set(quoted_rx.len() as f64);
             let entry = entry_of(&record, true);
             ticket.add_commit(Commit::Article { id: record.id.clone(), entry });
             tracing::info!(
@@ -211,7 +217,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
 
     // Wait for the pollers to finish (once) or for shutdown (daemon), then drain.
     pollers.await.context("poller task")?;
-    ready.store(false, Ordering::Release);
+    ready.set_draining();
     let drain = async {
         let _ = fetch_stage.await;
         let undelivered = sink_task.await.unwrap_or(u64::MAX);
@@ -292,7 +298,10 @@ async fn fetch_loop(
     input: async_channel::Receiver<Ticketed<Discovered>>,
     output: async_channel::Sender<Ticketed<FetchedPage>>,
 ) {
+    let depth_probe = input.clone();
+    let queue_depth = metrics::gauge!("talkwire_queue_depth", "stage" => "fetch");
     input
+        .inspect(|_| queue_depth.set(depth_probe.len() as f64))
         .for_each_concurrent(concurrency, |Ticketed { item: discovered, ticket }| {
             let (fetcher, output) = (fetcher.clone(), output.clone());
             async move {
@@ -363,14 +372,19 @@ where
         std::thread::Builder::new()
             .name(format!("tw-{name}-{n}"))
             .spawn(move || {
+                let received = metrics::counter!("talkwire_stage_received_total", "stage" => name);
+                let emitted = metrics::counter!("talkwire_stage_emitted_total", "stage" => name);
+                let seconds = metrics::histogram!("talkwire_stage_seconds", "stage" => name);
+                let queue_depth = metrics::gauge!("talkwire_queue_depth", "stage" => name);
                 while let Ok(item) = input.recv_blocking() {
+                    received.increment(1);
+                    queue_depth.set(input.len() as f64);
                     let started = Instant::now();
                     let out = f(item);
-                    metrics::histogram!("talkwire_stage_seconds", "stage" => name)
-                        .record(started.elapsed().as_secs_f64());
-                    if let Some(out) = out
-                        && tx.send_blocking(out).is_err()
-                    {
+                    seconds.record(started.elapsed().as_secs_f64());
+                    let Some(out) = out else { continue };
+                    emitted.increment(1);
+                    if tx.send_blocking(out).is_err() {
                         break;
                     }
                 }

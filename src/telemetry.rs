@@ -2,7 +2,8 @@
 //!
 //! Logs are JSON lines on stderr (text on request); metrics are Prometheus
 //! text on `/metrics`; `/health` answers while the process lives and
-//! `/ready` answers 200 only while the daemon accepts work (503 once draining).
+//! `/ready` answers 200 only while the daemon accepts work: 503 while the sink
+//! (the Kafka broker) is unreachable and once draining has begun.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,20 +47,45 @@ pub fn init_metrics() -> Option<PrometheusHandle> {
     Some(handle)
 }
 
+/// What `/ready` reports: ready unless draining or the sink is unreachable.
+#[derive(Debug, Default)]
+pub struct Readiness {
+    draining: AtomicBool,
+    sink_unreachable: AtomicBool,
+}
+
+impl Readiness {
+    /// Whether the daemon accepts work.
+    pub fn is_ready(&self) -> bool {
+        !self.draining.load(Ordering::Acquire) && !self.sink_unreachable.load(Ordering::Acquire)
+    }
+
+    /// Draining has begun: not ready any more.
+    pub fn set_draining(&self) {
+        self.draining.store(true, Ordering::Release);
+    }
+
+    /// The sink's broker answered (true) or did not (false).
+    pub fn set_sink_reachable(&self, reachable: bool) {
+        self.sink_unreachable.store(!reachable, Ordering::Release);
+        metrics::gauge!("talkwire_sink_reachable").set(if reachable { 1.0 } else { 0.0 });
+    }
+}
+
 #[derive(Clone)]
 struct Endpoints {
     metrics: Option<PrometheusHandle>,
-    ready: Arc<AtomicBool>,
+    ready: Arc<Readiness>,
 }
 
 /// The health/metrics router.
-pub fn router(metrics: Option<PrometheusHandle>, ready: Arc<AtomicBool>) -> Router {
+pub fn router(metrics: Option<PrometheusHandle>, ready: Arc<Readiness>) -> Router {
     Router::new()
         .route("/health", get(|| async { "ok\n" }))
         .route(
             "/ready",
             get(|State(e): State<Endpoints>| async move {
-                if e.ready.load(Ordering::Acquire) {
+                if e.ready.is_ready() {
                     (StatusCode::OK, "ready\n")
                 } else {
                     (StatusCode::SERVICE_UNAVAILABLE, "not ready\n")
@@ -86,7 +112,7 @@ mod tests {
 
     #[tokio::test]
     async fn readiness_follows_the_flag() {
-        let ready = Arc::new(AtomicBool::new(true));
+        let ready = Arc::new(Readiness::default());
         let stop = CancellationToken::new();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
@@ -104,7 +130,11 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert_eq!(answered, Some(reqwest::StatusCode::OK));
-        ready.store(false, Ordering::Release);
+        ready.set_sink_reachable(false);
+        assert_eq!(get("/ready").await.unwrap().status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+        ready.set_sink_reachable(true);
+        assert_eq!(get("/ready").await.unwrap().status(), reqwest::StatusCode::OK);
+        ready.set_draining();
         assert_eq!(get("/ready").await.unwrap().status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(get("/health").await.unwrap().status(), reqwest::StatusCode::OK);
         stop.cancel();

@@ -249,9 +249,16 @@ impl Fetcher {
         let response = request.send().await.map_err(|e| {
             let chain = error_chain(&e);
             // The resolver and redirect policy report refusals as transport errors: keep them permanent.
-            if chain.contains(ssrf::REFUSAL) { FetchError::NotPublic(chain) } else { FetchError::Network(chain) }
+            let (error, kind) = if chain.contains(ssrf::REFUSAL) {
+                (FetchError::NotPublic(chain), "refused")
+            } else {
+                (FetchError::Network(chain), if e.is_timeout() { "timeout" } else { "network" })
+            };
+            metrics::counter!("talkwire_fetch_responses_total", "status" => kind).increment(1);
+            error
         })?;
         let status = response.status();
+        metrics::counter!("talkwire_fetch_responses_total", "status" => status.as_str().to_string()).increment(1);
         let headers = response.headers().clone();
         let hints = timing_hints(&headers);
         if status == reqwest::StatusCode::NOT_MODIFIED {

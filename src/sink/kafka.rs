@@ -14,6 +14,9 @@ use crate::config::KafkaConfig;
 use crate::delivery::Ticket;
 use crate::record::{Record, SCHEMA_VERSION};
 
+/// How often the broker's reachability is checked for `/ready`.
+const PROBE_INTERVAL: Duration = Duration::from_secs(10);
+
 /// How long to wait before retrying when librdkafka's queue is full.
 const QUEUE_FULL_PAUSE: Duration = Duration::from_millis(20);
 
@@ -84,6 +87,27 @@ impl KafkaSink {
         })
     }
 
+    /// Report the broker's reachability to `readiness` every few seconds until `stop`.
+    pub fn watch_broker(&self, readiness: Arc<crate::telemetry::Readiness>, stop: tokio_util::sync::CancellationToken) {
+        let producer = self.producer.clone();
+        tokio::spawn(async move {
+            loop {
+                let probe = producer.clone();
+                // A metadata request is the cheapest round trip that proves a broker answers.
+                let reachable = tokio::task::spawn_blocking(move || {
+                    probe.client().fetch_metadata(None, Duration::from_secs(5)).is_ok()
+                })
+                .await
+                .unwrap_or(false);
+                readiness.set_sink_reachable(reachable);
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    _ = tokio::time::sleep(PROBE_INTERVAL) => {}
+                }
+            }
+        });
+    }
+
     /// Enqueue a record; its ticket resolves on the broker's delivery report.
     /// A full producer queue is backpressure: wait and retry, never drop.
     pub async fn send(&mut self, record: &Record, ticket: Ticket) -> Result<(), SinkError> {
@@ -108,8 +132,11 @@ impl KafkaSink {
             }
         };
         let (id, url, failed) = (record.id.clone(), record.url.clone(), self.failed.clone());
+        let enqueued = std::time::Instant::now();
         self.deliveries.spawn(async move {
-            match delivery.await {
+            let outcome = delivery.await;
+            metrics::histogram!("talkwire_kafka_delivery_seconds").record(enqueued.elapsed().as_secs_f64());
+            match outcome {
                 Ok(Ok(report)) => {
                     tracing::debug!(%url, %id, partition = report.partition, offset = report.offset, "delivered");
                     metrics::counter!("talkwire_records_delivered_total").increment(1);

@@ -100,6 +100,11 @@ impl Poller {
             }
         };
         hints.retry_after = None;
+        // Feed lag: how old the newest item is — a stalled feed shows up here before users notice.
+        if let Some(newest) = links.iter().filter_map(|(_, h)| h.published_at.or(h.updated_at)).max() {
+            let lag = (chrono::Utc::now() - newest).num_milliseconds().max(0) as f64 / 1000.0;
+            metrics::histogram!("talkwire_feed_lag_seconds").record(lag);
+        }
 
         // The cursor is worth saving only when the server gave validators.
         let has_validators = body.cursor.etag.is_some() || body.cursor.last_modified.is_some();
