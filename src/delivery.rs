@@ -96,7 +96,6 @@ impl Inflight {
     pub fn contains(&self, key: &str) -> bool {
         self.keys.lock().map(|k| k.contains(key)).unwrap_or(false)
     }
-
 }
 
 /// A held key of an [`Inflight`] set; dropping it releases the key.
