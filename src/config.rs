@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -183,11 +182,15 @@ pub struct KafkaConfig {
     pub brokers: String,
     /// Topic the enriched records go to.
     pub topic: String,
+    /// Topic of articles that can never be published, with headers saying why; empty = log only.
+    pub dead_letter_topic: String,
     /// none, gzip, snappy, lz4 or zstd.
     pub compression: String,
     /// How long librdkafka keeps retrying a record before reporting it undeliverable, ms.
     pub message_timeout_ms: u64,
     /// Extra librdkafka properties (e.g. `"security.protocol" = "SASL_SSL"`); secrets are masked in check-config.
+    /// Numbers and booleans are accepted too (environment overrides read `1000` as a number).
+    #[serde(deserialize_with = "scalars_as_strings")]
     pub properties: BTreeMap<String, String>,
 }
 
@@ -196,6 +199,7 @@ impl Default for KafkaConfig {
         Self {
             brokers: "127.0.0.1:9092".into(),
             topic: "talkwire.articles".into(),
+            dead_letter_topic: "talkwire.dead-letters".into(),
             compression: "zstd".into(),
             message_timeout_ms: 120_000,
             properties: BTreeMap::new(),
@@ -667,9 +671,29 @@ fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
     }
 }
 
-/// Duration helper used across the crate.
-pub fn secs(s: u64) -> Duration {
-    Duration::from_secs(s)
+/// A table of strings that also takes numbers and booleans, as text.
+fn scalars_as_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        Text(String),
+        Int(i64),
+        Float(f64),
+        Bool(bool),
+    }
+    let raw = BTreeMap::<String, Scalar>::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Scalar::Text(t) => t,
+                Scalar::Int(i) => i.to_string(),
+                Scalar::Float(f) => f.to_string(),
+                Scalar::Bool(b) => b.to_string(),
+            };
+            (k, text)
+        })
+        .collect())
 }
 
 /// The effective configuration as TOML, with secret-looking Kafka properties masked.
@@ -711,12 +735,14 @@ mod tests {
         let env = vec![
             ("TALKWIRE_KAFKA__BROKERS".to_string(), "b:2,c:3".to_string()),
             ("TALKWIRE_HTTP__FETCH_CONCURRENCY".to_string(), "3".to_string()),
+            ("TALKWIRE_KAFKA__PROPERTIES__message.max.bytes".to_string(), "4000".to_string()),
             ("UNRELATED".to_string(), "x".to_string()),
         ];
         let loaded = load(Some(&cfg), env, Seeds::Read).unwrap();
         assert_eq!(loaded.config.kafka.topic, "from-file");
         assert_eq!(loaded.config.kafka.brokers, "b:2,c:3");
         assert_eq!(loaded.config.http.fetch_concurrency, 3);
+        assert_eq!(loaded.config.kafka.properties.get("message.max.bytes").map(String::as_str), Some("4000"));
         assert_eq!(loaded.config.run.drain_timeout_secs, 30);
         assert_eq!(loaded.sources.len(), 1);
     }

@@ -26,7 +26,7 @@ use crate::extract::{Extracted, PageInput};
 use crate::fetch::{Body, FetchError, Fetched, Fetcher};
 use crate::normalize::{Parts, article_id, assemble, canonicalize_url};
 use crate::record::Record;
-use crate::sink::{KafkaSink, Sink, StdoutSink};
+use crate::sink::{DeadLetter, KafkaSink, Sink, StdoutSink};
 use crate::sources::poller::Poller;
 use crate::sources::schedule::Schedule;
 use crate::sources::{Discovered, SourceLocation};
@@ -103,16 +103,34 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     let fetch_stage =
         tokio::spawn(fetch_loop(fetcher.clone(), config.http.fetch_concurrency, discovered_rx, fetched_tx));
 
-    let extractor = stages.clone();
-    let extracted_rx = spawn_stage("extract", workers, capacity, fetched_rx, move |page: FetchedPage| {
-        let FetchedPage { discovered, body } = page;
-        let extracted = extractor.extractor.extract(&PageInput {
-            body: &body.bytes,
-            content_type: body.content_type.as_deref(),
-            url: Some(&body.final_url),
-        });
-        Some(ExtractedPage { discovered, extracted, final_url: body.final_url, fetched_at: body.fetched_at })
+    // Articles that can never be published go straight to the sink's dead-letter path.
+    let (dead_tx, dead_rx) = async_channel::bounded::<Ticketed<DeadLetter>>(capacity);
+    let extracted_rx = spawn_ticketed_stage("extract", workers, capacity, fetched_rx, {
+        let (stages, dead_tx) = (stages.clone(), dead_tx.clone());
+        move |Ticketed { item: page, ticket }: Ticketed<FetchedPage>| {
+            let FetchedPage { discovered, body } = page;
+            let extracted = stages.extractor.extract(&PageInput {
+                body: &body.bytes,
+                content_type: body.content_type.as_deref(),
+                url: Some(&body.final_url),
+            });
+            if extracted.text.trim().is_empty() {
+                let letter = DeadLetter {
+                    id: article_id(&canonicalize_url(&body.final_url)),
+                    url: display_url(&body.final_url),
+                    source: discovered.source.url,
+                    stage: "extract",
+                    reason: "no_article_text",
+                    error: format!("no article text in {} bytes of {}", body.bytes.len(), content_type_of(&body)),
+                };
+                let _ = dead_tx.send_blocking(Ticketed { item: letter, ticket });
+                return None;
+            }
+            let item = ExtractedPage { discovered, extracted, final_url: body.final_url, fetched_at: body.fetched_at };
+            Some(Ticketed { item, ticket })
+        }
     });
+    drop(dead_tx);
     let normalized_rx = spawn_stage("normalize", 1, capacity, extracted_rx, |page: ExtractedPage| {
         let display_url = display_url(&page.final_url);
         Some(assemble(Parts {
@@ -199,7 +217,25 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     let drain_bound = Duration::from_secs(config.run.drain_timeout_secs);
     let sink_task = tokio::spawn(async move {
         let queue_depth = metrics::gauge!("talkwire_queue_depth", "stage" => "sink");
-        while let Ok(Ticketed { item: record, mut ticket }) = quoted_rx.recv().await {
+        loop {
+            // Dead letters first: they are few, and each holds up its poll's cursor.
+            let Ticketed { item: record, mut ticket } = tokio::select! {
+                biased;
+                Ok(Ticketed { item: letter, ticket }) = dead_rx.recv() => {
+                    sink.dead_letter(letter, ticket).await;
+                    continue;
+                }
+                received = quoted_rx.recv() => match received {
+                    Ok(t) => t,
+                    // Records are done; drain what dead letters remain, then stop.
+                    Err(_) => {
+                        while let Ok(Ticketed { item: letter, ticket }) = dead_rx.recv().await {
+                            sink.dead_letter(letter, ticket).await;
+                        }
+                        break;
+                    }
+                },
+            };
             queue_depth.set(quoted_rx.len() as f64);
             let entry = entry_of(&record, true);
             ticket.add_commit(Commit::Article { id: record.id.clone(), entry });
@@ -237,6 +273,10 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     };
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, undelivered = report.undelivered, "drained");
     Ok(report)
+}
+
+fn content_type_of(body: &Body) -> &str {
+    body.content_type.as_deref().unwrap_or("unknown content type")
 }
 
 /// The record's `url`: the fetched URL, or the plain path for local files.

@@ -10,6 +10,7 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use tokio_util::task::TaskTracker;
 
+use super::dead_letter::{DeadLetter, DeadLetters, is_permanent};
 use crate::config::KafkaConfig;
 use crate::delivery::Ticket;
 use crate::record::{Record, SCHEMA_VERSION};
@@ -53,8 +54,26 @@ pub enum SinkError {
 pub struct KafkaSink {
     producer: FutureProducer,
     topic: String,
+    dead_letters: DeadLetters,
     deliveries: TaskTracker,
     failed: Arc<AtomicU64>,
+}
+
+/// The dead letter of a record the broker rejected.
+fn rejected(record: &Record) -> DeadLetter {
+    DeadLetter {
+        id: record.id.clone(),
+        url: record.url.clone(),
+        source: record.source.url.clone(),
+        stage: "sink",
+        reason: "record_rejected",
+        error: String::new(),
+    }
+}
+
+/// The dead letter of a record refused before it left (larger than `message.max.bytes`).
+fn too_large(record: &Record, error: &KafkaError) -> DeadLetter {
+    DeadLetter { reason: "record_too_large", error: error.to_string(), ..rejected(record) }
 }
 
 /// The producer settings talkwire insists on, then the user's extra properties.
@@ -79,7 +98,9 @@ impl KafkaSink {
         let producer: FutureProducer = producer_config(config)
             .create()
             .map_err(|source| SinkError::Create { brokers: config.brokers.clone(), source })?;
+        let dead_letter_topic = Some(config.dead_letter_topic.clone()).filter(|t| !t.is_empty());
         Ok(Self {
+            dead_letters: DeadLetters::new(producer.clone(), dead_letter_topic),
             producer,
             topic: config.topic.clone(),
             deliveries: TaskTracker::new(),
@@ -124,6 +145,10 @@ impl KafkaSink {
                     message = returned;
                     tokio::time::sleep(QUEUE_FULL_PAUSE).await;
                 }
+                Err((source, _)) if is_permanent(&source) => {
+                    self.dead_letter(too_large(record, &source), ticket);
+                    return Ok(());
+                }
                 Err((source, _)) => {
                     self.failed.fetch_add(1, Ordering::Relaxed);
                     metrics::counter!("talkwire_delivery_failures_total").increment(1);
@@ -132,6 +157,7 @@ impl KafkaSink {
             }
         };
         let (id, url, failed) = (record.id.clone(), record.url.clone(), self.failed.clone());
+        let (dead_letters, letter_if_rejected) = (self.dead_letters.clone(), rejected(record));
         let enqueued = std::time::Instant::now();
         self.deliveries.spawn(async move {
             let outcome = delivery.await;
@@ -141,6 +167,10 @@ impl KafkaSink {
                     tracing::debug!(%url, %id, partition = report.partition, offset = report.offset, "delivered");
                     metrics::counter!("talkwire_records_delivered_total").increment(1);
                     ticket.delivered();
+                }
+                Ok(Err((error, _))) if is_permanent(&error) => {
+                    let letter = DeadLetter { error: error.to_string(), ..letter_if_rejected };
+                    dead_letters.send(letter, ticket).await;
                 }
                 Ok(Err((error, _))) => {
                     failed.fetch_add(1, Ordering::Relaxed);
@@ -156,6 +186,12 @@ impl KafkaSink {
             }
         });
         Ok(())
+    }
+
+    /// Send `letter` to the dead-letter topic; its ticket resolves on that delivery.
+    pub fn dead_letter(&mut self, letter: DeadLetter, ticket: Ticket) {
+        let dead_letters = self.dead_letters.clone();
+        self.deliveries.spawn(async move { dead_letters.send(letter, ticket).await });
     }
 
     /// Flush the producer and wait for every delivery report (at most `timeout`).

@@ -1,11 +1,13 @@
 //! Sinks: where records go, and the only place that resolves delivery tickets.
 
+pub mod dead_letter;
 pub mod kafka;
 pub mod stdout;
 
 use crate::delivery::Ticket;
 use crate::record::Record;
 
+pub use dead_letter::DeadLetter;
 pub use kafka::{KafkaSink, SinkError};
 pub use stdout::StdoutSink;
 
@@ -24,6 +26,15 @@ impl Sink {
         match self {
             Sink::Stdout(s) => s.send(record, ticket).await,
             Sink::Kafka(s) => s.send(record, ticket).await,
+        }
+    }
+
+    /// Hand over an article that can never be published: it goes to the
+    /// dead-letter topic (Kafka) or the log (stdout), then its ticket resolves.
+    pub async fn dead_letter(&mut self, letter: DeadLetter, ticket: Ticket) {
+        match self {
+            Sink::Stdout(_) => dead_letter::log_only(letter, ticket),
+            Sink::Kafka(s) => s.dead_letter(letter, ticket),
         }
     }
 

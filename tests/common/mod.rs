@@ -42,7 +42,13 @@ impl FixtureServer {
                 tx.send(listener.local_addr().unwrap()).unwrap();
                 let app = axum::Router::new().fallback(move |req: Request<Body>| {
                     let (dir, log) = (dir.clone(), log.clone());
-                    async move { serve_file(&dir, req, &log) }
+                    async move {
+                        if req.uri().path().starts_with("/__hang") {
+                            // A server that accepts and never answers.
+                            tokio::time::sleep(Duration::from_secs(600)).await;
+                        }
+                        serve_file(&dir, req, &log)
+                    }
                 });
                 axum::serve(listener, app).await.unwrap();
             });
@@ -76,6 +82,14 @@ fn serve_file(dir: &Path, req: Request<Body>, log: &Mutex<Vec<Seen>>) -> Respons
         conditional: if_none_match.is_some(),
         user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string(),
     });
+    // Fault injection: /__status/CODE answers CODE (with Retry-After); /__hang is handled in `start`.
+    if let Some(code) = path.strip_prefix("/__status/").and_then(|c| c.parse::<u16>().ok()) {
+        return Response::builder()
+            .status(StatusCode::from_u16(code).unwrap())
+            .header(header::RETRY_AFTER, "1")
+            .body(Body::empty())
+            .unwrap();
+    }
     let rel = path.trim_start_matches('/');
     if rel.contains("..") {
         return status(StatusCode::BAD_REQUEST);
@@ -251,4 +265,27 @@ pub fn records_in(brokers: &str, topic: &str) -> i64 {
         .iter()
         .map(|p| consumer.fetch_watermarks(topic, p.id(), Duration::from_secs(10)).map(|(lo, hi)| hi - lo).unwrap_or(0))
         .sum()
+}
+
+/// A site of `n` distinct on-topic articles and an RSS feed `feed.xml` listing them, built
+/// from the fixture article T1 with a numbered dateline so no two are exact duplicates.
+pub fn generated_site(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let template = std::fs::read_to_string(
+        root().join("tests/fixtures/site/articles/iran-us-nuclear-talks-resume-in-muscat.html"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("a")).unwrap();
+    let mut items = String::new();
+    for i in 0..n {
+        let page = template.replacen("MUSCAT, Oman", &format!("MUSCAT, Oman (dispatch {i}, edition {})", i * 7919), 1);
+        std::fs::write(dir.path().join(format!("a/story-number-{i}.html")), page).unwrap();
+        items.push_str(&format!(
+            "<item><title>Story {i}</title><link>/a/story-number-{i}.html</link><guid>s{i}</guid></item>\n"
+        ));
+    }
+    let feed =
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Gen</title>{items}</channel></rss>");
+    std::fs::write(dir.path().join("feed.xml"), feed).unwrap();
+    dir
 }
