@@ -211,6 +211,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
         inflight,
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: discovered_tx,
+        log_limiter: Arc::new(crate::telemetry::LogLimiter::new(Duration::from_secs(300))),
     };
     let pollers = tokio::spawn(run_pollers(poller, sources, config.clone(), once, shutdown.clone()));
 
@@ -338,12 +339,14 @@ async fn fetch_loop(
     input: async_channel::Receiver<Ticketed<Discovered>>,
     output: async_channel::Sender<Ticketed<FetchedPage>>,
 ) {
+    // Identical failures from one source (a host that 403s every article) log once a minute.
+    let limiter = Arc::new(crate::telemetry::LogLimiter::new(Duration::from_secs(60)));
     let depth_probe = input.clone();
     let queue_depth = metrics::gauge!("talkwire_queue_depth", "stage" => "fetch");
     input
         .inspect(|_| queue_depth.set(depth_probe.len() as f64))
         .for_each_concurrent(concurrency, |Ticketed { item: discovered, ticket }| {
-            let (fetcher, output) = (fetcher.clone(), output.clone());
+            let (fetcher, output, limiter) = (fetcher.clone(), output.clone(), limiter.clone());
             async move {
                 let url = discovered.url.clone();
                 let id = article_id(&canonicalize_url(&url));
@@ -356,15 +359,20 @@ async fn fetch_loop(
                         let _ = output.send(Ticketed { item: FetchedPage { discovered, body }, ticket }).await;
                     }
                     Ok(Fetched::NotModified(_)) => ticket.delivered(),
-                    Err(error) if error.is_transient() => {
-                        tracing::warn!(url = %url, %id, %error, "article fetch failed; will retry on a later poll");
-                        metrics::counter!("talkwire_articles_total", "outcome" => "fetch_retry").increment(1);
-                        ticket.failed();
-                    }
                     Err(error) => {
-                        tracing::warn!(url = %url, %id, %error, "article unavailable; skipped");
-                        metrics::counter!("talkwire_articles_total", "outcome" => "unavailable").increment(1);
-                        ticket.delivered();
+                        let transient = error.is_transient();
+                        let key = format!("{} {}", discovered.source.url, error.kind());
+                        if let Some(suppressed) = limiter.check(&key) {
+                            let source = &discovered.source.url;
+                            if transient {
+                                tracing::warn!(url = %url, %id, %source, %error, suppressed, "article fetch failed; will retry on a later poll");
+                            } else {
+                                tracing::warn!(url = %url, %id, %source, %error, suppressed, "article unavailable; skipped");
+                            }
+                        }
+                        let outcome = if transient { "fetch_retry" } else { "unavailable" };
+                        metrics::counter!("talkwire_articles_total", "outcome" => outcome).increment(1);
+                        if transient { ticket.failed() } else { ticket.delivered() }
                     }
                 }
             }

@@ -47,6 +47,48 @@ pub fn init_metrics() -> Option<PrometheusHandle> {
     Some(handle)
 }
 
+/// Lets one log line per key through per window and counts what it holds back,
+/// so a storm of identical errors from one source costs one line a minute.
+pub struct LogLimiter {
+    window: std::time::Duration,
+    seen: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u64)>>,
+}
+
+/// Keys remembered at most; beyond this the memory is reset rather than grown.
+const LOG_LIMITER_KEYS: usize = 10_000;
+
+impl LogLimiter {
+    /// One line per key per `window`.
+    pub fn new(window: std::time::Duration) -> Self {
+        Self { window, seen: Default::default() }
+    }
+
+    /// `Some(suppressed)` when a line for `key` may be logged now (with how many were
+    /// held back since the last one), `None` when it must be dropped.
+    pub fn check(&self, key: &str) -> Option<u64> {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() >= LOG_LIMITER_KEYS && !seen.contains_key(key) {
+            seen.clear();
+        }
+        let now = std::time::Instant::now();
+        match seen.get_mut(key) {
+            Some((last, held)) if now.duration_since(*last) < self.window => {
+                *held += 1;
+                None
+            }
+            Some((last, held)) => {
+                let suppressed = *held;
+                (*last, *held) = (now, 0);
+                Some(suppressed)
+            }
+            None => {
+                seen.insert(key.to_string(), (now, 0));
+                Some(0)
+            }
+        }
+    }
+}
+
 /// What `/ready` reports: ready unless draining or the sink is unreachable.
 #[derive(Debug, Default)]
 pub struct Readiness {
@@ -109,6 +151,17 @@ pub async fn serve(addr: SocketAddr, router: Router, stop: CancellationToken) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identical_errors_are_logged_once_per_window_with_a_count() {
+        let limiter = LogLimiter::new(Duration::from_millis(50));
+        assert_eq!(limiter.check("src:timeout"), Some(0));
+        assert_eq!(limiter.check("src:timeout"), None);
+        assert_eq!(limiter.check("src:timeout"), None);
+        assert_eq!(limiter.check("other:timeout"), Some(0), "keys are independent");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(limiter.check("src:timeout"), Some(2), "the next line says how many were held back");
+    }
 
     #[tokio::test]
     async fn readiness_follows_the_flag() {

@@ -87,6 +87,18 @@ impl FetchError {
         }
     }
 
+    /// A short, stable name of the failure, for log rate limiting and metrics.
+    pub fn kind(&self) -> String {
+        match self {
+            FetchError::Robots => "robots".into(),
+            FetchError::Status { status, .. } => format!("status_{status}"),
+            FetchError::TooLarge { .. } => "too_large".into(),
+            FetchError::Network(_) => "network".into(),
+            FetchError::NotPublic(_) => "not_public".into(),
+            FetchError::File { .. } => "file".into(),
+        }
+    }
+
     /// Whether trying again later may succeed (false for robots and 4xx other than 408/429).
     pub fn is_transient(&self) -> bool {
         match self {

@@ -70,6 +70,18 @@ pub struct Poller {
     pub max_articles_per_poll: usize,
     /// The fetch stage's input.
     pub out: async_channel::Sender<Ticketed<Discovered>>,
+    /// Holds back repeats of the same failure of the same source.
+    pub log_limiter: Arc<crate::telemetry::LogLimiter>,
+}
+
+fn error_kind(error: &PollError) -> String {
+    match error {
+        PollError::Fetch(e) => e.kind(),
+        PollError::Location(_) => "location".into(),
+        PollError::Feed(_) => "feed".into(),
+        PollError::State(_) => "state".into(),
+        PollError::Closed => "closed".into(),
+    }
 }
 
 impl Poller {
@@ -160,7 +172,9 @@ impl Poller {
             Err(PollError::Closed) => (previous_failures, TimingHints::default(), "closed"),
             Err(error) => {
                 let failures = previous_failures + 1;
-                tracing::warn!(source = %spec.url, %error, failures, elapsed_ms, "source failed; will retry");
+                if let Some(suppressed) = self.log_limiter.check(&format!("{} {}", spec.url, error_kind(error))) {
+                    tracing::warn!(source = %spec.url, %error, failures, elapsed_ms, suppressed, "source failed; will retry");
+                }
                 let retry_after = match error {
                     PollError::Fetch(e) => e.retry_after(),
                     _ => None,
