@@ -78,6 +78,15 @@ fn kafka_local(port: u16, command: &str) {
     assert!(status.success(), "scripts/kafka-local.sh {command} on port {port} failed");
 }
 
+/// Stops the test's own broker however the test ends.
+struct StopBroker(u16);
+
+impl Drop for StopBroker {
+    fn drop(&mut self) {
+        kafka_local(self.0, "stop");
+    }
+}
+
 #[test]
 fn unparseable_pages_and_oversized_records_go_to_the_dead_letter_topic() {
     let brokers = require_kafka();
@@ -126,6 +135,7 @@ fn a_broker_that_stops_mid_run_gets_every_article_once_it_is_back() {
     require_kafka();
     const PORT: u16 = 19092;
     kafka_local(PORT, "start");
+    let _stop_at_end = StopBroker(PORT);
     let brokers = format!("127.0.0.1:{PORT}");
     let site = generated_site(12);
     let full_feed = std::fs::read_to_string(site.path().join("feed.xml")).unwrap();
