@@ -12,6 +12,7 @@ use crate::record::EntityType;
 /// The data shipped in the binary, in load order.
 pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("config/entities/countries.toml", include_str!("../../config/entities/countries.toml")),
+    ("config/entities/capitals.toml", include_str!("../../config/entities/capitals.toml")),
     ("config/entities/domain.toml", include_str!("../../config/entities/domain.toml")),
     ("config/entities/lexicon.toml", include_str!("../../config/entities/lexicon.toml")),
 ];
@@ -63,6 +64,16 @@ pub(crate) struct LexiconDef {
     org_heads: Vec<String>,
     #[serde(default)]
     place_heads: Vec<String>,
+    /// Words of generic organisation names besides titles and heads ("Security", "National").
+    #[serde(default)]
+    org_modifiers: Vec<String>,
+    /// Lower-case nouns that make a name next to them an organisation ("the Kayhan
+    /// newspaper", "the daily Etemad").
+    #[serde(default)]
+    org_nouns: Vec<String>,
+    /// Lower-case words after which a lone unlisted name is a place ("in Najaf").
+    #[serde(default)]
+    place_prepositions: Vec<String>,
     #[serde(default)]
     name_connectors: Vec<String>,
     #[serde(default)]
@@ -89,6 +100,9 @@ impl LexiconDef {
         self.person_roles.extend(o.person_roles);
         self.org_heads.extend(o.org_heads);
         self.place_heads.extend(o.place_heads);
+        self.org_modifiers.extend(o.org_modifiers);
+        self.org_nouns.extend(o.org_nouns);
+        self.place_prepositions.extend(o.place_prepositions);
         self.name_connectors.extend(o.name_connectors);
         self.particles.extend(o.particles);
         self.org_connectors.extend(o.org_connectors);
@@ -192,6 +206,9 @@ pub(crate) struct Lexicon {
     pub person_roles: WordSet,
     pub org_heads: WordSet,
     pub place_heads: WordSet,
+    pub org_modifiers: WordSet,
+    pub org_nouns: WordSet,
+    pub place_prepositions: WordSet,
     pub name_connectors: WordSet,
     pub particles: WordSet,
     pub org_connectors: WordSet,
@@ -236,6 +253,9 @@ impl Lexicon {
             }
         }
         words(&def.place_heads, &mut lx.place_heads, &none);
+        words(&def.org_modifiers, &mut lx.org_modifiers, &none);
+        words(&def.org_nouns, &mut lx.org_nouns, &none);
+        words(&def.place_prepositions, &mut lx.place_prepositions, &none);
         words(&def.person_roles, &mut lx.person_roles, &none);
         words(&def.name_connectors, &mut lx.name_connectors, &none);
         words(&def.particles, &mut lx.particles, &none);

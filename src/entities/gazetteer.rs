@@ -42,6 +42,10 @@ pub(crate) struct GzEntity {
     pub wikidata: Option<Box<str>>,
     /// Key of the last word of the canonical name ("araqchi"), for lone surnames.
     pub last_key: Box<str>,
+    /// Key of the first word of the canonical name ("abas"), for lone given names.
+    pub first_key: Box<str>,
+    /// Key of the canonical name ("abas araqchi").
+    pub key: Box<str>,
     /// Number of words in the canonical name.
     pub name_words: usize,
 }
@@ -134,6 +138,10 @@ pub(crate) struct Gazetteer {
     fuzzy: HashMap<u8, Vec<(Box<str>, u32)>, FxBuild>,
     /// Last-word keys of listed people: a name ending in one is a person's ("Lara Trump").
     pub person_surnames: HashSet<Box<str>, FxBuild>,
+    /// (place, key of the rest) → organisation, from listed names that start with a place or
+    /// its adjective: "Iranian Foreign Ministry" gives (Iran, "foreign ministry") → the
+    /// ministry, so "Iran's Foreign Ministry" finds it too.
+    qualified: HashMap<(u32, Box<str>), u32, FxBuild>,
 }
 
 fn alnum_eq(text: &str, expected: &str) -> bool {
@@ -175,12 +183,17 @@ impl Gazetteer {
                 .filter(|&i| !name_doc.tokens[i].has(PARTICLE) && !name_doc.key(i).is_empty())
                 .collect();
             let last_key = words.last().map_or("", |&i| name_doc.key(i));
+            let first_key = words.first().map_or("", |&i| name_doc.key(i));
+            let mut key = String::new();
+            name_doc.span_key(0, name_doc.tokens.len(), &mut key);
             out.push(GzEntity {
                 id: def.id.clone().into(),
                 name: def.name.clone().into(),
                 kind: def.kind,
                 wikidata: def.wikidata.clone().map(Into::into),
                 last_key: last_key.into(),
+                first_key: first_key.into(),
+                key: key.into(),
                 name_words: words.len(),
             });
         }
@@ -202,7 +215,7 @@ impl Gazetteer {
             .filter(|e| e.kind == EntityType::Person && !e.last_key.is_empty())
             .map(|e| e.last_key.clone())
             .collect();
-        Ok(Gazetteer {
+        let mut g = Gazetteer {
             person_surnames,
             entities: out,
             ac,
@@ -211,7 +224,61 @@ impl Gazetteer {
             exact: gz.exact,
             by_key,
             fuzzy: gz.fuzzy,
-        })
+            qualified: HashMap::default(),
+        };
+        let mut stream = Stream::default();
+        let mut key = String::new();
+        for (ei, s) in entities.iter().enumerate() {
+            if s.def.kind != EntityType::Org {
+                continue;
+            }
+            for alias in std::iter::once(&s.def.name).chain(&s.def.aliases) {
+                let doc = tokenize(alias, &lexicon.particles);
+                if let Some((place, t1)) = g.place_prefix(&doc, &mut stream)
+                    && (t1 as usize) < doc.tokens.len()
+                {
+                    doc.span_key(t1 as usize, doc.tokens.len(), &mut key);
+                    if !key.is_empty() {
+                        g.qualified.entry((place, key.as_str().into())).or_insert(ei as u32);
+                    }
+                }
+            }
+        }
+        Ok(g)
+    }
+
+    /// The longest listed place (or its adjective) that `doc` starts with: (entity, end token).
+    fn place_prefix(&self, doc: &Doc, stream: &mut Stream) -> Option<(u32, u32)> {
+        build_stream(doc, stream);
+        let mut best: Option<(u32, u32)> = None;
+        for m in self.ac.find_overlapping_iter(stream.text.as_str()) {
+            if m.start() != 0 {
+                continue;
+            }
+            let p = &self.patterns[m.pattern().as_usize()];
+            let words = p.words as usize;
+            if words >= stream.emitted.len() {
+                continue;
+            }
+            let place = p.aliases.iter().map(|&a| self.aliases[a as usize]).find(|r| {
+                r.entity != BLOCK
+                    && self.entities[r.entity as usize].kind == EntityType::Place
+                    && self.rule_ok(r.rule, doc, stream, 0, words)
+            });
+            if let Some(r) = place {
+                let t1 = stream.emitted[words - 1].1 + 1;
+                if best.is_none_or(|(_, b)| t1 > b) {
+                    best = Some((r.entity, t1));
+                }
+            }
+        }
+        best
+    }
+
+    /// The listed organisation named by `place` + a name with this key ("Foreign Ministry"
+    /// after "Iran's"), if any.
+    pub fn qualified(&self, place: u32, key: &str) -> Option<u32> {
+        self.qualified.get(&(place, Box::<str>::from(key))).copied()
     }
 
     fn rule_ok(&self, rule: CaseRule, doc: &Doc, stream: &Stream, k0: usize, words: usize) -> bool {
@@ -267,6 +334,10 @@ impl Gazetteer {
             }
             let mut t0 = stream.emitted[k0 as usize].1;
             let t1 = stream.emitted[k1 as usize].1 + 1;
+            // "The Wall Street Journal": a leading article is not part of the mention.
+            if t1 > t0 + 1 && doc.plain(t0 as usize) == "the" {
+                t0 += 1;
+            }
             // Take in a particle written before the name: "al-Busaidi", "Al Thani".
             if t0 > 0 {
                 let prev = &doc.tokens[t0 as usize - 1];
@@ -293,7 +364,7 @@ impl Gazetteer {
         })
     }
 
-    /// The listed entity whose name or alias is closest to `key` by Jaro-Winkler, when the
+    /// The listed entity whose name or alias is closest to `key` by [`similarity`], when the
     /// score is at least [`FUZZY_MIN`], clearly ahead of any other entity, and both names are
     /// at least [`FUZZY_MIN_LEN`] long.
     pub fn fuzzy(&self, key: &str, kind_ok: impl Fn(EntityType) -> bool) -> Option<u32> {
@@ -307,7 +378,7 @@ impl Gazetteer {
             if alias.len().abs_diff(key.len()) > 3 || !kind_ok(self.entities[*e as usize].kind) {
                 continue;
             }
-            let s = strsim::jaro_winkler(key, alias);
+            let s = similarity(key, alias);
             match best {
                 Some((bs, be)) if s > bs => {
                     if be != *e {
@@ -324,6 +395,51 @@ impl Gazetteer {
         (score >= FUZZY_MIN && score - runner_up >= FUZZY_MARGIN).then_some(e)
     }
 }
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// Same length, and apart from at most two vowels written differently, the same letters:
+/// "khamanei" / "khamenei", "rohani" / "ruhani" (transliterations disagree on vowels far
+/// more than on consonants). "khomeini" / "khamenei" differ in a consonant position.
+fn vowel_variant(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a.len() < FUZZY_MIN_LEN {
+        return false;
+    }
+    let mut diffs = 0;
+    for (&x, &y) in a.iter().zip(b) {
+        if x != y {
+            if !(is_vowel(x) && is_vowel(y)) {
+                return false;
+            }
+            diffs += 1;
+        }
+    }
+    diffs <= 2
+}
+
+/// How alike two folded name keys are, 0..=1: Jaro-Winkler, raised to 0.95 for vowel
+/// variants. Names of several words must have as many words and alike last words (a shared
+/// given name is not enough: "Ebrahim Azizi" is not "Ebrahim Raisi").
+pub(crate) fn similarity(a: &str, b: &str) -> f64 {
+    let (wa, wb) = (a.split(' ').count(), b.split(' ').count());
+    if wa != wb {
+        return 0.0;
+    }
+    if wa > 1 {
+        let (la, lb) = (a.rsplit(' ').next().unwrap_or(""), b.rsplit(' ').next().unwrap_or(""));
+        if la != lb && !vowel_variant(la, lb) && strsim::jaro_winkler(la, lb) < SURNAME_MIN {
+            return 0.0;
+        }
+    }
+    let s = strsim::jaro_winkler(a, b);
+    if vowel_variant(a, b) { s.max(0.95) } else { s }
+}
+
+/// Jaro-Winkler the last words of two names of several words need.
+const SURNAME_MIN: f64 = 0.88;
 
 struct GzEntityBuilder<'l> {
     patterns: Vec<Pattern>,

@@ -4,18 +4,24 @@
 //! inside organisation names) are cut into candidates:
 //!
 //! * a run with an organisation head word ("Ministry", "Agency", "Council", ...) is an ORG;
-//!   a listed place before a generic organisation name (titles and head words only)
-//!   qualifies it ("Oman's Foreign Ministry" → "Foreign Ministry (Oman)"); a place inside or
-//!   before a proper one is part of it ("Tehran Times", "Central Bank of Iran",
-//!   "Washington Institute for Near East Policy");
+//!   a listed place before a generic organisation name (titles, head words and generic
+//!   modifiers such as "Security" only) qualifies it ("Oman's Foreign Ministry", "Omani
+//!   Foreign Ministry" → "Foreign Ministry (Oman)"); a place inside or before a proper one is
+//!   part of it ("Tehran Times", "Central Bank of Iran", "Washington Institute for Near East
+//!   Policy"). A listed generic name right after another place is released to this rule
+//!   ("Russia's Security Council" is not the UN's);
 //! * leading titles are stripped and mark a PERSON ("Deputy Foreign Minister Kazem
-//!   Gharibabadi" → "Kazem Gharibabadi"), as do a role noun before the name ("spokesman X"),
-//!   an apposition after it ("X, a deputy minister,"), a speech verb next to it ("X said"),
-//!   or a known given name;
-//! * a lone acronym is an ORG;
+//!   Gharibabadi" → "Kazem Gharibabadi"; a role noun capitalised at a sentence start counts),
+//!   as do a role noun before the name ("spokesman X", "his counterpart, X,"), an apposition
+//!   after it ("X, a deputy minister,"), a relative "X, who", a speech verb next to it ("X
+//!   said"), or a known given name;
+//! * an organisation noun next to a name makes it an ORG ("the Kayhan newspaper", "the daily
+//!   Etemad"), as does being a lone acronym;
+//! * a place preposition before an unlisted name, or "-based" after it, makes it a PLACE
+//!   ("clerics in Najaf", "a Karachi-based analyst"), unless it looks like an adjective;
 //! * an unmarked span of two or more words is OTHER, or *weak* at the start of a sentence;
 //!   single unmarked words are weak. Weak candidates survive only when they link to an
-//!   entity found elsewhere (a lone surname, a fuzzy match of a listed name).
+//!   entity found elsewhere (a lone surname or given name, a fuzzy match of a listed name).
 //!
 //! Stopwords (sentence starters, pronouns, days, months), lines that look like headlines,
 //! and words already matched by the gazetteer are never part of a candidate.
@@ -32,10 +38,19 @@ const NONE: u32 = u32::MAX;
 pub(crate) struct Cand {
     pub t0: u32,
     pub t1: u32,
+    /// First token of the name proper (`k0..t1`): after a place that qualifies a generic
+    /// organisation name written inside the mention ("Omani Foreign Ministry" → "Foreign
+    /// Ministry"); `t0` otherwise. Keys and ids are made from `k0..t1`.
+    pub k0: u32,
     /// None: weak, kept only if it links to an entity found elsewhere.
     pub kind: Option<EntityType>,
     /// A listed place that qualifies a generic ORG name.
     pub qualifier: Option<u32>,
+    /// A listed place written just before an ORG name, with a possessive or as an adjective
+    /// ("Iran's National Security Council"): the pair may name a listed organisation.
+    pub possessor: Option<u32>,
+    /// An ORG name made of generic words only ("Foreign Ministry").
+    pub generic: bool,
     /// Capitalised words in the span.
     pub words: u32,
 }
@@ -100,6 +115,7 @@ pub(crate) fn find(doc: &Doc, gz: &Gazetteer, matches: &[GzMatch], lx: &Lexicon)
         .collect();
     let mut cx = Ctx { doc, lx, gz, matches, covered, class, absorbed: vec![false; matches.len()], out: Vec::new() };
     cx.release_surnames();
+    cx.release_generic_orgs();
     let mut run: Vec<Unit> = Vec::new();
     let mut i = 0usize;
     while i < n {
@@ -237,6 +253,49 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// Whether every word of `t0..t1` is a title, head word or modifier of generic
+    /// organisation names ("Security Council", "Foreign Ministry").
+    fn generic_words(&self, t0: u32, t1: u32) -> bool {
+        (t0..t1).all(|t| {
+            let p = self.plain(t);
+            self.tok(t).has(PARTICLE)
+                || self.lx.title_words.contains(p)
+                || self.lx.org_heads.contains(p)
+                || self.lx.org_modifiers.contains(p)
+        })
+    }
+
+    /// A listed organisation with a generic name right after a place is that place's body,
+    /// not the listed one: "Russia's Security Council", "the Russian Security Council" (the
+    /// listed "Security Council" is the UN's). Unless the place and name together are listed
+    /// ("America's Congress"), such matches are released to the general recogniser, which
+    /// qualifies the name by the place.
+    fn release_generic_orgs(&mut self) {
+        for (mi, m) in self.matches.iter().enumerate() {
+            if m.t0 == 0 || self.absorbed[mi] || self.gz.entities[m.entity as usize].kind != EntityType::Org {
+                continue;
+            }
+            let prev = self.covered[m.t0 as usize - 1];
+            if prev == NONE || !self.is_place_match(prev) || self.matches[prev as usize].t1 != m.t0 {
+                continue;
+            }
+            let before = self.tok(m.t0 - 1);
+            if !(before.has(POSSESSIVE) || self.tok(m.t0).gap == Gap::Space) || !self.generic_words(m.t0, m.t1) {
+                continue;
+            }
+            let mut key = String::new();
+            self.doc.span_key(m.t0 as usize, m.t1 as usize, &mut key);
+            let place = self.matches[prev as usize].entity;
+            if self.gz.qualified(place, &key) == Some(m.entity) {
+                continue;
+            }
+            self.absorbed[mi] = true;
+            for t in m.t0..m.t1 {
+                self.covered[t as usize] = NONE;
+            }
+        }
+    }
+
     /// The unit starting at token `i`, if it can be part of a run.
     fn unit_at(&self, i: usize) -> Option<Unit> {
         let mi = self.covered[i];
@@ -278,9 +337,15 @@ impl Ctx<'_, '_> {
         while run.last().is_some_and(|&u| !self.is_name(u)) {
             run.pop();
         }
+        // A run starts with a name, a particle ("al-Busaidi") or a capitalised connector
+        // ("Von der Leyen", "Bin Salman").
         let lead = run
             .iter()
-            .take_while(|&&u| !self.is_name(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE)))
+            .take_while(|&&u| {
+                !self.is_name(u)
+                    && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE)
+                        || (self.class[t as usize] == Class::Connector && self.tok(t).has(CAP)))
+            })
             .count();
         run.drain(..lead);
         if !run.iter().any(|&u| self.is_name(u)) {
@@ -304,8 +369,10 @@ impl Ctx<'_, '_> {
             }
             return;
         }
-        // "Israel Katz", "Jordan Bardella": a listed place that is a given name before a name.
-        if let (Some(&Unit::Place(mi)), Some(&second)) = (run.first(), run.get(1)) {
+        // "Israel Katz", "Defense Minister Israel Katz", "Jordan Bardella": a listed place that
+        // is a given name before a name.
+        for i in 0..run.len().saturating_sub(1) {
+            let (Unit::Place(mi), second) = (run[i], run[i + 1]) else { continue };
             let m = self.matches[mi as usize];
             if m.t1 == m.t0 + 1
                 && !m.demonym
@@ -314,15 +381,22 @@ impl Ctx<'_, '_> {
                 && self.is_name(second)
                 && !self.is_title(second)
                 && !self.is_head(second)
+                && (i == 0 || !matches!(run[i - 1], Unit::Tok(t) if !self.is_title(Unit::Tok(t))))
             {
                 self.absorbed[mi as usize] = true;
-                run[0] = Unit::Tok(m.t0);
+                run[i] = Unit::Tok(m.t0);
             }
         }
         let head = run.iter().rposition(|&u| self.is_head(u));
         match head {
             Some(h) => {
-                let org_end = if run.get(h + 1).is_some_and(|&u| self.is_org_connector(u)) { run.len() } else { h + 1 };
+                // "Ministry of Foreign Affairs" goes on after its head; "Foreign Ministry and Iran"
+                // does not ("and" joins two names).
+                let goes_on = run.get(h + 1).is_some_and(|&u| {
+                    self.is_org_connector(u)
+                        && matches!(u, Unit::Tok(t) if matches!(self.plain(t), "of" | "for" | "on"))
+                });
+                let org_end = if goes_on { run.len() } else { h + 1 };
                 self.org(&run[..org_end]);
                 if org_end < run.len() {
                     self.free(&run[org_end..]);
@@ -338,41 +412,55 @@ impl Ctx<'_, '_> {
         let rest = &units[lead_places..];
         let rest_words = rest.iter().filter(|&&u| self.is_name(u)).count();
         let mut qualifier = None;
-        // Only generic names are qualified ("Iranian Foreign Ministry" → "Foreign Ministry
-        // (Iran)"); a proper name keeps its place ("Washington Institute for Near East Policy").
-        let generic = rest.iter().all(|&u| !self.is_name(u) || self.is_title(u) || self.is_head(u));
-        let span: &[Unit] = if lead_places > 0 && rest_words >= 2 && generic {
-            if let Unit::Place(mi) = units[lead_places - 1] {
-                qualifier = Some(self.matches[mi as usize].entity);
+        let mut possessor = None;
+        // Only generic names are qualified ("Omani Foreign Ministry" → "Foreign Ministry
+        // (Oman)"); a proper name keeps its place ("Washington Institute for Near East Policy").
+        // The place stays part of the mention either way; the name proper is what follows it.
+        let generic = rest.iter().all(|&u| match u {
+            Unit::Tok(t) => !self.is_name(u) || self.generic_words(t, t + 1),
+            Unit::Place(_) => false,
+        });
+        let mut name: &[Unit] = units;
+        if lead_places > 0
+            && !rest.is_empty()
+            && let Unit::Place(mi) = units[lead_places - 1]
+        {
+            possessor = Some(self.matches[mi as usize].entity);
+            if rest_words >= 2 && generic {
+                qualifier = possessor;
+                name = rest;
             }
-            rest
-        } else {
-            units
-        };
-        if lead_places == 0 && generic {
-            // "Oman's Foreign Ministry"
+        }
+        if lead_places == 0 {
+            // "Oman's Foreign Ministry", "Iran's National Security Council"
             let t0 = self.first_tok(units[0]) as usize;
             if t0 > 0 && self.doc.tokens[t0 - 1].has(POSSESSIVE) {
                 let mi = self.covered[t0 - 1];
                 if mi != NONE && self.is_place_match(mi) {
-                    qualifier = Some(self.matches[mi as usize].entity);
+                    possessor = Some(self.matches[mi as usize].entity);
+                    if generic {
+                        qualifier = possessor;
+                    }
                 }
             }
         }
-        let words = span.iter().filter(|&&u| self.is_name(u)).count() as u32;
+        let words = name.iter().filter(|&&u| self.is_name(u)).count() as u32;
         if words < 2 && qualifier.is_none() {
             return;
         }
-        for u in span {
+        for u in units {
             if let Unit::Place(mi) = *u {
                 self.absorbed[mi as usize] = true;
             }
         }
         self.out.push(Cand {
-            t0: self.first_tok(span[0]),
-            t1: self.end_tok(span[span.len() - 1]),
+            t0: self.first_tok(units[0]),
+            t1: self.end_tok(units[units.len() - 1]),
+            k0: self.first_tok(name[0]),
             kind: Some(EntityType::Org),
             qualifier,
+            possessor,
+            generic,
             words,
         });
     }
@@ -389,7 +477,12 @@ impl Ctx<'_, '_> {
             let mut titled = false;
             while pos < units.len() {
                 let u = units[pos];
-                if self.is_title(u) {
+                // A role noun capitalised at the start of a sentence is a title too:
+                // "Lawmaker Ebrahim Azizi said".
+                let sentence_role = matches!(u, Unit::Tok(t) if self.tok(t).has(SENT_START)
+                    && self.lx.person_roles.contains(self.plain(t)))
+                    && units.get(pos + 1).is_some_and(|&v| self.is_name(v));
+                if self.is_title(u) || sentence_role {
                     titled = true;
                     pos += 1;
                 } else if titled
@@ -409,10 +502,9 @@ impl Ctx<'_, '_> {
             while piece.last().is_some_and(|&u| !self.is_name(u)) {
                 piece = &piece[..piece.len() - 1];
             }
-            while piece
-                .first()
-                .is_some_and(|&u| self.is_connector(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE)))
-            {
+            while piece.first().is_some_and(|&u| {
+                self.is_connector(u) && !matches!(u, Unit::Tok(t) if self.tok(t).has(PARTICLE) || self.tok(t).has(CAP))
+            }) {
                 piece = &piece[1..];
             }
             if !piece.is_empty() {
@@ -434,8 +526,9 @@ impl Ctx<'_, '_> {
         let first_name = piece.iter().copied().find(|&u| self.is_name(u));
         let n = self.doc.tokens.len() as u32;
         let lower = |t: u32| !self.tok(t).has(CAP);
+        // "spokesman Esmaeil Baghaei", "His German counterpart, Johann Wadephul, posted".
         let role_before = t0 > 0
-            && self.tok(t0).gap == Gap::Space
+            && (self.tok(t0).gap == Gap::Space || self.tok(t0).gap_flags == GAP_COMMA)
             && lower(t0 - 1)
             && self.lx.person_roles.contains(self.plain(t0 - 1));
         // "Analysts at the X Institute said": X is not the speaker.
@@ -464,6 +557,29 @@ impl Ctx<'_, '_> {
             found
         };
         let given = matches!(first_name, Some(Unit::Tok(t)) if self.lx.given_names.contains(self.plain(t)));
+        // "X, who": people, not organisations ("which") or places ("where").
+        let who_after = t1 < n && self.tok(t1).gap_flags & GAP_COMMA != 0 && self.plain(t1) == "who";
+        // "the Kayhan newspaper", "the reformist daily Etemad".
+        let org_noun =
+            (t1 < n && self.tok(t1).gap == Gap::Space && lower(t1) && self.lx.org_nouns.contains(self.plain(t1)))
+                || (t0 > 0
+                    && self.tok(t0).gap == Gap::Space
+                    && lower(t0 - 1)
+                    && self.lx.org_nouns.contains(self.plain(t0 - 1)));
+        // "clerics in Najaf", "a Tehran-based analyst" (not "in Vaez's view", "in Asian futsal").
+        let possessive = self.tok(t1 - 1).has(POSSESSIVE);
+        let last = self.plain(t1 - 1);
+        let adjectival = ["ian", "ean", "ese", "ish", "ic"].iter().any(|s| last.ends_with(s));
+        // "in Parliament", "in Court" name bodies, not places.
+        let body = self.lx.org_heads.contains(last) || self.lx.title_words.contains(last);
+        let place_cue = !possessive
+            && !adjectival
+            && !body
+            && ((t0 > 0
+                && self.tok(t0).gap == Gap::Space
+                && lower(t0 - 1)
+                && self.lx.place_prepositions.contains(self.plain(t0 - 1)))
+                || (t1 < n && self.tok(t1).gap == Gap::Hyphen && self.plain(t1) == "based"));
         let initial = self.tok(t0).has(SENT_START);
         // "IRAN REJECTS OFFER": capitals for emphasis, not a name.
         let shouting = words >= 2
@@ -483,29 +599,31 @@ impl Ctx<'_, '_> {
                 && (2..=6).contains(&letters)
                 && self.plain(t).bytes().all(|b| b.is_ascii_alphabetic())
                 && !self.lx.acronym_stoplist.contains(self.plain(t));
-            if titled || role_before || appositive {
+            if titled || role_before || appositive || who_after {
                 Some(EntityType::Person)
-            } else if acronym {
+            } else if org_noun || acronym {
                 Some(EntityType::Org)
+            } else if place_cue && !self.lx.given_names.contains(self.plain(t)) {
+                Some(EntityType::Place)
             } else {
                 None
             }
         } else if self.lx.place_heads.contains(self.plain(t1 - 1)) {
             Some(EntityType::Place)
-        } else if titled
-            || role_before
-            || appositive
-            || verb_after
-            || verb_before
-            || given
-            || self.gz.person_surnames.contains(self.doc.key(t1 as usize - 1))
+        } else if titled || role_before || appositive || who_after {
+            Some(EntityType::Person)
+        } else if org_noun {
+            Some(EntityType::Org)
+        } else if verb_after || verb_before || given || self.gz.person_surnames.contains(self.doc.key(t1 as usize - 1))
         {
             Some(EntityType::Person)
+        } else if place_cue {
+            Some(EntityType::Place)
         } else if initial {
             None
         } else {
             Some(EntityType::Other)
         };
-        self.out.push(Cand { t0, t1, kind, qualifier: None, words });
+        self.out.push(Cand { t0, t1, k0: t0, kind, qualifier: None, possessor: None, generic: false, words });
     }
 }

@@ -27,6 +27,8 @@ struct DocEnt {
     key: String,
     /// Key of the last word of the name.
     last_key: String,
+    /// Key of the first word of the name.
+    first_key: String,
     /// Words in the name.
     words: u32,
     qualifier: Option<u32>,
@@ -45,6 +47,9 @@ struct Resolver<'a, 'd> {
     by_first: HashMap<u8, Vec<usize>>,
     /// People with full names by the key of their last word (built before single words).
     by_surname: HashMap<String, Vec<usize>>,
+    /// Generic organisation names written with their place ("Iran's Foreign Ministry"), so a
+    /// later bare "the Foreign Ministry" is the same body.
+    generic_by_key: HashMap<String, usize>,
     key: String,
 }
 
@@ -78,6 +83,7 @@ impl Resolver<'_, '_> {
                     kind: g.kind,
                     key: String::new(),
                     last_key: g.last_key.to_string(),
+                    first_key: g.first_key.to_string(),
                     words: g.name_words as u32,
                     qualifier: None,
                     best: span,
@@ -101,9 +107,10 @@ impl Resolver<'_, '_> {
         }
         if c.words > ent.words {
             ent.words = c.words;
-            ent.best = (c.t0, c.t1);
+            ent.best = (c.k0, c.t1);
             ent.key.clone_from(&self.key);
             ent.last_key = self.key.rsplit(' ').next().unwrap_or("").to_string();
+            ent.first_key = self.key.split(' ').next().unwrap_or("").to_string();
             self.by_key.insert((ent.qualifier, self.key.clone()), idx);
         }
     }
@@ -113,21 +120,27 @@ impl Resolver<'_, '_> {
             self.by_first.entry(first).or_default().push(self.ents.len());
         }
         let last_key = self.key.rsplit(' ').next().unwrap_or("").to_string();
+        let first_key = self.key.split(' ').next().unwrap_or("").to_string();
         self.ents.push(DocEnt {
             gz: None,
             kind,
             key: self.key.clone(),
             last_key,
+            first_key,
             words: c.words,
             qualifier: c.qualifier,
-            best: (c.t0, c.t1),
+            best: (c.k0, c.t1),
             mentions: vec![(c.t0, c.t1)],
         });
         self.by_key.insert((c.qualifier, self.key.clone()), self.ents.len() - 1);
     }
 
-    /// A listed entity for the candidate's key: exact alias, then fuzzy.
+    /// A listed entity for the candidate's key: a listed organisation of the place written
+    /// before it, an exact alias, then fuzzy.
     fn listed(&self, c: &Cand, fuzzy: bool) -> Option<u32> {
+        if let Some(e) = c.possessor.and_then(|p| self.gz.qualified(p, &self.key)) {
+            return Some(e);
+        }
         if c.qualifier.is_some() {
             return None;
         }
@@ -153,7 +166,7 @@ impl Resolver<'_, '_> {
             if !(compatible(c.kind, e.kind) || e.kind == EntityType::Other) {
                 continue;
             }
-            let s = strsim::jaro_winkler(&self.key, &e.key);
+            let s = super::gazetteer::similarity(&self.key, &e.key);
             if s >= FUZZY_MIN && best.is_none_or(|(b, _)| s > b) {
                 best = Some((s, i));
             }
@@ -191,38 +204,129 @@ impl Resolver<'_, '_> {
         before.or(after).map(|(_, i)| i)
     }
 
+    /// The one person of this article with a full name starting with `self.key`
+    /// ("Sheikh Mohammed" after "Mohammed bin Abdulrahman Al Thani").
+    fn given_name_owner(&self) -> Option<usize> {
+        let mut found = None;
+        for (i, e) in self.ents.iter().enumerate() {
+            if e.kind == EntityType::Person && e.words >= 2 && e.first_key == self.key {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(i);
+            }
+        }
+        found
+    }
+
+    /// The person of this article whose full name ends with the words of `self.key`
+    /// ("Von der Leyen" after "Ursula von der Leyen"), the closest before `t0`.
+    fn name_suffix_owner(&self, t0: u32) -> Option<usize> {
+        let mut best: Option<(u32, usize)> = None;
+        for (i, e) in self.ents.iter().enumerate() {
+            if e.kind != EntityType::Person || e.words < 2 {
+                continue;
+            }
+            let full: &str = match e.gz {
+                Some(g) => &self.gz.entities[g as usize].key,
+                None => &e.key,
+            };
+            let suffix = full.len() > self.key.len()
+                && full.ends_with(self.key.as_str())
+                && full.as_bytes()[full.len() - self.key.len() - 1] == b' ';
+            if !suffix {
+                continue;
+            }
+            for &(m0, _) in &e.mentions {
+                if m0 < t0 && best.is_none_or(|(b, _)| m0 > b) {
+                    best = Some((m0, i));
+                }
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
     fn multi(&mut self, c: &Cand) {
-        self.doc.span_key(c.t0 as usize, c.t1 as usize, &mut self.key);
+        self.doc.span_key(c.k0 as usize, c.t1 as usize, &mut self.key);
         if self.key.is_empty() {
             return;
         }
+        let before = self.ents.len();
+        let linked = self.link_multi(c);
+        // Remember generic names written with their place ("Iran's Foreign Ministry").
+        if c.generic
+            && (c.qualifier.is_some() || c.possessor.is_some())
+            && let Some(i) = linked.or_else(|| (self.ents.len() > before).then(|| self.ents.len() - 1))
+        {
+            self.generic_by_key.entry(self.key.clone()).or_insert(i);
+        }
+    }
+
+    /// Link a candidate of two or more words; the entity it joined, if it joined one.
+    fn link_multi(&mut self, c: &Cand) -> Option<usize> {
         if let Some(e) = self.listed(c, true) {
             self.add_gz(e, (c.t0, c.t1));
-            return;
+            return self.by_gz.get(&e).copied();
         }
         if let Some(&i) = self.by_key.get(&(c.qualifier, self.key.clone())) {
             self.add_unknown(i, c);
-            return;
+            return Some(i);
+        }
+        // "the Foreign Ministry" after "Iran's Foreign Ministry".
+        if c.generic
+            && c.qualifier.is_none()
+            && c.possessor.is_none()
+            && let Some(&i) = self.generic_by_key.get(&self.key)
+        {
+            self.add_mention(i, c);
+            return Some(i);
+        }
+        if matches!(c.kind, None | Some(EntityType::Person))
+            && let Some(i) = self.name_suffix_owner(c.t0)
+        {
+            self.add_mention(i, c);
+            return Some(i);
         }
         if let Some(i) = self.near_unknown(c) {
             self.add_unknown(i, c);
-            return;
+            return Some(i);
         }
         if let Some(kind) = c.kind {
             self.new_unknown(c, kind);
         }
+        None
+    }
+
+    /// Add a mention to a listed or unknown entity.
+    fn add_mention(&mut self, i: usize, c: &Cand) {
+        match self.ents[i].gz {
+            Some(e) => self.add_gz(e, (c.t0, c.t1)),
+            None => self.add_unknown(i, c),
+        }
     }
 
     fn single(&mut self, c: &Cand) {
-        self.doc.span_key(c.t0 as usize, c.t1 as usize, &mut self.key);
+        self.doc.span_key(c.k0 as usize, c.t1 as usize, &mut self.key);
         if self.key.is_empty() {
             return;
         }
-        if let Some(i) = self.surname_owner(c.t0) {
-            match self.ents[i].gz {
-                Some(e) => self.add_gz(e, (c.t0, c.t1)),
-                None => self.add_unknown(i, c),
-            }
+        if let Some(e) = c.possessor.and_then(|p| self.gz.qualified(p, &self.key)) {
+            self.add_gz(e, (c.t0, c.t1));
+            return;
+        }
+        // A lone surname; a lone given name ("Sheikh Mohammed", "Wang" after "Wang Yi") of
+        // the one person of the article whose full name starts with it.
+        let person_like = matches!(c.kind, None | Some(EntityType::Person));
+        let owner = self
+            .surname_owner(c.t0)
+            .or_else(|| (person_like && self.key.contains(' ')).then(|| self.name_suffix_owner(c.t0)).flatten());
+        let owner = owner.or_else(|| {
+            (matches!(c.kind, None | Some(EntityType::Person)) && c.qualifier.is_none())
+                .then(|| self.given_name_owner())
+                .flatten()
+        });
+        if let Some(i) = owner {
+            self.add_mention(i, c);
             return;
         }
         if self.key.len() > FUZZY_MIN_LEN
@@ -257,6 +361,7 @@ pub(crate) fn resolve(
         by_key: HashMap::new(),
         by_first: HashMap::new(),
         by_surname: HashMap::new(),
+        generic_by_key: HashMap::new(),
         key: String::new(),
     };
     for (m, _) in matches.iter().zip(absorbed).filter(|(_, a)| !**a) {
