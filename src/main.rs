@@ -29,6 +29,7 @@ Examples:
   talkwire run --sink kafka --brokers 127.0.0.1:9092 --topic news   publish to Kafka
   talkwire enrich page.html                                         one saved page → one record
   talkwire check-config --config /etc/talkwire/talkwire.toml        validate before deploying
+  talkwire discover https://www.example.com/world/                  a site's feeds, sitemaps, robots rules
 
 Environment: TALKWIRE_<SECTION>__<KEY> overrides the config file (e.g. TALKWIRE_KAFKA__BROKERS);
 RUST_LOG overrides the log level.")]
@@ -57,6 +58,23 @@ enum Command {
     },
     /// Print the JSON Schema of the published record.
     Schema,
+    /// Find a site's feeds, sitemaps and robots.txt rules, to add it to the seeds in a minute.
+    Discover(DiscoverArgs),
+}
+
+#[derive(Args)]
+struct DiscoverArgs {
+    /// The site's home or section page.
+    url: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Config file for the HTTP settings (optional).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Let fetches reach loopback and private-network addresses.
+    #[arg(long)]
+    allow_private: bool,
 }
 
 #[derive(Args)]
@@ -128,6 +146,13 @@ fn main() -> ExitCode {
             report(enrich(args))
         }
         Command::Run(args) => report(run(args, cli.log_format, cli.log_level)),
+        Command::Discover(args) => {
+            telemetry::init_logging(
+                cli.log_format.unwrap_or(LogFormat::Text),
+                cli.log_level.as_deref().unwrap_or("warn"),
+            );
+            report(discover(args))
+        }
     }
 }
 
@@ -227,6 +252,23 @@ fn run(args: RunArgs, log_format: Option<LogFormat>, log_level: Option<String>) 
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// `talkwire discover`: what a site offers, as text or JSON. Fails when nothing usable was found.
+fn discover(args: DiscoverArgs) -> anyhow::Result<ExitCode> {
+    use talkwire::sources::{SourceLocation, discover};
+    let config = load_config(args.config, config::Seeds::Skip)?.config;
+    let location = SourceLocation::parse(&args.url)?;
+    let fetcher = talkwire::fetch::Fetcher::new(&config.http, config.run.allow_private || args.allow_private)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let report = runtime.block_on(discover::discover(&fetcher, &location, discover::Depth::Full))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render_text());
+    }
+    let usable = !report.feed_urls().is_empty() || !report.sitemap_urls().is_empty();
+    Ok(if usable { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// First SIGTERM/SIGINT: drain. The drain bound in the pipeline ends it.

@@ -59,7 +59,7 @@ fn item(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedItem> {
         return None;
     }
     url.set_fragment(None);
-    let text = |t: Option<feed_rs::model::Text>| t.map(|t| html_to_text(&t.content)).filter(|s| !s.is_empty());
+    let text = |t: Option<feed_rs::model::Text>| t.map(|t| html_to_text(&t.content, base)).filter(|s| !s.is_empty());
     Some(FeedItem {
         url,
         hints: FeedHints {
@@ -68,12 +68,17 @@ fn item(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedItem> {
             authors: entry.authors.into_iter().filter_map(|p| p.name.filter(|n| !n.trim().is_empty())).collect(),
             published_at: entry.published,
             updated_at: entry.updated,
+            language: entry.language,
         },
     })
 }
 
 /// Feed titles and summaries often carry HTML: keep the words.
-fn html_to_text(s: &str) -> String {
+fn html_to_text(s: &str, feed: &Url) -> String {
+    let (s, cut) = crate::extract::without_excessive_nesting(s);
+    if let Some(cut) = cut {
+        tracing::warn!(feed = %feed, cut, "absurdly nested HTML in a feed entry; rest of it dropped");
+    }
     let text = if s.contains('<') || s.contains('&') {
         dom_query::Document::fragment(s).text().to_string()
     } else {

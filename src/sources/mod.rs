@@ -2,14 +2,21 @@
 //!
 //! A source is a feed (RSS 0.9x/1.0/2.0, Atom, JSON Feed) or an HTML section
 //! page whose links are articles, reached over http(s) or read from a local
-//! file for offline replay. This module holds the plain parts — parsing a
-//! feed, discovering a page's links, scheduling the next poll — and
-//! [`poller`] runs them on a schedule at the async edge.
+//! file for offline replay; or a discovery source: a news sitemap, a site
+//! whose feeds are found by autodiscovery, or the GDELT 2.0 event stream.
+//! This module holds the plain parts — parsing a feed, a sitemap or a GDELT
+//! file, discovering a page's links or feeds, scheduling the next poll — and
+//! [`poller`] (with [`discovery_polls`]) runs them on a schedule at the async edge.
 
+pub mod autodiscover;
+pub mod discover;
+pub mod discovery_polls;
 pub mod feed;
+pub mod gdelt;
 pub mod page;
 pub mod poller;
 pub mod schedule;
+pub mod sitemap;
 
 use std::path::PathBuf;
 
@@ -111,6 +118,8 @@ pub struct FeedHints {
     pub published_at: Option<DateTime<Utc>>,
     /// Entry update time.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Language the source declares (e.g. a news sitemap's `news:language`), ISO 639.
+    pub language: Option<String>,
 }
 
 #[cfg(test)]

@@ -24,6 +24,10 @@ pub struct LinkRules<'a> {
 /// articles are kept (a long slug or a numeric id in the path), so navigation,
 /// section fronts and media are skipped.
 pub fn discover_links(html: &str, base: &Url, rules: &LinkRules) -> Vec<Url> {
+    let (html, cut) = crate::extract::without_excessive_nesting(html);
+    if let Some(cut) = cut {
+        tracing::warn!(page = %base, cut, "absurdly nested HTML; links after the cut ignored");
+    }
     let doc = dom_query::Document::from(html);
     // A <base href> changes what relative links mean.
     let base =

@@ -19,7 +19,7 @@ use crate::config::{SourceSpec, SourceSpecKind};
 use crate::delivery::{CommitSender, Inflight, PollHandle, Ticketed};
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::normalize::{article_id, canonicalize_url, site_of};
-use crate::record::{SourceKind, SourceRef};
+use crate::record::SourceRef;
 use crate::state::{Commit, StateError, Store};
 
 /// Why a poll failed.
@@ -34,6 +34,9 @@ pub enum PollError {
     /// The body is not a feed.
     #[error(transparent)]
     Feed(#[from] FeedError),
+    /// A sitemap, site or GDELT source failed.
+    #[error(transparent)]
+    Discovery(#[from] super::discovery_polls::DiscoveryError),
     /// The state store failed.
     #[error(transparent)]
     State(#[from] StateError),
@@ -79,6 +82,7 @@ fn error_kind(error: &PollError) -> String {
         PollError::Fetch(e) => e.kind(),
         PollError::Location(_) => "location".into(),
         PollError::Feed(_) => "feed".into(),
+        PollError::Discovery(_) => "discovery".into(),
         PollError::State(_) => "state".into(),
         PollError::Closed => "closed".into(),
     }
@@ -87,6 +91,9 @@ fn error_kind(error: &PollError) -> String {
 impl Poller {
     /// Poll `spec` once and queue its new articles.
     pub async fn poll(&self, spec: &SourceSpec) -> Result<PollSummary, PollError> {
+        if !matches!(spec.kind, SourceSpecKind::Feed | SourceSpecKind::Page) {
+            return self.poll_discovery(spec).await;
+        }
         let location = SourceLocation::parse(&spec.url)?;
         let cursor = self.store.cursor(&spec.url)?;
         let body = match self.fetcher.fetch(&location, cursor.as_ref()).await? {
@@ -110,6 +117,9 @@ impl Poller {
                 let links = discover_links(&html, &base, &rules);
                 (links.into_iter().map(|u| (u, FeedHints::default())).collect(), body.hints)
             }
+            SourceSpecKind::Sitemap | SourceSpecKind::Site | SourceSpecKind::Gdelt => {
+                unreachable!("discovery sources are polled by poll_discovery")
+            }
         };
         hints.retry_after = None;
         // Feed lag: how old the newest item is — a stalled feed shows up here before users notice.
@@ -124,18 +134,28 @@ impl Poller {
             has_validators.then(|| Commit::Cursor { source: spec.url.clone(), cursor: body.cursor.clone() });
         let poll = PollHandle::new(cursor_commit, self.commits.clone());
         let source = SourceRef {
-            kind: match spec.kind {
-                SourceSpecKind::Feed => SourceKind::Feed,
-                SourceSpecKind::Page => SourceKind::Page,
-            },
+            kind: super::discovery_polls::record_kind(spec.kind),
             url: spec.url.clone(),
             site: String::new(),
         };
 
         let mut summary = PollSummary { found: links.len(), hints, ..Default::default() };
+        summary.queued = self.queue_links(&poll, &source, links).await?;
+        Ok(summary)
+    }
+
+    /// Queue the links of one poll (newest first, at most `max_articles_per_poll`) that are
+    /// due and not in flight, each with a ticket of `poll`; returns how many were queued.
+    pub(crate) async fn queue_links(
+        &self,
+        poll: &PollHandle,
+        source: &SourceRef,
+        links: Vec<(url::Url, FeedHints)>,
+    ) -> Result<usize, PollError> {
+        let mut queued = 0;
         for (url, item_hints) in links.into_iter().take(self.max_articles_per_poll) {
             let url_id = article_id(&canonicalize_url(&url));
-            if self.store.seen_url(&url_id)? || self.inflight.contains(&url_id) {
+            if !self.store.due(&url_id, item_hints.updated_at)? || self.inflight.contains(&url_id) {
                 continue;
             }
             let mut ticket = poll.ticket();
@@ -144,15 +164,15 @@ impl Poller {
             }
             ticket.add_commit(Commit::SeenUrl { url_id: url_id.clone() });
             let source = SourceRef { site: site_of(&url), ..source.clone() };
-            tracing::debug!(url = %url, id = %url_id, source = %spec.url, "queued");
+            tracing::debug!(url = %url, id = %url_id, source = %source.url, "queued");
             let item = Discovered { url, source, hints: item_hints };
             if self.out.send(Ticketed { item, ticket }).await.is_err() {
                 poll.abandon();
                 return Err(PollError::Closed);
             }
-            summary.queued += 1;
+            queued += 1;
         }
-        Ok(summary)
+        Ok(queued)
     }
 
     /// Poll `spec` and log the outcome; returns the consecutive failure count after this poll.
