@@ -174,7 +174,7 @@ mod tests {
     use crate::state::Cursor;
 
     fn cursor() -> Commit {
-        Commit::Cursor { source: "s".into(), cursor: Cursor { etag: Some("e".into()), last_modified: None } }
+        Commit::Cursor { source: "s".into(), cursor: Cursor { etag: Some("e".into()), ..Cursor::default() } }
     }
 
     fn seen(id: &str) -> Commit {

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::{Config, SinkKind, SourceSpec};
-use crate::dedupe::{Verdict, decide};
+use crate::dedupe::{Deduper, fingerprint_commit};
 use crate::delivery::{CommitBatch, Inflight, Ticketed};
 use crate::enrich::Stages;
 use crate::extract::{Extracted, PageInput};
@@ -143,34 +143,9 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
         }))
     });
     let deduped_rx = spawn_ticketed_stage("dedupe", 1, capacity, normalized_rx, {
-        let (store, inflight) = (store.clone(), inflight.clone());
-        move |mut t: Ticketed<Record>| {
-            let r = &mut t.item;
-            let simhash = u64::from_str_radix(&r.dedupe.simhash, 16).unwrap_or_default();
-            let verdict = match decide(store.as_ref(), &r.id, &r.dedupe.content_hash, simhash) {
-                Ok(v) => v,
-                Err(error) => {
-                    tracing::error!(url = %r.url, id = %r.id, %error, "dedupe lookup failed; will retry");
-                    return None; // dropping the ticket: not committed, fetched again later
-                }
-            };
-            let outcome = match verdict {
-                Verdict::Publish { revision } => {
-                    let claims = [format!("id:{}", r.id), format!("hash:{}", r.dedupe.content_hash)];
-                    if claims.iter().all(|k| inflight.claim(k, &mut t.ticket)) {
-                        t.item.revision = revision;
-                        return Some(t);
-                    }
-                    "in_flight_copy"
-                }
-                Verdict::Unchanged => "unchanged",
-                Verdict::DuplicateOf(_) => "duplicate",
-            };
-            tracing::info!(url = %t.item.url, id = %t.item.id, outcome, "not published");
-            metrics::counter!("talkwire_articles_total", "outcome" => outcome).increment(1);
-            t.ticket.delivered();
-            None
-        }
+        let deduper =
+            Deduper::start(store.clone(), inflight.clone(), &config.dedupe).context("preparing the dedupe state")?;
+        move |t: Ticketed<Record>| deduper.process(t)
     });
     let relevant_rx = spawn_ticketed_stage("relevance", 1, capacity, deduped_rx, {
         let stages = stages.clone();
@@ -178,6 +153,10 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             let r = &mut t.item;
             r.topic = stages.topic.assess(&r.title, &r.text);
             if r.topic.relevant {
+                // Once delivered, later copies of this story point to its first copy.
+                if let Some(commit) = fingerprint_commit(r) {
+                    t.ticket.add_commit(commit);
+                }
                 return Some(t);
             }
             tracing::info!(url = %r.url, id = %r.id, score = r.topic.score, "off topic; not published");

@@ -2,7 +2,11 @@
 //!
 //! Rules come from `[topic]` in the config (see [`TopicConfig`]): weighted
 //! terms, groups of which one term each must appear, and exclusions. Terms
-//! match case-insensitively on whole words, in one Aho-Corasick pass.
+//! match case-insensitively on whole words, in one Aho-Corasick pass that
+//! reports overlapping matches: every term counts wherever it occurs, so a
+//! phrase adds to the words inside it ("nuclear talks" scores "nuclear",
+//! "talks" and the phrase), and a phrase never hides a word a require group
+//! needs.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -58,7 +62,7 @@ impl TopicFilter {
         }
         patterns.retain(|(t, _, _)| !t.is_empty());
         let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .build(patterns.iter().map(|(t, _, _)| t.as_str()))
             .expect("topic terms are plain strings");
         Self {
@@ -110,7 +114,7 @@ impl TopicFilter {
     /// Add whole-word occurrences in `haystack` (lowercased), each counting `weight`, capped per term.
     fn count(&self, haystack: &str, weight: f64, counts: &mut [f64]) {
         let mut raw = vec![0usize; counts.len()];
-        for m in self.automaton.find_iter(haystack) {
+        for m in self.automaton.find_overlapping_iter(haystack) {
             let before = haystack[..m.start()].chars().next_back();
             let after = haystack[m.end()..].chars().next();
             let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
@@ -162,6 +166,27 @@ mod tests {
             "Shares rose and oil climbed on Monday as traders weighed OPEC supply; the stock market closed higher.",
         );
         assert!(!markets.relevant, "{markets:?}");
+    }
+
+    #[test]
+    fn a_phrase_adds_to_its_words_and_never_hides_one_a_group_needs() {
+        let f = default_filter();
+        // "nuclear programme" contains "nuclear", which the nuclear group needs.
+        let t = f.assess("", "Iran and the United States held talks on Tehran's nuclear programme.");
+        assert!(t.matched.contains(&"require:nuclear".to_string()), "{t:?}");
+        assert!(t.matched.contains(&"nuclear programme".to_string()) && t.matched.contains(&"nuclear".to_string()));
+        let phrase = f.assess("", "nuclear talks").score;
+        let words = f.assess("", "nuclear and talks").score;
+        assert!(phrase > words, "{phrase} vs {words}");
+    }
+
+    #[test]
+    fn iran_and_nuclear_without_diplomacy_is_another_story() {
+        let t = default_filter().assess(
+            "Iranian nuclear physicist wins science prize",
+            "A researcher in Tehran was honoured for work on particle detectors used in nuclear medicine.",
+        );
+        assert!(!t.relevant && !t.matched.contains(&"require:diplomacy".to_string()), "{t:?}");
     }
 
     #[test]

@@ -287,7 +287,11 @@ impl Fetcher {
             bytes,
             content_type: text_header(header::CONTENT_TYPE),
             final_url,
-            cursor: Cursor { etag: text_header(header::ETAG), last_modified: text_header(header::LAST_MODIFIED) },
+            cursor: Cursor {
+                etag: text_header(header::ETAG),
+                last_modified: text_header(header::LAST_MODIFIED),
+                ..Cursor::default()
+            },
             hints,
             fetched_at: Utc::now(),
         })))

@@ -1,0 +1,353 @@
+//! The patterns that find a quote's own cue and speaker phrase, looking only at the sentence around it.
+//!
+//! On the right: `"…," X said` / `"…," said X` / `"…," X told Reuters` / `"…," according to X` /
+//! `"…," …, says X`. On the left: `X said: "…"` / `X said, "…"` / `X said that … "…"` /
+//! `According to X, "…"` / `…, adding "…"` / `X: "…"`. Failing a cue, the subject of the clause holding
+//! the quote (`Rubio bemoaned a climate in which people "literally hate each other"`).
+
+use std::ops::Range;
+
+use super::Extraction;
+use super::doc::Doc;
+use super::lexicon::{
+    F_ACCORDING, F_ADVLY, F_CAP, F_CONJ, F_DET, F_INVERT, F_LINK, F_PARTICIPLE, F_PREP, F_PRONOUN, F_SKIP, F_STOP,
+    F_THAT, F_TIMELEAD,
+};
+use super::marks::QuoteSpan;
+use super::phrases::Phrase;
+use super::tokens::Kind;
+use crate::record::Speaker;
+
+/// How an attribution was found; decides the base confidence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pattern {
+    /// `"…," X said` / `"…," said X` / `"…," according to X`
+    RightAdjacent,
+    /// `"…" …, X said.` (sentence-final attribution after a comma)
+    RightFinal,
+    /// `X said: "…"` / `X said, "…"` / `X said "…"`
+    LeftAdjacent,
+    /// `X said that … "…"`
+    LeftEmbedded,
+    /// `…, adding "…"` with the sentence's subject as speaker
+    LeftParticiple,
+    /// `X: "…"` without a verb
+    Colon,
+    /// No cue: the subject of the clause holding the quote
+    ClauseSubject,
+}
+
+impl Pattern {
+    /// How often the pattern names the right speaker.
+    pub(super) fn confidence(self) -> f64 {
+        match self {
+            Pattern::RightAdjacent => 0.92,
+            Pattern::LeftAdjacent => 0.88,
+            Pattern::RightFinal => 0.75,
+            Pattern::LeftEmbedded => 0.75,
+            Pattern::LeftParticiple => 0.55,
+            Pattern::Colon => 0.5,
+            Pattern::ClauseSubject => 0.4,
+        }
+    }
+
+    /// Whether the cue pattern touches the quote (enough to keep a one-word quote).
+    pub(super) fn adjacent(self) -> bool {
+        matches!(self, Pattern::RightAdjacent | Pattern::LeftAdjacent | Pattern::Colon)
+    }
+}
+
+/// A speaker phrase found with its cue.
+pub(super) struct CueMatch {
+    pub(super) phrase: Phrase,
+    /// Token range of the cue: `said`, `according to`; empty for a clause subject without a content verb.
+    pub(super) cue: Range<usize>,
+    pub(super) pattern: Pattern,
+}
+
+impl CueMatch {
+    fn new(phrase: Phrase, cue: Range<usize>, pattern: Pattern) -> Option<Self> {
+        Some(CueMatch { phrase, cue, pattern })
+    }
+}
+
+/// A quote's attribution: its own, or one borrowed from a neighbouring quote.
+#[derive(Clone, Debug)]
+pub(super) struct Attribution {
+    /// None when the sentence has a cue but no speaker was found.
+    pub(super) speaker: Option<Speaker>,
+    pub(super) cue: String,
+    pub(super) confidence: f64,
+    /// The pattern that found it; none for a borrowed attribution.
+    pub(super) pattern: Option<Pattern>,
+    /// A cue in the quote's own sentence (keeps two- and three-word fragments).
+    pub(super) in_sentence: bool,
+}
+
+impl Attribution {
+    /// This attribution lent to another quote, its confidence scaled by `factor`.
+    pub(super) fn borrowed(&self, factor: f64) -> Attribution {
+        Attribution { confidence: self.confidence * factor, pattern: None, ..self.clone() }
+    }
+}
+
+/// Whether a slot holds an attribution with a speaker.
+pub(super) fn has_speaker(attr: &Option<Attribution>) -> bool {
+    attr.as_ref().is_some_and(|a| a.speaker.is_some())
+}
+
+impl Extraction<'_> {
+    /// Each quote's own attribution, from the patterns; speakers named here are remembered for pronouns.
+    pub(super) fn own_attributions(&mut self) -> Vec<Option<Attribution>> {
+        let d = self.doc;
+        let mut attrs = Vec::with_capacity(self.spans.len());
+        for s in self.spans {
+            let content = &d.text[s.content_start..s.content_end];
+            let found = d.attribution_after(s, content).or_else(|| d.attribution_before(s));
+            let attr = found.map(|m| {
+                let (speaker, factor) = self.speaker(m.phrase);
+                if !m.phrase.pronoun && (speaker.entity_id.is_some() || d.name_in(m.phrase).is_some()) {
+                    self.remember_named(&speaker);
+                }
+                Attribution {
+                    speaker: Some(speaker),
+                    cue: d.tok_text(m.cue.start, m.cue.end).trim_end_matches(':').to_string(),
+                    confidence: m.pattern.confidence() * factor,
+                    pattern: Some(m.pattern),
+                    in_sentence: true,
+                }
+            });
+            let attr = attr.or_else(|| {
+                // A cue in the sentence without a speaker still marks reported speech.
+                (s.left_start..s.open).find(|&i| d.cue_len(i) > 0 && !d.tok(i).has(F_ACCORDING)).map(|c| Attribution {
+                    speaker: None,
+                    cue: d.tok_text(c, c + 1).to_string(),
+                    confidence: 0.0,
+                    pattern: None,
+                    in_sentence: true,
+                })
+            });
+            attrs.push(attr);
+        }
+        attrs
+    }
+}
+
+impl Doc<'_> {
+    /// First token after the dashes and commas from token `from`, not past `hi`.
+    pub(super) fn skip_dashes_and_commas(&self, from: usize, hi: usize) -> usize {
+        let mut j = from;
+        while j < hi && self.tok(j).is_dash_or_comma() {
+            j += 1;
+        }
+        j
+    }
+
+    /// `"…," X said` / `"…," said X` / `"…," according to X` / `"…" …, X said.`
+    fn attribution_after(&self, s: &QuoteSpan, content: &str) -> Option<CueMatch> {
+        let close = s.close?;
+        let hi = s.right_end;
+        let j = self.skip_dashes_and_commas(close + 1, hi);
+        if j >= hi {
+            return None;
+        }
+        // `"We are done." He added, "…"` / `… was "closing really strong." He noted that …`: a quote
+        // ending its sentence is attributed on its right only by a short tail (`"Why?" he asked`,
+        // `"Enough." Trump said.`).
+        if content.ends_with(['.', '!', '?']) && self.tok(j).has(F_CAP) {
+            let starts_sentence = s.left_start == s.open && s.left_reaches_sentence_start;
+            let long_tail = content.ends_with('.') && hi - j > 7;
+            if s.right_cut_by_quote || !starts_sentence || long_tail {
+                return None;
+            }
+        }
+        let first = self.tok(j);
+        let first_len = self.cue_len(j);
+        if first_len == 2 && first.has(F_ACCORDING) {
+            let phrase = self.phrase_after(j + 2, hi)?;
+            return CueMatch::new(phrase, j..j + 2, Pattern::RightAdjacent);
+        }
+        if first_len == 1
+            && first.has(F_INVERT)
+            && let Some(phrase) = self.phrase_after(j + 1, hi)
+        {
+            return CueMatch::new(phrase, j..j + 1, Pattern::RightAdjacent);
+        }
+        for c in j..hi.min(j + 16) {
+            let len = self.cue_len(c);
+            if len == 0 || self.tok(c).has(F_PARTICIPLE) {
+                continue;
+            }
+            let after_comma = c > j && self.tok(c - 1).is_dash_or_comma();
+            if len == 1
+                && self.tok(c).has(F_INVERT)
+                && after_comma
+                && let Some(phrase) = self.phrase_after(c + 1, hi)
+                && (phrase.end == hi || self.tok(phrase.end).is_dash_or_comma())
+            {
+                // `"…," in sharp contrast to previous elections, says Dante Scala.`
+                return CueMatch::new(phrase, c..c + 1, Pattern::RightFinal);
+            }
+            if self.tok(c).has(F_ACCORDING) {
+                if let Some(phrase) = self.phrase_after(c + 2, hi)
+                    && after_comma
+                {
+                    return CueMatch::new(phrase, c..c + 2, Pattern::RightFinal);
+                }
+                continue;
+            }
+            let phrase = self.subject_before(c, j)?;
+            if phrase.start == j {
+                return CueMatch::new(phrase, c..c + len, Pattern::RightAdjacent);
+            }
+            // "Fight for $15 organizing director Kendall Fells told": a name-like run up to the phrase.
+            if !phrase.pronoun
+                && phrase.start - j <= 6
+                && (j..phrase.start).all(|k| {
+                    let t = self.tok(k);
+                    (t.word() && (!t.has(F_STOP | F_PREP) || t.has(F_LINK)))
+                        || (t.kind == Kind::Punct && matches!(t.ch, '$' | '&' | '-' | '.' | '€' | '£'))
+                })
+            {
+                let whole = Phrase { start: j, ..phrase };
+                return CueMatch::new(whole, c..c + len, Pattern::RightAdjacent);
+            }
+            if self.tok(phrase.start - 1).is_dash_or_comma() {
+                return CueMatch::new(phrase, c..c + len, Pattern::RightFinal);
+            }
+            return None;
+        }
+        None
+    }
+
+    /// `X said: "…"` / `X said "…"` / `X said that … "…"` / `According to X, "…"` / `X: "…"`.
+    fn attribution_before(&self, s: &QuoteSpan) -> Option<CueMatch> {
+        let lo = s.left_start;
+        let open = s.open;
+        let mut participle: Option<usize> = None;
+        let mut c = open;
+        while c > lo {
+            c -= 1;
+            let len = self.cue_len(c);
+            if len == 0 {
+                continue;
+            }
+            let t = self.tok(c);
+            if t.has(F_ACCORDING) {
+                if let Some(phrase) = self.phrase_after(c + 2, open) {
+                    return CueMatch::new(phrase, c..c + 2, self.left_pattern(phrase.end, open));
+                }
+                continue;
+            }
+            if c == lo
+                && t.has(F_INVERT)
+                && s.left_reaches_sentence_start
+                && let Some(phrase) = self.phrase_after(c + len, open)
+                && self.adjacent_left(phrase.end, open)
+            {
+                // "Stated Stone: "…"", "Continued Stone: "…""
+                return CueMatch::new(phrase, c..c + len, Pattern::LeftAdjacent);
+            }
+            let subject = self.subject_before(c, lo).filter(|p| {
+                // `emailed supporters saying`: a participle's phrase must open its clause, else it is
+                // the object of the main verb.
+                !t.has(F_PARTICIPLE) || p.pronoun || self.opens_clause(p.start, lo) || self.tok(p.start - 1).has(F_CONJ)
+            });
+            if let Some(phrase) = subject {
+                return CueMatch::new(phrase, c..c + len, self.left_pattern(c + len, open));
+            }
+            if t.has(F_PARTICIPLE) && participle.is_none() {
+                participle = Some(c);
+            }
+        }
+        if let Some(pc) = participle
+            && let Some(phrase) = self.clause_subject(lo, pc)
+        {
+            return CueMatch::new(phrase, pc..pc + 1, Pattern::LeftParticiple);
+        }
+        // No cue: the subject of the clause the quote sits in (`Rubio also bemoaned the climate in which
+        // people "literally hate each other"`, `He jokes, "…"`).
+        if open > lo
+            && let Some(phrase) = self.clause_subject(lo, open)
+        {
+            // The verb after the subject is the cue when it is a content word ("bemoaned"), else none.
+            let verb = phrase.end;
+            let content_verb = !self.tok(verb).has(F_STOP | F_SKIP | F_ADVLY | F_CONJ);
+            return CueMatch::new(phrase, verb..verb + usize::from(content_verb), Pattern::ClauseSubject);
+        }
+        // "Republican pollster Daron Shaw: "…"" — a colon right before the quote, a name before it.
+        if open > lo && self.tok(open - 1).punct(':') {
+            let mut end = open - 1;
+            // Skip a short prepositional phrase: "on Twitter", "in a statement".
+            for k in (lo..end).rev().take(4) {
+                if self.tok(k).has(F_PREP) && !self.tok(k).has(F_CAP) && k > lo {
+                    if self.subject_before(k, lo).is_some() {
+                        end = k;
+                    }
+                    break;
+                }
+            }
+            if let Some(phrase) = self.subject_before(end, lo)
+                && (phrase.pronoun || self.tok(phrase.end - 1).has(F_CAP))
+            {
+                return CueMatch::new(phrase, open - 1..open, Pattern::Colon);
+            }
+        }
+        None
+    }
+
+    /// The subject of the clause holding a participle cue (`Trump went after Bush, calling him "…"`):
+    /// the last name or pronoun, before `pc`, that opens the sentence or a clause and is followed by a
+    /// lowercase word.
+    fn clause_subject(&self, lo: usize, pc: usize) -> Option<Phrase> {
+        for i in lo..pc {
+            let opens = i == lo || self.tok(i - 1).punct(',');
+            let first = self.tok(i);
+            if !opens || !first.word() || first.has(F_PARTICIPLE) {
+                continue;
+            }
+            if !(first.has(F_CAP | F_PRONOUN | F_DET)) || self.word_is(i, "it") {
+                continue;
+            }
+            let Some(phrase) = self.phrase_after(i, pc) else {
+                continue;
+            };
+            let head = self.tok(phrase.end - 1);
+            let named = phrase.pronoun
+                || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP))
+                || first.has(F_DET);
+            let verb_next = phrase.end < pc && {
+                let v = self.tok(phrase.end);
+                v.word() && !v.has(F_CAP) && !v.has(F_DET | F_PREP | F_LINK | F_CONJ)
+            };
+            if named && verb_next {
+                return Some(phrase);
+            }
+        }
+        None
+    }
+
+    /// A cue on the left, ending at `from`, either touches the quote or embeds it (`said that …`).
+    fn left_pattern(&self, from: usize, open: usize) -> Pattern {
+        if self.adjacent_left(from, open) { Pattern::LeftAdjacent } else { Pattern::LeftEmbedded }
+    }
+
+    /// Whether the words between a cue (ending at `from`) and the opening mark are a short adverbial
+    /// ending in `:`, `,` or `—` (or nothing): `said in a statement:`, `told reporters,`.
+    fn adjacent_left(&self, from: usize, open: usize) -> bool {
+        if from >= open {
+            return true;
+        }
+        let last = self.tok(open - 1);
+        if !(last.kind == Kind::Punct && matches!(last.ch, ':' | ',' | '—')) {
+            return false;
+        }
+        if open - from > 12 {
+            return false;
+        }
+        (from..open - 1).all(|i| {
+            let t = self.tok(i);
+            !t.has(F_THAT) && self.cue_len(i) == 0 && t.kind != Kind::Mark
+        })
+    }
+}

@@ -1,0 +1,171 @@
+//! Quotes without a speaker of their own borrow one from a neighbour, at a lower confidence.
+//!
+//! In order: the first part of a multi-paragraph quote takes the best attribution of its later parts; an
+//! earlier quote of a sentence takes the speaker of a later one attributed on its right; then, in text
+//! order, a quote continues the previous part of its multi-paragraph quote, the previous quote of its
+//! paragraph, the speaker of the previous paragraph (`He said:` or an attributed quote), or the speaker
+//! of a paragraph that opens with an attributed quote right after it.
+
+use super::Extraction;
+use super::attribution::{Attribution, Pattern, has_speaker};
+use super::lexicon::F_ACCORDING;
+use super::phrases::Phrase;
+
+/// How far back from a paragraph's end to look for a speech event, in tokens.
+const SPEECH_EVENT_SCAN: usize = 200;
+
+/// A speaker named with a cue outside quotes in a paragraph.
+struct SpeechEvent {
+    phrase: Phrase,
+    cue: usize,
+    /// The paragraph ends by introducing a quote: `He said:`.
+    intro: bool,
+}
+
+impl Extraction<'_> {
+    /// Runs every borrowing pass over the quotes' own attributions.
+    pub(super) fn lend_attributions(&self, attrs: &mut [Option<Attribution>]) {
+        self.lend_to_first_parts(attrs);
+        self.lend_back_within_sentences(attrs);
+        self.continue_speakers(attrs);
+    }
+
+    /// Multi-paragraph quotes: the first part takes the best attribution of its later parts.
+    fn lend_to_first_parts(&self, attrs: &mut [Option<Attribution>]) {
+        let spans = self.spans;
+        for k in 0..spans.len() {
+            if spans[k].prev_part.is_some() || has_speaker(&attrs[k]) {
+                continue;
+            }
+            if k > 0 && spans[k - 1].para == spans[k].para && has_speaker(&attrs[k - 1]) {
+                // `"…," he said. "…¶"…"`: the paragraph's speaker goes on.
+                continue;
+            }
+            let mut best: Option<&Attribution> = None;
+            let mut j = k + 1;
+            while j < spans.len() && spans[j].prev_part == Some(j - 1) {
+                if let Some(a) = &attrs[j]
+                    && a.speaker.is_some()
+                    && best.is_none_or(|b| a.confidence > b.confidence)
+                {
+                    best = Some(a);
+                }
+                j += 1;
+            }
+            if let Some(b) = best {
+                attrs[k] = Some(b.borrowed(0.9));
+            }
+        }
+    }
+
+    /// A later quote of the same sentence, attributed on its right, lends its speaker to earlier ones:
+    /// `"All that Glitters" was to be a "cautionary tale," said Susan Crawford.`
+    fn lend_back_within_sentences(&self, attrs: &mut [Option<Attribution>]) {
+        let spans = self.spans;
+        for k in (0..spans.len().saturating_sub(1)).rev() {
+            if has_speaker(&attrs[k]) || !spans[k + 1].same_sentence_as_prev {
+                continue;
+            }
+            if let Some(a) = &attrs[k + 1]
+                && a.speaker.is_some()
+                && a.pattern.is_none_or(|p| matches!(p, Pattern::RightAdjacent | Pattern::RightFinal))
+            {
+                attrs[k] = Some(Attribution { in_sentence: true, ..a.borrowed(0.85) });
+            }
+        }
+    }
+
+    /// Continuations, in text order (so a quote may continue one that itself borrowed its speaker).
+    fn continue_speakers(&self, attrs: &mut [Option<Attribution>]) {
+        let d = self.doc;
+        let spans = self.spans;
+        for k in 0..spans.len() {
+            if has_speaker(&attrs[k]) {
+                continue;
+            }
+            let s = &spans[k];
+            let borrow = |from: usize, factor: f64| -> Option<Attribution> {
+                attrs[from].as_ref().filter(|a| a.speaker.is_some()).map(|a| a.borrowed(factor))
+            };
+            let mut got: Option<Attribution> = None;
+            if let Some(p) = s.prev_part {
+                got = borrow(p, 0.95);
+            }
+            if got.is_none() && k > 0 && spans[k - 1].para == s.para {
+                got = if s.same_sentence_as_prev {
+                    borrow(k - 1, 0.95).map(|a| Attribution { in_sentence: true, ..a })
+                } else {
+                    borrow(k - 1, 0.85).map(|a| Attribution { in_sentence: false, ..a })
+                };
+            }
+            let starts_para = s.open == d.paras[s.para].0;
+            if got.is_none() && starts_para && s.para > 0 && attrs[k].is_none() {
+                // A paragraph opening with a quote and no cue: the speaker named with a cue in the
+                // previous paragraph, or that of its last quote if the quote comes later (a paragraph
+                // ending in `He said:` always wins).
+                let prev_para = s.para - 1;
+                let prev_quote = (0..k).rev().find(|&j| spans[j].para == prev_para);
+                let quote_attr = prev_quote.and_then(|j| borrow(j, 0.7));
+                got = match self.speech_event_in(prev_para) {
+                    Some(ev)
+                        if ev.intro || prev_quote.is_none_or(|j| spans[j].open < ev.cue) || quote_attr.is_none() =>
+                    {
+                        let (speaker, factor) = self.speaker(ev.phrase);
+                        let base = if ev.intro { 0.8 } else { 0.45 };
+                        Some(Attribution {
+                            speaker: Some(speaker),
+                            cue: d.tok_text(ev.cue, ev.cue + 1).to_string(),
+                            confidence: base * factor,
+                            pattern: None,
+                            in_sentence: false,
+                        })
+                    }
+                    _ => quote_attr,
+                };
+            }
+            if got.is_none() && starts_para && attrs[k].is_none() && s.close.is_some() {
+                // `"Not only can Cruz win …"¶¶"He may be the only one," Viguerie notes.`: a paragraph
+                // holding only a quote, followed by a paragraph opening with an attributed quote.
+                if let Some(n) = spans.get(k + 1)
+                    && n.para == s.para + 1
+                    && n.open == d.paras[n.para].0
+                    && n.prev_part.is_none()
+                    && let Some(a) = attrs[k + 1].as_ref()
+                    && a.speaker.is_some()
+                    && a.pattern == Some(Pattern::RightAdjacent)
+                {
+                    got = Some(Attribution { in_sentence: false, ..a.borrowed(0.45) });
+                }
+            }
+            if got.is_some() {
+                attrs[k] = got;
+            }
+        }
+    }
+
+    /// The last speaker named in paragraph `p` outside quotes: a subject with a cue, from the end.
+    fn speech_event_in(&self, p: usize) -> Option<SpeechEvent> {
+        let d = self.doc;
+        let (para_start, para_end) = d.paras[p];
+        if para_start == para_end {
+            return None;
+        }
+        let intro = d.tok(para_end - 1).punct(':');
+        let first = self.spans.partition_point(|s| s.para < p);
+        let quoted: Vec<(usize, usize)> = self.spans[first..]
+            .iter()
+            .take_while(|s| s.para == p)
+            .map(|s| (s.open, s.close.unwrap_or(para_end)))
+            .collect();
+        let floor = para_end.saturating_sub(SPEECH_EVENT_SCAN).max(para_start);
+        for c in (floor..para_end).rev() {
+            if quoted.iter().any(|&(o, e)| o <= c && c <= e) || d.cue_len(c) == 0 || d.tok(c).has(F_ACCORDING) {
+                continue;
+            }
+            if let Some(phrase) = d.subject_before(c, para_start) {
+                return Some(SpeechEvent { phrase, cue: c, intro });
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,164 @@
+//! The article as the stage sees it: tokens, paragraphs, a byte → char table (the output speaks in
+//! chars, the code in bytes), the entity mentions, and the token queries the other parts share.
+
+use super::lexicon::{F_ABBR, F_ACCORDING, F_CUE, F_DET, F_PHRASAL, F_POSS, F_QUANT, Lexicon, PARTICLES_OF_CUES};
+use super::tokens::{Kind, Token, tokenize};
+use crate::record::{Entity, Mention};
+
+/// An entity mention in chars, with the index of its entity. Ordered by start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct EntityMention {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) entity: usize,
+}
+
+/// The tokenised text and the indexes built over it.
+pub(super) struct Doc<'a> {
+    pub(super) text: &'a str,
+    pub(super) toks: Vec<Token>,
+    /// Token ranges of the paragraphs.
+    pub(super) paras: Vec<(usize, usize)>,
+    /// Char offset of each byte (the index of the char it belongs to; `text.len()` maps to the count).
+    char_of_byte: Vec<u32>,
+    pub(super) entities: &'a [Entity],
+    /// The mentions that lie inside the text, sorted.
+    mentions: Vec<EntityMention>,
+}
+
+impl<'a> Doc<'a> {
+    pub(super) fn new(text: &'a str, lexicon: &Lexicon, entities: &'a [Entity]) -> Self {
+        let toks = tokenize(text, lexicon);
+        let char_of_byte = char_table(text);
+        let paras = paragraphs(&toks);
+        let mentions = mentions_in_text(entities, char_of_byte[text.len()] as usize);
+        Doc { text, toks, paras, char_of_byte, entities, mentions }
+    }
+
+    /// Char offset of byte offset `byte`.
+    pub(super) fn char_pos(&self, byte: usize) -> usize {
+        self.char_of_byte.get(byte).copied().unwrap_or(0) as usize
+    }
+
+    /// Byte offset of char offset `c` (binary search in the char table).
+    pub(super) fn byte_pos(&self, c: usize) -> usize {
+        self.char_of_byte.partition_point(|&x| (x as usize) < c).min(self.text.len())
+    }
+
+    pub(super) fn prev_char(&self, byte: usize) -> Option<char> {
+        self.text[..byte].chars().next_back()
+    }
+
+    pub(super) fn next_char(&self, byte: usize) -> Option<char> {
+        self.text[byte..].chars().next()
+    }
+
+    /// A mention of the text between two byte offsets, in chars.
+    pub(super) fn mention(&self, byte_start: usize, byte_end: usize) -> Mention {
+        Mention {
+            text: self.text[byte_start..byte_end].to_string(),
+            start: self.char_pos(byte_start),
+            end: self.char_pos(byte_end),
+        }
+    }
+
+    /// The entity mentions starting before char `pos`, nearest first.
+    pub(super) fn mentions_before(&self, pos: usize) -> impl Iterator<Item = (EntityMention, &'a Entity)> {
+        let k = self.mentions.partition_point(|m| m.start < pos);
+        let entities = self.entities;
+        self.mentions[..k].iter().rev().map(move |&m| (m, &entities[m.entity]))
+    }
+
+    pub(super) fn tok(&self, i: usize) -> &Token {
+        &self.toks[i]
+    }
+
+    /// The text from token `s` to token `e` (exclusive); empty for an empty or out-of-range span.
+    pub(super) fn tok_text(&self, s: usize, e: usize) -> &str {
+        if e <= s || e > self.toks.len() {
+            return "";
+        }
+        &self.text[self.toks[s].start..self.toks[e - 1].end]
+    }
+
+    /// Whether token `i` is the word `w` (ASCII case-insensitive).
+    pub(super) fn word_is(&self, i: usize, w: &str) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        t.word() && self.text[t.start..t.end].eq_ignore_ascii_case(w)
+    }
+
+    /// Whether token `i` is a period after an abbreviation (`Sen.`, `Jan.`).
+    pub(super) fn abbr_period(&self, i: usize) -> bool {
+        self.tok(i).punct('.') && i > 0 && self.tok(i - 1).has(F_ABBR)
+    }
+
+    /// Whether token `i` is an abbreviation's period written against its word (`Sen.`, not `Sen .`).
+    pub(super) fn attached_abbr_period(&self, i: usize) -> bool {
+        self.abbr_period(i) && self.tok(i - 1).end == self.tok(i).start
+    }
+
+    /// Length in tokens of the speech cue at token `i` (0 when there is none): `said` 1, `according to`
+    /// and `shot back` 2.
+    pub(super) fn cue_len(&self, i: usize) -> usize {
+        let t = self.tok(i);
+        if t.kind != Kind::Word {
+            return 0;
+        }
+        if t.flags & F_ACCORDING != 0 {
+            return if self.word_is(i + 1, "to") { 2 } else { 0 };
+        }
+        if i > 0 && self.tok(i - 1).has(F_DET | F_POSS) && !self.tok(i - 1).has(F_QUANT) {
+            // "Trump's tweet", "a statement read": a noun.
+            return 0;
+        }
+        if t.flags & F_PHRASAL != 0 && PARTICLES_OF_CUES.iter().any(|p| self.word_is(i + 1, p)) {
+            return 2;
+        }
+        usize::from(t.flags & F_CUE != 0)
+    }
+}
+
+/// The char index of every byte of `text`, plus the char count at `text.len()`.
+fn char_table(text: &str) -> Vec<u32> {
+    let mut table = vec![0u32; text.len() + 1];
+    let mut n = 0u32;
+    for (i, ch) in text.char_indices() {
+        // Continuation bytes carry their char's index too, so the table stays sorted.
+        for slot in &mut table[i..i + ch.len_utf8()] {
+            *slot = n;
+        }
+        n += 1;
+    }
+    table[text.len()] = n;
+    table
+}
+
+/// Token ranges of the paragraphs: the runs between line breaks, breaks excluded.
+fn paragraphs(toks: &[Token]) -> Vec<(usize, usize)> {
+    let mut paras = Vec::new();
+    let mut para_start = 0;
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind == Kind::Break {
+            paras.push((para_start, i));
+            para_start = i + 1;
+        }
+    }
+    paras.push((para_start, toks.len()));
+    paras
+}
+
+/// The entities' mentions that lie inside a text of `char_count` chars, sorted.
+fn mentions_in_text(entities: &[Entity], char_count: usize) -> Vec<EntityMention> {
+    let mut mentions = Vec::new();
+    for (entity, e) in entities.iter().enumerate() {
+        for m in &e.mentions {
+            if m.start < m.end && m.end <= char_count {
+                mentions.push(EntityMention { start: m.start, end: m.end, entity });
+            }
+        }
+    }
+    mentions.sort_unstable();
+    mentions
+}

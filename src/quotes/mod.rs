@@ -1,0 +1,98 @@
+//! Quotations and who said them.
+//!
+//! The stage works on the article's body text in linear passes (no regex, nothing compiled per call),
+//! one submodule each:
+//!
+//! 1. **Tokens** (`tokens`, with the word lists in `lexicon`). One pass splits the text into words,
+//!    punctuation, quote marks and paragraph breaks, and flags each word from a small lexicon: speech
+//!    cues (`said`, `told`, `according to`, `shot back`, …), pronouns, determiners, titles, prepositions,
+//!    abbreviations whose period does not end a sentence (`Mr.`, `Sen.`, `Jan.`). `doc` holds the
+//!    tokens with the paragraph, char-offset and entity-mention indexes.
+//! 2. **Quote marks** (`marks`). Double marks are paired within a paragraph; a quote running over
+//!    several paragraphs is reported one [`Quote`] per paragraph (so `text` always equals the characters
+//!    at `start..end` and holds no marks), all parts sharing the attribution. `sentences` then finds
+//!    each quote's sentence, the only context attribution looks at.
+//! 3. **Attribution** (`attribution`), per quote: a cue and its speaker phrase on the right
+//!    (`"…," X said`) or the left (`X said: "…"`), or failing a cue the clause's subject. The phrase is
+//!    chunked without a tagger (`phrases`). Then `continuations`: a quote without a speaker borrows
+//!    one from the other parts of its quote, its sentence, its paragraph or the previous paragraph.
+//! 4. **Speakers** (`speaker`): the phrase becomes an entity (from the entity stage), a name read from
+//!    its capitalised words, or a descriptor ("a senior U.S. official"); pronouns resolve to the nearest
+//!    preceding person or organisation.
+//! 5. **Output** (`output`): unattributed short fragments, titles and headlines are dropped, and each
+//!    quote is marked direct or partial.
+//!
+//! Confidence is the pattern's reliability (right-adjacent 0.92, left-adjacent 0.88, sentence-final or
+//! `said that …` 0.75, participle 0.55, colon 0.5, clause subject 0.4), scaled down for pronouns left
+//! unresolved, descriptors and borrowed attributions; 0 when the speaker is unknown.
+
+mod attribution;
+mod continuations;
+mod doc;
+mod lexicon;
+mod marks;
+mod output;
+mod phrases;
+mod sentences;
+mod speaker;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
+
+use crate::record::{Entity, Quote, Speaker};
+use doc::Doc;
+use lexicon::Lexicon;
+use marks::{QUOTE_MARKS, QuoteSpan};
+
+/// Finds quotations and attributes them to speakers. Build once, share freely (`Send + Sync`).
+pub struct QuoteExtractor {
+    lexicon: Lexicon,
+}
+
+impl Default for QuoteExtractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl QuoteExtractor {
+    /// Builds the lexicon (once; reuse the extractor).
+    pub fn new() -> Self {
+        QuoteExtractor { lexicon: Lexicon::new() }
+    }
+
+    /// Quotes in `text`, in text order. `entities` are the article's entities (char-offset mentions into
+    /// the same text), used to resolve speakers to entity ids; mentions outside the text are ignored.
+    pub fn extract(&self, text: &str, entities: &[Entity]) -> Vec<Quote> {
+        if !text.contains(QUOTE_MARKS) {
+            return Vec::new();
+        }
+        let doc = Doc::new(text, &self.lexicon, entities);
+        let spans = doc.pair_marks();
+        if spans.is_empty() {
+            return Vec::new();
+        }
+        let mut extraction = Extraction::new(&doc, &spans);
+        let mut attrs = extraction.own_attributions();
+        extraction.lend_attributions(&mut attrs);
+        extraction.build_quotes(attrs)
+    }
+}
+
+/// One extraction: the document, its quoted spans, and the speakers named so far.
+struct Extraction<'d> {
+    doc: &'d Doc<'d>,
+    spans: &'d [QuoteSpan],
+    /// Char ranges of the quotes' contents, in text order: people named inside quotes are not antecedents.
+    quote_chars: Vec<(usize, usize)>,
+    /// Named speakers found so far, sorted by the char end of their mention: antecedents for pronouns.
+    named: Vec<(usize, Speaker)>,
+}
+
+impl<'d> Extraction<'d> {
+    fn new(doc: &'d Doc<'d>, spans: &'d [QuoteSpan]) -> Self {
+        let quote_chars = spans.iter().map(|s| (doc.char_pos(s.content_start), doc.char_pos(s.content_end))).collect();
+        Extraction { doc, spans, quote_chars, named: Vec::new() }
+    }
+}

@@ -1,0 +1,134 @@
+//! Which quoted spans are reported, as direct or partial quotes, and the [`Quote`] records built from them.
+//!
+//! Short fragments are kept only when attributed: one word needs a cue pattern touching it (or a cue in
+//! its sentence with a speaker), two or three words a cue in the same sentence. Capitalised titles
+//! (`on "Meet the Press"`) and headline-plus-byline lines are dropped. Parts of a multi-paragraph quote
+//! are always kept. Offsets in the output are chars, confidences rounded to three decimals.
+
+use super::Extraction;
+use super::attribution::Attribution;
+use super::doc::Doc;
+use super::lexicon::{F_CAP, F_NAMING, F_POSS, F_PREP};
+use super::marks::{QuoteSpan, word_count};
+use super::tokens::Kind;
+use crate::record::{Quote, QuoteKind};
+
+impl Extraction<'_> {
+    /// The quotes to report, in text order, each with its attribution (`attrs[k]` for span `k`).
+    pub(super) fn build_quotes(&self, attrs: Vec<Option<Attribution>>) -> Vec<Quote> {
+        let d = self.doc;
+        let spans = self.spans;
+        let mut out = Vec::with_capacity(spans.len());
+        for ((k, s), attr) in spans.iter().enumerate().zip(attrs) {
+            let content = &d.text[s.content_start..s.content_end];
+            let words = word_count(content);
+            if words == 0 {
+                continue;
+            }
+            let with_speaker = attr.as_ref().is_some_and(|a| a.speaker.is_some());
+            let adjacent = with_speaker && attr.as_ref().is_some_and(|a| a.pattern.is_some_and(|p| p.adjacent()));
+            let in_sentence = attr.as_ref().is_some_and(|a| a.in_sentence);
+            let multi_paragraph = s.prev_part.is_some() || spans.get(k + 1).is_some_and(|n| n.prev_part == Some(k));
+            if !multi_paragraph {
+                if title_like(content) && (!adjacent || d.title_context(s)) {
+                    continue;
+                }
+                if !with_speaker && d.headline_by(s) {
+                    continue;
+                }
+                if words == 1 && !adjacent && !(in_sentence && with_speaker) {
+                    continue;
+                }
+                if words <= 3 && !in_sentence && !adjacent {
+                    continue;
+                }
+            }
+            let kind = if multi_paragraph || !d.embedded(s, content) { QuoteKind::Direct } else { QuoteKind::Partial };
+            let (speaker, cue, confidence) = match attr {
+                Some(a) if a.speaker.is_some() => (a.speaker, a.cue, (a.confidence * 1000.0).round() / 1000.0),
+                Some(a) => (None, a.cue, 0.0),
+                None => (None, String::new(), 0.0),
+            };
+            out.push(Quote {
+                text: content.to_string(),
+                start: d.char_pos(s.content_start),
+                end: d.char_pos(s.content_end),
+                kind,
+                cue,
+                speaker,
+                confidence,
+            });
+        }
+        out
+    }
+}
+
+/// A short capitalised title: "Meet the Press", "Sean Hannity Show".
+fn title_like(content: &str) -> bool {
+    let words: Vec<&str> = content.split_whitespace().collect();
+    if words.len() < 2 || words.len() > 6 {
+        return false;
+    }
+    if content.ends_with(['.', '!', '?', ',']) && words.len() > 2 {
+        return false;
+    }
+    words.iter().all(|w| {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        let first = letters.next();
+        let short = letters.count() < 3;
+        short || first.is_some_and(|c| c.is_uppercase())
+    })
+}
+
+impl Doc<'_> {
+    /// A title's usual place: after a preposition, a possessive or a naming verb (`on "Morning Joe"`,
+    /// `her memoir, "Tough Choices"`, `a group called "Free Iran"`).
+    fn title_context(&self, s: &QuoteSpan) -> bool {
+        if s.open == 0 {
+            return false;
+        }
+        let mut p = s.open - 1;
+        if self.tok(p).punct(',') && p > 0 {
+            p -= 1;
+        }
+        let t = self.tok(p);
+        t.has(F_PREP | F_POSS | F_NAMING) || (t.word() && !t.has(F_CAP) && self.tok(s.open - 1).punct(','))
+    }
+
+    /// `"Met accused of whitewashing baby Jesus," by Post's Kathianne Boniello`: a headline and byline.
+    fn headline_by(&self, s: &QuoteSpan) -> bool {
+        let Some(c) = s.close else {
+            return false;
+        };
+        let comma_inside = self.prev_char(self.tok(c).start) == Some(',');
+        let j = self.skip_dashes_and_commas(c + 1, self.toks.len());
+        let comma_after = j > c + 1;
+        (comma_inside || comma_after)
+            && self.word_is(j, "by")
+            && !self.tok(j).has(F_CAP)
+            && self.toks.get(j + 1).is_some_and(|t| t.has(F_CAP))
+    }
+
+    /// Whether the quote sits inside a sentence (partial) rather than standing as a statement (direct).
+    fn embedded(&self, s: &QuoteSpan, content: &str) -> bool {
+        let first_lower = content.chars().find(|c| c.is_alphanumeric()).is_some_and(|c| c.is_lowercase());
+        if s.open == s.left_start {
+            // Nothing before it in the sentence (or right after another quote).
+            return first_lower && !s.left_reaches_sentence_start && !self.after_split(s);
+        }
+        let p = self.tok(s.open - 1);
+        match p.kind {
+            Kind::Punct if matches!(p.ch, ':' | '—' | '(' | '[') => false,
+            Kind::Punct if p.ch == ',' => first_lower && !self.after_split(s),
+            Kind::Word if self.cue_len(s.open - 1) > 0 => first_lower,
+            _ => true,
+        }
+    }
+
+    /// `"…," he said, "…"`: the quote continues one split by its attribution.
+    fn after_split(&self, s: &QuoteSpan) -> bool {
+        s.left_start > 0
+            && self.tok(s.left_start - 1).kind == Kind::Mark
+            && (s.left_start..s.open).any(|i| self.cue_len(i) > 0)
+    }
+}

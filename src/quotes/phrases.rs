@@ -1,0 +1,354 @@
+//! Noun-phrase chunking without a tagger: the speaker phrase next to a cue.
+//!
+//! A phrase is read from the lexicon flags of its words: determiners open it, function words and verbs
+//! end it, capitalised words, possessives and descriptor nouns (`official`) anchor it. Before a cue the
+//! chunker walks leftwards over titles and names (`Iran's Foreign Minister Abbas Araghchi`), appositions
+//! (`Soe Min, a USDP member,`), asides (`Trump, who campaigned in the state, …`) and a party tag
+//! (`Sen. Richard J. Durbin (D-Ill.)`); after an inverted cue it walks rightwards.
+
+use super::doc::Doc;
+use super::lexicon::{
+    F_ADVLY, F_CAP, F_CUE, F_DESC, F_DET, F_IRREGULAR, F_LINK, F_PARTICIPLE, F_POSS, F_PREP, F_PRONOUN, F_QUANT,
+    F_SKIP, F_STOP, F_TIME, F_TIMELEAD, F_WHO,
+};
+use super::tokens::Kind;
+
+/// A noun phrase: token range `start..end`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Phrase {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) pronoun: bool,
+}
+
+impl Phrase {
+    fn new(start: usize, end: usize) -> Self {
+        Phrase { start, end, pronoun: false }
+    }
+}
+
+/// The most words a phrase before a cue may hold.
+const MAX_WORDS_BEFORE: usize = 10;
+/// The most words a phrase after a cue may hold.
+const MAX_WORDS_AFTER: usize = 12;
+
+impl Doc<'_> {
+    /// A function word or cue that ends a phrase. Capitalised, it does so only at a sentence start
+    /// ("And", "The"): "May", "Will", "Said" inside a name are names.
+    pub(super) fn stops_phrase(&self, i: usize) -> bool {
+        let t = self.tok(i);
+        if t.flags & (F_STOP | F_CUE) == 0 {
+            return false;
+        }
+        if t.flags & F_CAP == 0 {
+            return true;
+        }
+        self.at_sentence_start(i) && t.flags & F_STOP != 0
+    }
+
+    /// Whether a phrase starting at token `start` opens its sentence or a clause (`lo` is where the
+    /// context starts).
+    pub(super) fn opens_clause(&self, start: usize, lo: usize) -> bool {
+        start == lo || self.at_sentence_start(start) || self.tok(start - 1).punct(',')
+    }
+
+    /// The subject of the cue at token `cue`: the noun phrase before it, not before `lo`.
+    pub(super) fn subject_before(&self, cue: usize, lo: usize) -> Option<Phrase> {
+        // Step over adverbs, auxiliaries and time words: "Trump on Sunday also said".
+        let mut i = cue;
+        let mut skipped = 0;
+        while i > lo && skipped < 5 {
+            let p = self.tok(i - 1);
+            if !p.word() {
+                break;
+            }
+            let lower_skip = p.flags & (F_SKIP | F_ADVLY) != 0 && p.flags & F_CAP == 0;
+            let progressive = self.tok(cue).has(F_PARTICIPLE)
+                && p.flags & F_CAP == 0
+                && ["is", "are", "was", "were", "been", "be"].iter().any(|w| self.word_is(i - 1, w));
+            let skippable = lower_skip
+                || progressive
+                || p.flags & F_TIME != 0
+                || (p.flags & F_TIMELEAD != 0 && self.tok(i).has(F_TIME));
+            if skippable && !p.has(F_PRONOUN) {
+                i -= 1;
+                skipped += 1;
+            } else {
+                break;
+            }
+        }
+        let Some(phrase) = self.phrase_ending_at(i, lo, 0) else {
+            return self.phrase_before_who(i, lo);
+        };
+        if !phrase.pronoun && phrase.start > lo && self.tok(phrase.start - 1).has(F_PREP) {
+            // "in the past has criticized": a phrase after a preposition is no subject, but a name
+            // closing it may be: "at the party convention Sen. Elizabeth Warren said".
+            return self.trailing_name(phrase);
+        }
+        Some(phrase)
+    }
+
+    /// `a White House official who spoke anonymously to discuss internal strategy said`: the phrase
+    /// before a relative `who` a few words back.
+    fn phrase_before_who(&self, end: usize, lo: usize) -> Option<Phrase> {
+        let floor = end.saturating_sub(16).max(lo);
+        let mut k = end;
+        while k > floor {
+            k -= 1;
+            let t = self.tok(k);
+            if t.has(F_WHO) {
+                return self.phrase_ending_at(k, lo, 1).filter(|p| !p.pronoun);
+            }
+            if (t.kind != Kind::Word && !self.abbr_period(k)) || self.cue_len(k) > 0 {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The capitalised run (with titles and abbreviations) that ends a phrase, when the phrase has
+    /// lowercase words before it.
+    fn trailing_name(&self, phrase: Phrase) -> Option<Phrase> {
+        let mut j = phrase.end;
+        while j > phrase.start {
+            let t = self.tok(j - 1);
+            let in_name = (t.has(F_CAP) && !t.has(F_POSS)) || self.abbr_period(j - 1);
+            if !in_name {
+                break;
+            }
+            j -= 1;
+        }
+        (j > phrase.start && j < phrase.end).then_some(Phrase::new(j, phrase.end))
+    }
+
+    /// The noun phrase ending just before token `end`, not before `lo`. `depth` > 0 inside an apposition
+    /// or a relative clause, where the phrase may hold a preposition (`a Republican from South Carolina`).
+    fn phrase_ending_at(&self, end: usize, lo: usize, depth: u8) -> Option<Phrase> {
+        if end <= lo || depth > 2 {
+            return None;
+        }
+        let mut end = end;
+        // A parenthesis after a name: "Sen. Richard J. Durbin (D-Ill.)".
+        if self.tok(end - 1).punct(')') {
+            let open = (end.saturating_sub(8).max(lo)..end - 1).rev().find(|&k| self.tok(k).punct('('))?;
+            end = open;
+            if end <= lo {
+                return None;
+            }
+        }
+        let p = self.tok(end - 1);
+        if p.has(F_PRONOUN) {
+            return Some(Phrase { start: end - 1, end, pronoun: true });
+        }
+        if p.has(F_WHO) {
+            // "X, who …" points back at X.
+            let mut j = end - 1;
+            if j > lo && self.tok(j - 1).punct(',') {
+                j -= 1;
+            }
+            return self.phrase_ending_at(j, lo, depth + 1);
+        }
+        if p.punct(',') && depth == 0 {
+            return self.apposition_ending_at(end, lo);
+        }
+        let inner = depth > 0;
+        let mut j = end;
+        let mut n = 0;
+        let mut anchored = false;
+        while j > lo && n < MAX_WORDS_BEFORE {
+            let p = self.tok(j - 1);
+            match p.kind {
+                Kind::Word => {
+                    if p.flags & F_PRONOUN != 0 && p.flags & F_POSS == 0 {
+                        break;
+                    }
+                    if p.flags & F_DET != 0 && (p.flags & F_CAP == 0 || self.at_sentence_start(j - 1)) {
+                        if j == end && !p.has(F_QUANT) {
+                            // A determiner alone ("told her said") is no phrase; "Another said" is.
+                            return None;
+                        }
+                        j -= 1;
+                        anchored = true;
+                        break;
+                    }
+                    if inner && p.flags & F_PREP != 0 && p.flags & F_CAP == 0 && j < end {
+                        // "a Republican from South Carolina"
+                        j -= 1;
+                        n += 1;
+                        continue;
+                    }
+                    if self.stops_phrase(j - 1) {
+                        break;
+                    }
+                    if p.flags & F_LINK != 0 {
+                        if j == end {
+                            break;
+                        }
+                        j -= 1;
+                        n += 1;
+                        continue;
+                    }
+                    if p.flags & (F_CAP | F_ADVLY) == 0 && p.flags & F_DESC == 0 && self.participle_like(j - 1) {
+                        // "rebuked critics": a verb, unless a determiner makes it an adjective
+                        // ("the retired general").
+                        let det_before = j >= 2 && j - 1 > lo && self.tok(j - 2).has(F_DET | F_POSS);
+                        if !det_before {
+                            break;
+                        }
+                    }
+                    if p.flags & F_ADVLY != 0 {
+                        break;
+                    }
+                    if p.flags & (F_CAP | F_POSS | F_DESC) != 0 {
+                        anchored = true;
+                    }
+                    j -= 1;
+                    n += 1;
+                }
+                Kind::Punct if j - 1 > lo && self.attached_abbr_period(j - 1) => j -= 1,
+                _ => break,
+            }
+        }
+        while j < end && (self.tok(j).has(F_LINK | F_PREP) || self.tok(j).kind == Kind::Punct) {
+            j += 1;
+        }
+        if j >= end || !anchored {
+            return None;
+        }
+        Some(Phrase::new(j, end))
+    }
+
+    /// `end - 1` is a comma before the cue: "Soe Min, a USDP member, said", "the foreign minister, Abbas
+    /// Araghchi, said", or a longer aside: "Trump, who also campaigned in the state this week, tweeted".
+    fn apposition_ending_at(&self, end: usize, lo: usize) -> Option<Phrase> {
+        let comma = end - 1;
+        if let Some(second) = self.phrase_ending_at(comma, lo, 1)
+            && !second.pronoun
+            && second.start > lo
+            && self.tok(second.start - 1).punct(',')
+            && let Some(first) = self.phrase_ending_at(second.start - 1, lo, 1)
+            && !first.pronoun
+        {
+            return Some(Phrase::new(first.start, second.end));
+        }
+        // An aside between commas (no cue, mark or sentence end inside): the phrase before it, when that
+        // phrase opens the sentence or a clause.
+        let mut k = comma;
+        let floor = comma.saturating_sub(40).max(lo);
+        while k > floor {
+            k -= 1;
+            let t = self.tok(k);
+            if t.kind == Kind::Mark || self.sentence_end(k) || self.cue_len(k) > 0 {
+                return None;
+            }
+            if t.punct(',')
+                && let Some(phrase) = self.phrase_ending_at(k, lo, 1)
+            {
+                let opens = self.opens_clause(phrase.start, lo)
+                    || (self.at_sentence_start(phrase.start - 1)
+                        && self.tok(phrase.start - 1).has(F_STOP | F_SKIP | F_TIMELEAD));
+                let named = phrase.pronoun || self.tok(phrase.end - 1).has(F_CAP);
+                if opens && named {
+                    return Some(phrase);
+                }
+            }
+        }
+        None
+    }
+
+    /// The noun phrase starting at token `start` (after an inverted cue or `according to`), before `hi`.
+    pub(super) fn phrase_after(&self, start: usize, hi: usize) -> Option<Phrase> {
+        if start >= hi {
+            return None;
+        }
+        let p = self.tok(start);
+        if p.has(F_PRONOUN) && !p.has(F_POSS) {
+            return Some(Phrase { start, end: start + 1, pronoun: true });
+        }
+        let mut j = start;
+        let mut n = 0;
+        let mut anchored = false;
+        let mut det = false;
+        let mut seen_cap = false;
+        let mut seen_head = false;
+        while j < hi && n < MAX_WORDS_AFTER {
+            let p = self.tok(j);
+            match p.kind {
+                Kind::Word => {
+                    let f = p.flags;
+                    let after_link = j > start && self.tok(j - 1).has(F_LINK);
+                    if f & F_DET != 0 && (f & F_CAP == 0 || j == start) {
+                        if j == start || after_link || (f & F_POSS != 0 && !seen_cap) {
+                            det = true;
+                            anchored = true;
+                            j += 1;
+                            n += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                    if f & F_TIME != 0 {
+                        break;
+                    }
+                    if f & F_LINK != 0 {
+                        // "Secretary of State", "one of those advisers", "a spokesman for the ministry".
+                        let next = self.toks.get(j + 1).filter(|_| j + 1 < hi);
+                        let next_ok = next.is_some_and(|t| t.has(F_CAP) || t.has(F_DET));
+                        let prev_ok = j > start && (self.tok(j - 1).has(F_CAP) || det);
+                        if next_ok && prev_ok {
+                            j += 1;
+                            n += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                    if j > start && self.stops_phrase(j) {
+                        break;
+                    }
+                    if j == start && f & (F_STOP | F_CUE) != 0 && (f & F_CAP == 0 || self.at_sentence_start(j)) {
+                        break;
+                    }
+                    if f & F_CAP == 0 && seen_cap && !det {
+                        break;
+                    }
+                    if f & F_CAP == 0 && seen_head && self.participle_like(j) {
+                        // "a confidential IAEA report seen by Reuters"
+                        break;
+                    }
+                    if f & F_POSS != 0 {
+                        det = true;
+                        anchored = true;
+                    } else if f & F_CAP != 0 {
+                        seen_cap = true;
+                        anchored = true;
+                        seen_head = true;
+                    } else {
+                        if f & F_DESC != 0 {
+                            anchored = true;
+                        }
+                        seen_head = j > start;
+                    }
+                    j += 1;
+                    n += 1;
+                }
+                Kind::Punct if j > start && self.attached_abbr_period(j) => j += 1,
+                _ => break,
+            }
+        }
+        while j > start && (self.tok(j - 1).has(F_LINK | F_DET) || self.tok(j - 1).kind == Kind::Punct) {
+            j -= 1;
+        }
+        if j == start || !anchored {
+            return None;
+        }
+        Some(Phrase::new(start, j))
+    }
+
+    /// A lowercase past participle that ends a phrase: seen, obtained, released.
+    pub(super) fn participle_like(&self, i: usize) -> bool {
+        let t = self.tok(i);
+        let w = &self.text[t.start..t.end];
+        // An irregular form counts only as listed, all lowercase: "Set" or "sAW" may be names.
+        (w.len() > 4 && w.ends_with("ed")) || (t.has(F_IRREGULAR) && w.bytes().all(|b| b.is_ascii_lowercase()))
+    }
+}

@@ -1,0 +1,191 @@
+//! Turning a speaker phrase into a [`Speaker`]: an entity, a name, a descriptor, or a pronoun's antecedent.
+//!
+//! An entity mention (from the entity stage) on the phrase gives the canonical name, the id and the
+//! mention; otherwise a name is read from the capitalised words, titles dropped ("Foreign Minister Abbas
+//! Araghchi" → "Abbas Araghchi"), or the phrase itself is the descriptor ("a senior U.S. official", entity
+//! id null). `he`/`she` resolve to the nearest preceding person (an entity mention outside quotes, or a
+//! named speaker found earlier), `they`/`it` to the nearest organisation; the mention stays the pronoun.
+//! Each result comes with a factor that scales the pattern's confidence.
+
+use super::Extraction;
+use super::doc::{Doc, EntityMention};
+use super::lexicon::{F_CAP, F_DESC, F_DET, F_LINK, F_ORGHEAD, F_PARTICLE, F_POSS, F_TITLE};
+use super::phrases::Phrase;
+use super::tokens::Kind;
+use crate::record::{Entity, EntityType, Mention, Speaker};
+
+/// How many mentions to look back over: on the phrase, and for a pronoun's antecedent.
+const MENTIONS_ON_PHRASE: usize = 64;
+const MENTIONS_FOR_PRONOUN: usize = 400;
+
+/// A speaker known only by its own words: a descriptor, or a pronoun left unresolved.
+fn unresolved(mention: Mention) -> Speaker {
+    Speaker { name: mention.text.clone(), entity_id: None, mention }
+}
+
+/// Whether char `pos` lies inside one of the quotes' contents (char ranges in text order).
+fn inside_quote(quote_chars: &[(usize, usize)], pos: usize) -> bool {
+    let k = quote_chars.partition_point(|&(s, _)| s <= pos);
+    k > 0 && quote_chars[k - 1].1 > pos
+}
+
+impl Extraction<'_> {
+    /// The speaker a phrase names, and the factor for the pattern's confidence.
+    pub(super) fn speaker(&self, phrase: Phrase) -> (Speaker, f64) {
+        let d = self.doc;
+        let mention = d.mention(d.tok(phrase.start).start, d.tok(phrase.end - 1).end);
+        if phrase.pronoun {
+            return self.pronoun_speaker(mention);
+        }
+        if let Some((m, e)) = d.entity_on(phrase) {
+            let mention = d.mention(d.byte_pos(m.start), d.byte_pos(m.end));
+            return (Speaker { name: e.name.clone(), entity_id: Some(e.id.clone()), mention }, 1.0);
+        }
+        match d.name_in(phrase) {
+            Some(name) => (Speaker { name, entity_id: None, mention }, 1.0),
+            None => (unresolved(mention), 0.95),
+        }
+    }
+
+    /// Remembers a named speaker as a possible antecedent for later pronouns.
+    pub(super) fn remember_named(&mut self, speaker: &Speaker) {
+        let end = speaker.mention.end;
+        let at = self.named.partition_point(|&(e, _)| e <= end);
+        self.named.insert(at, (end, speaker.clone()));
+    }
+
+    fn pronoun_speaker(&self, mention: Mention) -> (Speaker, f64) {
+        let lower = mention.text.to_lowercase().replace('’', "'");
+        let kind = match lower.trim_end_matches("'s") {
+            "he" | "she" => Some(EntityType::Person),
+            "they" | "it" => Some(EntityType::Org),
+            _ => None,
+        };
+        if let Some(kind) = kind
+            && let Some((name, entity_id)) = self.resolve_pronoun(mention.start, kind)
+        {
+            return (Speaker { name, entity_id, mention }, 0.9);
+        }
+        (unresolved(mention), 0.7)
+    }
+
+    /// The nearest person (or organisation) before char `pos`: an entity mention outside quotes, or a
+    /// named speaker found earlier. Returns the name and the entity id.
+    fn resolve_pronoun(&self, pos: usize, kind: EntityType) -> Option<(String, Option<String>)> {
+        let d = self.doc;
+        let mut found: Option<(usize, String, Option<String>)> = d
+            .mentions_before(pos)
+            .take(MENTIONS_FOR_PRONOUN)
+            .find(|(m, e)| m.end <= pos && e.kind == kind && !inside_quote(&self.quote_chars, m.start))
+            .map(|(m, e)| (m.end, e.name.clone(), Some(e.id.clone())));
+        if kind == EntityType::Person {
+            let k = self.named.partition_point(|&(e, _)| e <= pos);
+            if let Some((end, sp)) = k.checked_sub(1).and_then(|i| self.named.get(i))
+                && found.as_ref().is_none_or(|f| *end > f.0)
+            {
+                let person = match &sp.entity_id {
+                    Some(id) => d.entities.iter().any(|e| &e.id == id && e.kind == EntityType::Person),
+                    None => true,
+                };
+                if person {
+                    found = Some((*end, sp.name.clone(), sp.entity_id.clone()));
+                }
+            }
+        }
+        found.map(|(_, name, id)| (name, id))
+    }
+}
+
+impl<'a> Doc<'a> {
+    /// The entity mention on a phrase: a person anywhere in it (not as a possessive: "Iran's foreign
+    /// ministry" is not Iran), another kind only on its head word. A person beats an organisation beats
+    /// anything else; then the mention ending last wins.
+    fn entity_on(&self, phrase: Phrase) -> Option<(EntityMention, &'a Entity)> {
+        let start = self.char_pos(self.tok(phrase.start).start);
+        let end = self.char_pos(self.tok(phrase.end - 1).end);
+        let head_start = self.char_pos(self.tok(phrase.end - 1).start);
+        let mut best: Option<(u8, EntityMention, &'a Entity)> = None;
+        for (m, e) in self.mentions_before(end).take(MENTIONS_ON_PHRASE) {
+            if m.end <= start {
+                continue;
+            }
+            let rest = &self.text[self.byte_pos(m.end)..];
+            if rest.starts_with("'s") || rest.starts_with("’s") {
+                continue;
+            }
+            let covers_head = m.end > head_start;
+            let rank = match e.kind {
+                EntityType::Person => 3,
+                EntityType::Org if covers_head => 2,
+                _ if covers_head => 1,
+                _ => continue,
+            };
+            if best.is_none_or(|(r, b, _)| (rank, m.end) > (r, b.end)) {
+                best = Some((rank, m, e));
+            }
+        }
+        best.map(|(_, m, e)| (m, e))
+    }
+
+    /// The proper name in a phrase whose head is capitalised, titles stripped:
+    /// "Iran's Foreign Minister Abbas Araghchi" → "Abbas Araghchi". None for descriptors.
+    pub(super) fn name_in(&self, phrase: Phrase) -> Option<String> {
+        // The phrase may be an apposition: take the first capitalised run that ends a part.
+        let mut best: Option<(usize, usize)> = None;
+        let mut i = phrase.start;
+        while i < phrase.end {
+            let t = self.tok(i);
+            if t.punct(',') {
+                i += 1;
+                continue;
+            }
+            // A capitalised run: names, initials, particles between capitals, "of" between capitals.
+            if t.has(F_CAP) && !t.has(F_DET) && !t.has(F_POSS) {
+                let s = i;
+                let mut e = i + 1;
+                while e < phrase.end {
+                    let u = self.tok(e);
+                    if (u.has(F_CAP) && !u.has(F_POSS))
+                        || self.abbr_period(e)
+                        || ((u.has(F_PARTICLE) || u.has(F_LINK)) && e + 1 < phrase.end && self.tok(e + 1).has(F_CAP))
+                    {
+                        e += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let ends_part = e == phrase.end || self.tok(e).punct(',');
+                if ends_part && best.is_none() {
+                    best = Some((s, e));
+                }
+                i = e;
+            } else {
+                i += 1;
+            }
+        }
+        let (s, e) = best?;
+        let last = self.tok(e - 1);
+        if last.has(F_DESC) && !last.has(F_ORGHEAD) && e - s == 1 {
+            // "Officials said": a capitalised descriptor at a sentence start.
+            return None;
+        }
+        // Strip titles: everything up to the last title word, unless nothing would remain or the run
+        // names an organisation ("State Department").
+        let mut from = s;
+        if !last.has(F_ORGHEAD) {
+            for k in s..e {
+                let t = self.tok(k);
+                if t.has(F_TITLE) || (t.punct('.') && k > s && self.tok(k - 1).has(F_TITLE)) {
+                    from = k + 1;
+                }
+            }
+            while from < e && (self.tok(from).has(F_LINK) || self.tok(from).kind == Kind::Punct) {
+                from += 1;
+            }
+            if from >= e {
+                from = s;
+            }
+        }
+        Some(self.tok_text(from, e).to_string())
+    }
+}

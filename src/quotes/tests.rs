@@ -1,0 +1,376 @@
+//! Behaviour of the whole stage on short news-like texts, one behaviour per test. Every run also checks
+//! that offsets point at the reported text and that confidences lie in 0..=1.
+
+use super::QuoteExtractor;
+use crate::record::{Entity, EntityType, Mention, Quote, QuoteKind};
+
+/// An entity mentioned at every occurrence of each of `words` in `text`.
+fn ent(id: &str, name: &str, kind: EntityType, text: &str, words: &[&str]) -> Entity {
+    let mut mentions = Vec::new();
+    for w in words {
+        let mut from = 0;
+        while let Some(b) = text[from..].find(w) {
+            let bs = from + b;
+            let start = text[..bs].chars().count();
+            mentions.push(Mention { text: w.to_string(), start, end: start + w.chars().count() });
+            from = bs + w.len();
+        }
+    }
+    mentions.sort_by_key(|m| m.start);
+    Entity { id: id.into(), name: name.into(), kind, wikidata: None, mentions }
+}
+
+fn person(id: &str, name: &str, text: &str, words: &[&str]) -> Entity {
+    ent(id, name, EntityType::Person, text, words)
+}
+
+fn chars(text: &str, s: usize, e: usize) -> String {
+    text.chars().skip(s).take(e - s).collect()
+}
+
+fn check_offsets(text: &str, quotes: &[Quote]) {
+    for q in quotes {
+        assert_eq!(chars(text, q.start, q.end), q.text, "quote offsets");
+        if let Some(sp) = &q.speaker {
+            assert_eq!(chars(text, sp.mention.start, sp.mention.end), sp.mention.text, "mention offsets");
+        }
+        assert!((0.0..=1.0).contains(&q.confidence));
+    }
+}
+
+fn run(text: &str, entities: &[Entity]) -> Vec<Quote> {
+    let q = QuoteExtractor::new().extract(text, entities);
+    check_offsets(text, &q);
+    q
+}
+
+/// The one quote in `text`.
+fn only(text: &str, entities: &[Entity]) -> Quote {
+    let mut quotes = run(text, entities);
+    assert_eq!(quotes.len(), 1, "{quotes:?}");
+    quotes.remove(0)
+}
+
+fn speaker_name(q: &Quote) -> Option<&str> {
+    q.speaker.as_ref().map(|s| s.name.as_str())
+}
+
+fn assert_no_quotes(texts: &[&str]) {
+    for text in texts {
+        assert!(run(text, &[]).is_empty(), "{text}");
+    }
+}
+
+/// Each quote's speaker name, in order.
+fn speaker_names(quotes: &[Quote]) -> Vec<Option<&str>> {
+    quotes.iter().map(speaker_name).collect()
+}
+
+/// A quote's speaker as (name, entity id, mention text).
+fn speaker(q: &Quote) -> (&str, Option<&str>, &str) {
+    let sp = q.speaker.as_ref().expect("speaker");
+    (sp.name.as_str(), sp.entity_id.as_deref(), sp.mention.text.as_str())
+}
+
+#[test]
+fn quote_then_speaker_said() {
+    let text = "\"We are ready to resume indirect talks in Muscat,\" Araghchi said on Sunday.";
+    let q = only(text, &[person("Q1", "Abbas Araghchi", text, &["Araghchi"])]);
+    assert_eq!(q.text, "We are ready to resume indirect talks in Muscat");
+    assert_eq!((q.kind, q.cue.as_str()), (QuoteKind::Direct, "said"));
+    assert_eq!(speaker(&q), ("Abbas Araghchi", Some("Q1"), "Araghchi"));
+    assert!(q.confidence > 0.8);
+}
+
+#[test]
+fn quote_then_said_speaker_without_entities() {
+    let text = "“There will be no deal without sanctions relief,” said Iranian Foreign Minister Abbas Araghchi, speaking in Geneva.";
+    let q = only(text, &[]);
+    assert_eq!(speaker(&q), ("Abbas Araghchi", None, "Iranian Foreign Minister Abbas Araghchi"));
+    assert_eq!(q.cue, "said");
+}
+
+#[test]
+fn speaker_said_colon_quote() {
+    let text = "White House press secretary Karoline Leavitt said: \"The president wants a deal, but he will not wait forever.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.kind, speaker_name(&q)), (QuoteKind::Direct, Some("Karoline Leavitt")));
+    assert!(q.confidence > 0.8);
+}
+
+#[test]
+fn speaker_said_that_partial() {
+    let text = "Trump said that the agreement was \"not dead\" and that talks in Rome would go ahead.";
+    let q = only(text, &[person("Q22686", "Donald Trump", text, &["Trump"])]);
+    assert_eq!((q.text.as_str(), q.kind, q.cue.as_str()), ("not dead", QuoteKind::Partial, "said"));
+    assert_eq!(speaker_name(&q), Some("Donald Trump"));
+}
+
+#[test]
+fn told_reuters() {
+    let text = "\"Enrichment is our right and it is not negotiable,\" a senior Iranian official told Reuters, speaking on condition of anonymity.";
+    let q = only(text, &[]);
+    assert_eq!(q.cue, "told");
+    assert_eq!(speaker(&q), ("a senior Iranian official", None, "a senior Iranian official"));
+}
+
+#[test]
+fn according_to() {
+    let text = "According to the foreign ministry spokesman, \"the next round will take place in Oman once the dates are agreed.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), speaker_name(&q)), ("According to", Some("the foreign ministry spokesman")));
+    let text = "\"The inspectors have not had access to Fordow since June,\" according to a confidential IAEA report seen by Reuters.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("a confidential IAEA report"));
+}
+
+#[test]
+fn pronoun_resolves_to_last_person() {
+    let text = "Iranian Foreign Minister Abbas Araghchi met Omani officials in Muscat on Saturday.\n\n\"We have come with a serious proposal,\" he told state television.";
+    let e = [
+        person("Q1", "Abbas Araghchi", text, &["Abbas Araghchi"]),
+        ent("Q2", "Muscat", EntityType::Place, text, &["Muscat"]),
+    ];
+    let q = only(text, &e);
+    assert_eq!(speaker(&q), ("Abbas Araghchi", Some("Q1"), "he"));
+}
+
+#[test]
+fn pronoun_resolves_to_earlier_named_speaker_without_entities() {
+    let text = "\"We are not in a hurry,\" said Esmaeil Baghaei, the foreign ministry spokesman.\n\n\"The ball is in Washington's court,\" he added.";
+    let q = run(text, &[]);
+    assert_eq!(speaker_names(&q), [Some("Esmaeil Baghaei"); 2]);
+    assert_eq!(speaker(&q[1]), ("Esmaeil Baghaei", None, "he"));
+    assert_eq!(q[1].cue, "added");
+}
+
+#[test]
+fn descriptor_speaker() {
+    let text = "The talks could resume within weeks, the foreign ministry spokesman said, adding that \"nothing has been agreed yet.\"";
+    let q = only(text, &[]);
+    assert_eq!((speaker_name(&q), q.kind), (Some("the foreign ministry spokesman"), QuoteKind::Partial));
+}
+
+#[test]
+fn multi_paragraph_quote() {
+    let text = "Witkoff said: \"We had a productive meeting in Rome. Both sides agreed to keep talking.\n\n\"Nobody should expect a breakthrough this week, but the door is open.\"\n\nThe next round is expected in Oman.";
+    let q = run(text, &[person("Q3", "Steve Witkoff", text, &["Witkoff"])]);
+    assert_eq!(speaker_names(&q), [Some("Steve Witkoff"); 2]);
+    assert_eq!(q[0].text, "We had a productive meeting in Rome. Both sides agreed to keep talking.");
+    assert_eq!(q[1].text, "Nobody should expect a breakthrough this week, but the door is open.");
+    assert!(q[1].confidence < q[0].confidence);
+    assert_eq!(q[1].kind, QuoteKind::Direct);
+}
+
+#[test]
+fn multi_paragraph_quote_attributed_at_the_end() {
+    let text = "\"Iran will never give up enrichment.\n\n\"That is our red line,\" Ghalibaf told parliament.";
+    assert_eq!(speaker_names(&run(text, &[])), [Some("Ghalibaf"); 2]);
+}
+
+#[test]
+fn paragraph_only_quote_continues_previous_speaker() {
+    let text = "\"We will respond to any aggression,\" Larijani said.\n\n\"The region cannot afford another war.\"";
+    let q = run(text, &[]);
+    assert_eq!(speaker_names(&q), [Some("Larijani"); 2]);
+    assert!(q[1].confidence < q[0].confidence);
+    let text = "Araghchi told reporters in Geneva:\n\n\"We are ready for a fair deal.\"";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Araghchi"));
+}
+
+#[test]
+fn split_quote_and_second_sentence() {
+    let text = "\"Diplomacy is the only way,\" Fidan said, \"and Türkiye is ready to host the talks.\" \"We have said this many times.\"";
+    let q = run(text, &[]);
+    assert_eq!(speaker_names(&q), [Some("Fidan"); 3]);
+    assert_eq!(q[1].kind, QuoteKind::Direct);
+    assert!(q[2].confidence < q[0].confidence);
+}
+
+#[test]
+fn curly_and_straight_marks() {
+    let text = "“The snapback is illegal,” Baghaei said. Rubio said \"the sanctions will stay in place until Iran changes course.\"";
+    let q = run(text, &[]);
+    assert_eq!(speaker_names(&q), [Some("Baghaei"), Some("Rubio")]);
+    assert_eq!(q[1].kind, QuoteKind::Partial);
+    let text = "Le ministre a déclaré : « Nous ne négocierons pas sous la pression », a-t-il dit.";
+    assert_eq!(only(text, &[]).text, "Nous ne négocierons pas sous la pression");
+}
+
+#[test]
+fn offsets_are_chars_after_non_ascii() {
+    let text = "Türkiye’s Erdoğan met Iran’s Pezeshkian — “Dialogue is the only path forward,” Erdoğan said.";
+    let q = only(text, &[person("Q39259", "Recep Tayyip Erdoğan", text, &["Erdoğan"])]);
+    assert_eq!(q.text, "Dialogue is the only path forward");
+    assert_eq!(q.start, text[..text.find("Dialogue").unwrap_or(0)].chars().count());
+    assert_eq!(speaker(&q), ("Recep Tayyip Erdoğan", Some("Q39259"), "Erdoğan"));
+    assert_eq!(q.speaker.as_ref().map(|s| s.mention.start), Some(79));
+}
+
+#[test]
+fn empty_and_markless() {
+    assert_no_quotes(&["", "\"\"", "\"", "No quotes here at all."]);
+}
+
+#[test]
+fn apostrophes_only_no_quote() {
+    assert_no_quotes(&[
+        "Iran's foreign minister said Washington's demands were 'unacceptable' and that Tehran's position hadn't changed. It's the IAEA's call.",
+    ]);
+}
+
+#[test]
+fn scare_quotes_skipped_unless_reported() {
+    assert_no_quotes(&[
+        "The so-called \"snapback\" mechanism was triggered by the E3 last month.",
+        "The programme was discussed on \"Face the Nation\" with analysts.",
+    ]);
+    let text = "Khamenei called the US demands \"excessive and outrageous\" in a speech.";
+    let q = only(text, &[]);
+    assert_eq!((q.kind, q.cue.as_str(), speaker_name(&q)), (QuoteKind::Partial, "called", Some("Khamenei")));
+}
+
+#[test]
+fn headline_with_byline_is_not_a_quote() {
+    assert_no_quotes(&["\"Iran and US agree to hold another round of talks in Oman,\" by Reuters' Parisa Hafezi."]);
+}
+
+#[test]
+fn abbreviation_does_not_end_the_sentence() {
+    let text = "Sen. Lindsey Graham, a Republican from South Carolina, said on Fox News: \"Iran cannot be trusted with a bomb.\"";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Lindsey Graham"));
+    let text = "\"No deal is better than a bad deal,\" said Mr. Rubio.";
+    assert_eq!(speaker(&only(text, &[])), ("Rubio", None, "Mr. Rubio"));
+}
+
+#[test]
+fn unattributed_long_quote_kept_without_speaker() {
+    let text = "Crowds gathered outside the former US embassy in Tehran on Friday.\n\n\"Death to the enemies of the revolution and of the people.\"";
+    let q = only(text, &[]);
+    assert!(q.speaker.is_none());
+    assert_eq!(q.confidence, 0.0);
+}
+
+#[test]
+fn unclosed_quote_to_paragraph_end() {
+    only("\"We will not negotiate under threats, Pezeshkian said in a speech.\n\nOther text here.", &[]);
+}
+
+#[test]
+fn bad_entity_offsets_are_ignored() {
+    let text = "\"We are close,\" Witkoff said.";
+    let mut e = person("x", "X", text, &[]);
+    e.mentions.push(Mention { text: "nope".into(), start: 500, end: 900 });
+    assert_eq!(speaker_name(&only(text, &[e])), Some("Witkoff"));
+}
+
+#[test]
+fn nested_quotes_of_another_family_stay_inside() {
+    let text = "Baghaei said: \"The so-called “snapback” has no legal basis, and Europe knows it.\"";
+    let q = only(text, &[]);
+    assert_eq!(q.text, "The so-called “snapback” has no legal basis, and Europe knows it.");
+    assert_eq!(speaker_name(&q), Some("Baghaei"));
+}
+
+#[test]
+fn colon_without_space_and_parenthesis() {
+    let text =
+        "Sen. Tom Cotton (R-Ark.) told reporters that Iran \"cannot be allowed to enrich at all\" after the talks.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Tom Cotton"));
+    let text = "Rep. Joe Wilson (R-S.C.):\"Iran is the world's leading state sponsor of terrorism.\"";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Joe Wilson"));
+}
+
+#[test]
+fn pronoun_skips_people_named_inside_quotes() {
+    let text = "Vance spoke in Washington on Monday.\n\n\"Donald Trump wants a deal, not a war,\" he said.";
+    let e =
+        [person("Q_vance", "JD Vance", text, &["Vance"]), person("Q22686", "Donald Trump", text, &["Donald Trump"])];
+    assert_eq!(speaker(&only(text, &e)), ("JD Vance", Some("Q_vance"), "he"));
+}
+
+#[test]
+fn organisation_speaker_and_it_pronoun() {
+    let text =
+        "The IAEA issued a statement on Tuesday. \"Inspectors have not been able to verify the stockpile,\" it said.";
+    let e = [ent("Q1142", "International Atomic Energy Agency", EntityType::Org, text, &["IAEA"])];
+    assert_eq!(speaker(&only(text, &e)), ("International Atomic Energy Agency", Some("Q1142"), "it"));
+    // The place is a possessive inside the phrase: the speaker is the ministry, not Iran.
+    let text = "\"We will not accept zero enrichment,\" Iran's foreign ministry said in a statement.";
+    let e = [ent("Q794", "Iran", EntityType::Place, text, &["Iran"])];
+    assert_eq!(speaker(&only(text, &e)), ("Iran's foreign ministry", None, "Iran's foreign ministry"));
+}
+
+#[test]
+fn sentence_final_quote_is_not_attributed_to_the_next_sentence() {
+    let text =
+        "Araghchi said the talks were \"constructive and positive.\" He noted that experts would meet in Geneva.";
+    assert_eq!(speaker(&only(text, &[])).2, "Araghchi");
+}
+
+#[test]
+fn many_quotes_stay_linear() {
+    let para = "\"We are ready to talk,\" Araghchi said. Iran's envoy called it \"a fair offer\" in Muscat.\n\n";
+    let text = para.repeat(3000);
+    let start = std::time::Instant::now();
+    let q = QuoteExtractor::new().extract(&text, &[]);
+    assert_eq!(q.len(), 6000);
+    assert!(start.elapsed().as_secs() < 5);
+}
+
+#[test]
+fn entity_mentions_after_multibyte_text() {
+    let text = "در تهران — «گفت‌وگو» ادامه دارد. Türkiye’s Hakan Fidan met Abbas Araghchi in İstanbul.\n\n“Dialogue is the only path to a durable agreement,” Araghchi said.";
+    let q = run(text, &[person("Q_araghchi", "Abbas Araghchi", text, &["Abbas Araghchi", "Araghchi"])]);
+    let (_, id, mention) = speaker(q.last().expect("quote"));
+    assert_eq!((id, mention), (Some("Q_araghchi"), "Araghchi"));
+}
+
+#[test]
+fn arbitrary_input_never_panics() {
+    let pieces = [
+        "\"",
+        "“",
+        "”",
+        "«",
+        "»",
+        "„",
+        "'",
+        "’",
+        " ",
+        "\n",
+        "\n\n",
+        "said",
+        "Araghchi",
+        "he",
+        ",",
+        ".",
+        ":",
+        "Sen.",
+        "(D-Ill.)",
+        "according to",
+        "ğ",
+        "تهران",
+        "🙂",
+        "a",
+        "the official",
+        "who",
+        "—",
+    ];
+    let x = QuoteExtractor::new();
+    let step = |seed: u64| seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..3000 {
+        seed = step(seed);
+        let mut text = String::new();
+        for _ in 0..((seed >> 40) % 40) {
+            seed = step(seed);
+            text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        let n = text.chars().count();
+        let s = (seed >> 20) as usize % (n + 2);
+        let mut entity = person("e", "E", &text, &[]);
+        entity.mentions.push(Mention { text: String::new(), start: s, end: s + 3 });
+        let quotes = x.extract(&text, &[entity]);
+        check_offsets(&text, &quotes);
+    }
+}
