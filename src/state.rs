@@ -29,6 +29,9 @@ use serde::{Deserialize, Serialize};
 use crate::config::DedupeConfig;
 use crate::dedupe::index::{Match, SimIndex};
 
+/// Page cache of the store: the working set (recent fingerprints, cursors) is small.
+const STATE_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
 /// article id → [`ArticleEntry`] (JSON).
 const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
 /// id of a discovered URL → when it was last dealt with, then when first (RFC 3339, space-separated;
@@ -243,7 +246,11 @@ impl Store {
         let open_err =
             |source: Box<dyn std::error::Error + Send + Sync>| StateError::Open { path: path.clone(), source };
         std::fs::create_dir_all(dir).map_err(|e| open_err(Box::new(e)))?;
-        let db = Database::create(&path).map_err(|e| open_err(Box::new(e)))?;
+        // redb's default page cache is 1 GiB; a daemon with a 256 MiB memory limit needs far less.
+        let db = Database::builder()
+            .set_cache_size(STATE_CACHE_BYTES)
+            .create(&path)
+            .map_err(|e| open_err(Box::new(e)))?;
         // Create the tables up front so readers never meet a missing table.
         let tx = db.begin_write().map_err(|e| open_err(Box::new(e)))?;
         {

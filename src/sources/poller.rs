@@ -1,8 +1,8 @@
 //! Polling sources: the async edge of the sources stage.
 //!
 //! A poll fetches a source (conditionally), parses it as a feed or a page,
-//! and queues every article not delivered before, each with a ticket of the
-//! poll. The source's cursor is committed only once all those tickets are
+//! and queues every article not delivered before (or due for a revisit, to
+//! catch revisions), each with a ticket of the poll. The source's cursor is committed only once all those tickets are
 //! delivered. Queueing waits when the pipeline is full: backpressure reaches
 //! the pollers.
 
