@@ -30,7 +30,7 @@ cleanup() { [ -n "$started_kafka" ] && scripts/kafka-local.sh stop || true; }
 trap cleanup EXIT
 
 step "tests (Kafka at $TALKWIRE_TEST_BROKERS)"
-cargo test --locked --all-targets "$@"
+cargo test --locked --lib --bins --tests "$@"
 
 step "doc tests"
 cargo test --locked --doc "$@"

@@ -72,7 +72,8 @@ pub fn enrich_saved(stages: &Stages, bytes: &[u8], name: &str, page_url: Option<
             ..Default::default()
         },
     };
-    let verbatim = format == InputFormat::Text;
+    // Offsets must refer to a text input as given: it is kept untouched (the only copy made).
+    let verbatim = (format == InputFormat::Text).then(|| extracted.text.clone());
     let display_url = page_url.map(Url::to_string).unwrap_or_else(|| name.to_string());
     let source = SourceRef { kind: SourceKind::File, url: name.to_string(), site: site_of(&location) };
     let mut record = assemble(Parts {
@@ -80,12 +81,11 @@ pub fn enrich_saved(stages: &Stages, bytes: &[u8], name: &str, page_url: Option<
         display_url,
         source,
         hints: &FeedHints::default(),
-        extracted: extracted.clone(),
+        extracted,
         fetched_at: Utc::now(),
     });
-    if verbatim {
-        // Offsets must refer to the input as given: keep the text untouched.
-        record.text = extracted.text;
+    if let Some(text) = verbatim {
+        record.text = text;
     }
     stages.annotate(&mut record);
     record

@@ -303,15 +303,18 @@ fn enrich(args: EnrichArgs) -> anyhow::Result<ExitCode> {
         } else {
             std::fs::read(file)
         };
-        let line = match bytes {
-            Ok(bytes) => serde_json::to_string(&enrich_saved(&stages, &bytes, file, args.url.as_ref(), args.format))?,
+        // Serialised straight into the buffered output: no string per record.
+        match bytes {
+            Ok(bytes) => {
+                serde_json::to_writer(&mut out, &enrich_saved(&stages, &bytes, file, args.url.as_ref(), args.format))?
+            }
             Err(error) => {
                 failed = true;
                 tracing::error!(file, %error, "cannot read input");
-                serde_json::json!({"file": file, "error": error.to_string()}).to_string()
+                serde_json::to_writer(&mut out, &serde_json::json!({"file": file, "error": error.to_string()}))?;
             }
-        };
-        writeln!(out, "{line}")?;
+        }
+        writeln!(out)?;
     }
     out.flush()?;
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })

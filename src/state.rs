@@ -247,10 +247,8 @@ impl Store {
             |source: Box<dyn std::error::Error + Send + Sync>| StateError::Open { path: path.clone(), source };
         std::fs::create_dir_all(dir).map_err(|e| open_err(Box::new(e)))?;
         // redb's default page cache is 1 GiB; a daemon with a 256 MiB memory limit needs far less.
-        let db = Database::builder()
-            .set_cache_size(STATE_CACHE_BYTES)
-            .create(&path)
-            .map_err(|e| open_err(Box::new(e)))?;
+        let db =
+            Database::builder().set_cache_size(STATE_CACHE_BYTES).create(&path).map_err(|e| open_err(Box::new(e)))?;
         // Create the tables up front so readers never meet a missing table.
         let tx = db.begin_write().map_err(|e| open_err(Box::new(e)))?;
         {

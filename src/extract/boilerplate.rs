@@ -2,9 +2,10 @@
 //! container (captions, share bars, newsletter boxes, "related" lists) survives readability's
 //! own scoring, so it is removed from the DOM before, and stray lines from the text after.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use dom_query::{Document, Matcher, NodeRef};
+use dom_query::{Document, Element, NodeData, NodeRef};
 use regex::Regex;
 
 /// Boxes longer than this are not furniture, whatever their class says (a wrapper named
@@ -27,89 +28,146 @@ static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Selectors used by [`strip`], compiled once.
-pub(super) struct Furniture {
-    always: Matcher,
-    guarded: Matcher,
-    classed: Matcher,
-    links: Matcher,
-}
-
-impl Furniture {
-    pub fn new() -> Self {
-        let m = |css: &str| Matcher::new(css).expect("static selector");
-        Furniture {
-            // Never article text.
-            always: m("figcaption, button, select, noscript, [role=dialog], [role=alertdialog]"),
-            // Usually furniture, but some sites wrap the whole page in them (ASP.NET forms).
-            guarded: m("nav, form, aside, [role=navigation], [role=complementary]"),
-            classed: m("[class], [id]"),
-            links: m("a"),
-        }
-    }
-}
-
 /// Remove page furniture from the document before readability sees it.
-pub(super) fn strip(doc: &Document, f: &Furniture) {
-    doc.select_matcher(&f.always).remove();
+///
+/// Two walks over the tree, no selector engine: first the elements that are never article text,
+/// then the furniture boxes (by element or role, and by class/id words), judged on what remains.
+pub(super) fn strip(doc: &Document) {
+    let root = doc.root();
     let mut doomed: Vec<NodeRef> = Vec::new();
-    for node in doc.select_matcher(&f.guarded).nodes() {
-        if is_small_or_link_list(node, f) {
+    walk(root, |node| {
+        let never_text = node.element_ref().is_some_and(|el| {
+            matches!(&*el.name.local, "figcaption" | "button" | "select" | "noscript")
+                || attr_is(&el, "role", &["dialog", "alertdialog"])
+        });
+        if never_text {
             doomed.push(*node);
         }
+        !never_text
+    });
+    for node in doomed.drain(..) {
+        node.remove_from_parent();
     }
-    for node in doc.select_matcher(&f.classed).nodes() {
-        if !is_furniture_named(node) {
-            continue;
-        }
-        if is_small_or_link_list(node, f) {
+    // Pages repeat their class names: each distinct token is judged once.
+    let mut judged: HashMap<String, Token> = HashMap::new();
+    walk(root, |node| {
+        let candidate = node.element_ref().is_some_and(|el| {
+            // Usually furniture, but some sites wrap the whole page in them (ASP.NET forms).
+            matches!(&*el.name.local, "nav" | "form" | "aside")
+                || attr_is(&el, "role", &["navigation", "complementary"])
+                || is_furniture_named(&el, &mut judged)
+        });
+        if candidate && is_small_or_link_list(node) {
             doomed.push(*node);
+            // Its descendants go with it.
+            return false;
         }
-    }
+        true
+    });
     for node in doomed {
         node.remove_from_parent();
     }
 }
 
-fn is_furniture_named(node: &NodeRef) -> bool {
+/// Pre-order walk below `root`; `visit` returns whether to descend into the node.
+fn walk<'a>(root: NodeRef<'a>, mut visit: impl FnMut(&NodeRef<'a>) -> bool) {
+    let mut next = root.first_child();
+    while let Some(node) = next {
+        let descend = visit(&node);
+        next = if descend { node.first_child() } else { None };
+        // Next sibling, or the next sibling of the nearest ancestor below `root` that has one.
+        let mut cur = node;
+        while next.is_none() {
+            next = cur.next_sibling();
+            if next.is_some() {
+                break;
+            }
+            match cur.parent() {
+                Some(parent) if parent.id != root.id => cur = parent,
+                _ => return,
+            }
+        }
+    }
+}
+
+fn attr_is(el: &Element, name: &str, values: &[&str]) -> bool {
+    el.attrs.iter().any(|a| &*a.name.local == name && values.contains(&&*a.value))
+}
+
+/// What one class/id word says about its element.
+#[derive(Clone, Copy, PartialEq)]
+enum Token {
+    /// The story itself: never furniture.
+    Content,
+    Furniture,
+    Neutral,
+}
+
+fn judge(word: &str) -> Token {
+    let token = word.to_ascii_lowercase();
+    if CONTENT.is_match(&token) {
+        Token::Content
+    } else if FURNITURE.is_match(&token) {
+        Token::Furniture
+    } else {
+        Token::Neutral
+    }
+}
+
+fn is_furniture_named(el: &Element, judged: &mut HashMap<String, Token>) -> bool {
     // Paragraphs and headings are text even when classed oddly ("subscriber-only" paragraphs
     // of a metered article); only containers are furniture.
     const NEVER: &[&str] = &["html", "body", "article", "main", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"];
-    if NEVER.iter().any(|n| node.has_name(n)) {
+    if NEVER.contains(&&*el.name.local) {
         return false;
     }
     let mut named = false;
-    for attr in ["class", "id"] {
-        let Some(value) = node.attr(attr) else {
-            continue;
-        };
-        for token in value.split_whitespace() {
-            let token = token.to_ascii_lowercase();
-            if CONTENT.is_match(&token) {
-                return false;
+    for attr in el.attrs.iter().filter(|a| matches!(&*a.name.local, "class" | "id")) {
+        for word in attr.value.split_whitespace() {
+            let verdict = match judged.get(word) {
+                Some(v) => *v,
+                None => *judged.entry(word.to_string()).or_insert_with(|| judge(word)),
+            };
+            match verdict {
+                Token::Content => return false,
+                Token::Furniture => named = true,
+                Token::Neutral => {}
             }
-            named |= FURNITURE.is_match(&token);
         }
     }
     named
 }
 
-fn is_small_or_link_list(node: &NodeRef, f: &Furniture) -> bool {
-    let text_chars = visible_chars(&node.text());
-    if text_chars <= MAX_BOX_CHARS {
-        return true;
-    }
-    let link_chars: usize = dom_query::Selection::from(*node)
-        .select_matcher(&f.links)
-        .nodes()
-        .iter()
-        .map(|a| visible_chars(&a.text()))
-        .sum();
-    link_chars as f64 > LINK_LIST_DENSITY * text_chars as f64
+fn is_small_or_link_list(node: &NodeRef) -> bool {
+    let mut counts = CharCounts::default();
+    count_visible(node, false, &mut counts);
+    counts.all <= MAX_BOX_CHARS || counts.in_links as f64 > LINK_LIST_DENSITY * counts.all as f64
 }
 
-fn visible_chars(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+/// Non-whitespace characters of a subtree's text, and those inside its links.
+#[derive(Default)]
+struct CharCounts {
+    all: usize,
+    in_links: usize,
+}
+
+fn count_visible(node: &NodeRef, in_link: bool, counts: &mut CharCounts) {
+    let mut child = node.first_child();
+    while let Some(c) = child {
+        if c.is_text() {
+            let n = c.query_or(0, |t| match &t.data {
+                NodeData::Text { contents } => contents.chars().filter(|ch| !ch.is_whitespace()).count(),
+                _ => 0,
+            });
+            counts.all += n;
+            if in_link {
+                counts.in_links += n;
+            }
+        } else if c.is_element() {
+            count_visible(&c, in_link || c.has_name("a"), counts);
+        }
+        child = c.next_sibling();
+    }
 }
 
 /// Whole lines that are furniture wherever they appear (matched on the collapsed paragraph).
@@ -137,7 +195,7 @@ pub(super) fn clean_paragraphs(paragraphs: Vec<String>, title: &str) -> Vec<Stri
     let mut out: Vec<String> = paragraphs
         .into_iter()
         .filter(|p| !FURNITURE_LINE.is_match(p))
-        .filter(|p| title.is_empty() || super::clean::fold(p) != title)
+        .filter(|p| title.is_empty() || !super::clean::folded(p).eq(title.chars()))
         .collect();
     let lead = out.iter().take_while(|p| is_kicker(p)).count();
     // Only when real paragraphs follow: a page that is all short lines is left alone.
@@ -206,7 +264,7 @@ mod tests {
             </div><div class="social-wrapper">{long_para}</div></body></html>"##
         );
         let doc = Document::from(html.as_str());
-        strip(&doc, &Furniture::new());
+        strip(&doc);
         let text = doc.root().text();
         assert!(text.contains("Story text"));
         for gone in ["Sign up now", "Share", "A caption", "A pull quote"] {

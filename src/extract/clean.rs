@@ -9,14 +9,20 @@ use regex::Regex;
 pub(super) fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
-        let word: String = word.chars().filter(|c| !is_invisible(*c)).collect();
-        if word.is_empty() {
-            continue;
-        }
+        let before = out.len();
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&word);
+        let start = out.len();
+        // Invisible characters are all outside ASCII.
+        if word.is_ascii() {
+            out.push_str(word);
+        } else {
+            out.extend(word.chars().filter(|c| !is_invisible(*c)));
+        }
+        if out.len() == start {
+            out.truncate(before);
+        }
     }
     out
 }
@@ -89,7 +95,12 @@ pub(super) fn tidy(s: &str) -> String {
 
 /// Lowercase letters and digits only: for comparing names across punctuation and case.
 pub(super) fn fold(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    folded(s).collect()
+}
+
+/// The characters of [`fold`], without collecting them.
+pub(super) fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
 }
 
 /// Title separators, longest first so " :: " isn't read as " : ".

@@ -1,5 +1,6 @@
 //! Bytes → text: pick the page's character encoding and decode it with `encoding_rs`.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
@@ -25,10 +26,15 @@ static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
 /// valid UTF-8 don't count: that page is UTF-8 with damage, and reading it as anything else
 /// would garble all of it. Malformed sequences become U+FFFD; never fails.
 pub fn decode_html(body: &[u8], content_type: Option<&str>) -> String {
+    decode_cow(body, content_type).into_owned()
+}
+
+/// [`decode_html`] without the copy when the body already is the UTF-8 it should be.
+pub(super) fn decode_cow<'b>(body: &'b [u8], content_type: Option<&str>) -> Cow<'b, str> {
     let encoding = choose_encoding(body, content_type);
-    // `decode` also strips a BOM, and re-sniffs it (it would win anyway, see above).
-    let (text, _, _) = encoding.decode(body);
-    text.into_owned()
+    // `decode` also strips a BOM, and re-sniffs it (it would win anyway, see above); it borrows
+    // valid UTF-8.
+    encoding.decode(body).0
 }
 
 /// The encoding `decode_html` uses for `body`.
@@ -66,6 +72,8 @@ fn plausibly_utf8(body: &[u8]) -> bool {
     let mut bad = 0usize;
     loop {
         match std::str::from_utf8(rest) {
+            // Valid throughout: no need to count.
+            Ok(_) if bad == 0 => return true,
             Ok(_) => {
                 good += count_non_ascii_chars(rest);
                 break;

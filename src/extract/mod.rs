@@ -23,7 +23,18 @@ use url::Url;
 pub use decode::decode_html;
 
 use clean::{author_names, collapse_ws, dedupe_names, strip_title_site, tidy};
-use page::{Matchers, Signals};
+use page::Signals;
+
+/// `html` cut before the tag at which its element nesting becomes absurd, and the cut offset;
+/// `html` whole (and `None`) when it is sane. Run untrusted markup through this before any
+/// html5ever parse: the tree builder's cost per tag grows with the depth, so 100 000 nested
+/// `<div>`s would keep a parser busy for many minutes.
+pub fn without_excessive_nesting(html: &str) -> (&str, Option<usize>) {
+    match guard::excessive_nesting_at(html, guard::MAX_RAW_NESTING) {
+        Some(cut) => (&html[..cut], Some(cut)),
+        None => (html, None),
+    }
+}
 
 /// Raw page as fetched.
 pub struct PageInput<'a> {
@@ -113,11 +124,9 @@ const MODIFIED_METAS: &[&str] = &[
 const SITE_METAS: &[&str] =
     &["og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher"];
 
-/// The extraction stage. Build once (selectors are compiled here) and share; `extract` takes
+/// The extraction stage. Build once and share; `extract` takes
 /// `&self`, and the type is `Send + Sync`.
 pub struct Extractor {
-    matchers: Matchers,
-    furniture: boilerplate::Furniture,
     readability: Config,
 }
 
@@ -137,7 +146,7 @@ impl Extractor {
             disable_json_ld: true,
             ..Config::default()
         };
-        Extractor { matchers: Matchers::new(), furniture: boilerplate::Furniture::new(), readability }
+        Extractor { readability }
     }
 
     /// Extract metadata and main text from a page. Never fails: a page without an article
@@ -153,19 +162,20 @@ impl Extractor {
     }
 
     fn extract_inner(&self, page: &PageInput) -> Extracted {
-        let mut html = decode_html(page.body, page.content_type);
-        if let Some(cut) = guard::excessive_nesting_at(&html, guard::MAX_RAW_NESTING) {
+        let html = decode::decode_cow(page.body, page.content_type);
+        // One pass over the raw text: script/style contents dropped, absurd nesting cut.
+        let (html, cut) = guard::prescan(&html, guard::MAX_RAW_NESTING);
+        if let Some(cut) = cut {
             tracing::warn!(url = page.url.map(Url::as_str), cut, "absurdly nested HTML; rest of page dropped");
-            html.truncate(cut);
         }
         let doc = Document::from(html);
         let flattened = guard::cap_depth(&doc, guard::MAX_DOM_DEPTH);
         if flattened > 0 {
             tracing::debug!(url = page.url.map(Url::as_str), flattened, "deep subtrees flattened");
         }
-        let signals = Signals::collect(&doc, &self.matchers);
+        let signals = Signals::collect(&doc);
         // After metadata: bylines and dates live in the furniture this removes.
-        boilerplate::strip(&doc, &self.furniture);
+        boilerplate::strip(&doc);
         let (paragraphs, byline) = self.main_text(doc, page.url);
         assemble(&signals, paragraphs, byline, page.url, Utc::now())
     }

@@ -1,46 +1,15 @@
 //! One pass over the parsed document collecting every metadata signal, before readability
 //! mutates the tree.
 
-use dom_query::{Document, Matcher, Selection};
+use std::sync::LazyLock;
+
+use dom_query::{Document, Matcher, NodeRef, Selection};
 
 use super::clean::{collapse_ws, tidy};
 use super::jsonld::JsonLd;
 
-/// Selectors compiled once per [`super::Extractor`].
-pub(super) struct Matchers {
-    html: Matcher,
-    meta: Matcher,
-    link: Matcher,
-    ld_json: Matcher,
-    title: Matcher,
-    h1: Matcher,
-    article_h1: Matcher,
-    time_pubdate: Matcher,
-    time: Matcher,
-    itemprop: Matcher,
-    itemprop_name: Matcher,
-    rel_author: Matcher,
-}
-
-impl Matchers {
-    pub fn new() -> Self {
-        let m = |css: &str| Matcher::new(css).expect("static selector");
-        Matchers {
-            html: m("html"),
-            meta: m("meta"),
-            link: m("link[rel][href]"),
-            ld_json: m("script[type]"),
-            title: m("title"),
-            h1: m("h1"),
-            article_h1: m("article h1, main h1"),
-            time_pubdate: m("time[pubdate][datetime]"),
-            time: m("time[datetime]"),
-            itemprop: m("[itemprop]"),
-            itemprop_name: m("[itemprop~=name]"),
-            rel_author: m("a[rel~=author]"),
-        }
-    }
-}
+/// Microdata names inside an `itemprop="author"` element.
+static ITEMPROP_NAME: LazyLock<Matcher> = LazyLock::new(|| Matcher::new("[itemprop~=name]").expect("static selector"));
 
 /// Everything the page says about itself, raw (tidied but not yet judged).
 #[derive(Default)]
@@ -80,95 +49,149 @@ impl Signals {
             .or_else(|| self.meta(&key.to_ascii_lowercase()))
     }
 
-    pub fn collect(doc: &Document, m: &Matchers) -> Signals {
-        let mut s = Signals::default();
-        let html = doc.select_single_matcher(&m.html);
-        s.html_lang =
-            html.attr("lang").or_else(|| html.attr("xml:lang")).map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
-
-        for node in doc.select_matcher(&m.meta).nodes() {
-            let Some(content) = node.attr("content") else {
-                continue;
-            };
-            let content = collapse_ws(&content);
-            for attr in ["property", "name", "itemprop", "http-equiv"] {
-                if let Some(keys) = node.attr(attr) {
-                    // RDFa allows several properties in one attribute.
-                    for key in keys.split_whitespace() {
-                        s.metas.push((key.to_ascii_lowercase(), content.clone()));
-                    }
-                }
-            }
-        }
-
-        for node in doc.select_matcher(&m.link).nodes() {
-            let is_canonical =
-                node.attr("rel").is_some_and(|rel| rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")));
-            if is_canonical {
-                s.link_canonical = node.attr("href").map(|h| h.trim().to_string());
-                break;
-            }
-        }
-
-        let ld_texts: Vec<String> = doc
-            .select_matcher(&m.ld_json)
-            .nodes()
-            .iter()
-            .filter(|n| {
-                n.attr("type").is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("application/ld+json"))
-            })
-            .map(|n| n.text().to_string())
-            .collect();
+    /// Collect every signal in one walk over the document (no selector passes).
+    pub fn collect(doc: &Document) -> Signals {
+        let mut walk = Walk::default();
+        walk.children(&doc.root(), false);
+        let Walk { mut s, ld_texts, title, article_h1, h1, time_pubdate, time, .. } = walk;
         s.jsonld = JsonLd::parse(ld_texts.iter().map(String::as_str));
-
-        s.title_tag = Some(tidy(&doc.select_single_matcher(&m.title).text())).filter(|t| !t.is_empty());
-        s.h1 = first_text(&doc.select_matcher(&m.article_h1)).or_else(|| first_text(&doc.select_matcher(&m.h1)));
-
-        s.time_datetime = doc
-            .select_single_matcher(&m.time_pubdate)
-            .attr("datetime")
-            .or_else(|| doc.select_single_matcher(&m.time).attr("datetime"))
-            .map(|d| d.trim().to_string());
-
-        for node in doc.select_matcher(&m.itemprop).nodes() {
-            let Some(props) = node.attr("itemprop") else {
-                continue;
-            };
-            for prop in props.split_whitespace() {
-                let value = match prop {
-                    "datePublished" | "dateModified" | "dateCreated" | "inLanguage" | "headline" => node
-                        .attr("content")
-                        .or_else(|| node.attr("datetime"))
-                        .map(|v| collapse_ws(&v))
-                        .unwrap_or_else(|| collapse_ws(&node.text())),
-                    "author" | "creator" => {
-                        let sel = Selection::from(*node);
-                        let name = sel.select_single_matcher(&m.itemprop_name);
-                        if name.exists() {
-                            name.attr("content").map(|v| collapse_ws(&v)).unwrap_or_else(|| collapse_ws(&name.text()))
-                        } else {
-                            node.attr("content").map(|v| collapse_ws(&v)).unwrap_or_else(|| collapse_ws(&node.text()))
-                        }
-                    }
-                    _ => continue,
-                };
-                if !value.is_empty() {
-                    s.itemprops.push((prop.to_string(), value));
-                }
-            }
-        }
-
-        s.rel_authors = doc
-            .select_matcher(&m.rel_author)
-            .nodes()
-            .iter()
-            .map(|n| collapse_ws(&n.text()))
-            .filter(|t| !t.is_empty())
-            .collect();
+        s.title_tag = title.map(|t| tidy(&t)).filter(|t| !t.is_empty());
+        s.h1 = article_h1.or(h1);
+        s.time_datetime = time_pubdate.or(time).map(|d| d.trim().to_string());
         s
     }
 }
 
-fn first_text(sel: &Selection) -> Option<String> {
-    sel.nodes().iter().map(|n| collapse_ws(&n.text())).find(|t| !t.is_empty())
+/// The state of [`Signals::collect`]'s walk: what is gathered, and the firsts found so far.
+#[derive(Default)]
+struct Walk {
+    s: Signals,
+    /// Bodies of the JSON-LD scripts.
+    ld_texts: Vec<String>,
+    seen_html: bool,
+    seen_canonical: bool,
+    /// Text of the first `<title>`.
+    title: Option<String>,
+    /// First non-empty `<h1>` inside `<article>` or `<main>`.
+    article_h1: Option<String>,
+    /// First non-empty `<h1>` anywhere.
+    h1: Option<String>,
+    /// `datetime` of the first `<time pubdate datetime>`.
+    time_pubdate: Option<String>,
+    /// `datetime` of the first `<time datetime>`.
+    time: Option<String>,
+}
+
+impl Walk {
+    fn children(&mut self, node: &NodeRef, in_article: bool) {
+        let mut child = node.first_child();
+        while let Some(c) = child {
+            if c.is_element() {
+                let in_article = self.element(&c, in_article);
+                self.children(&c, in_article);
+            }
+            child = c.next_sibling();
+        }
+    }
+
+    /// Look at one element; returns whether its descendants are inside an article or main.
+    fn element(&mut self, node: &NodeRef, in_article: bool) -> bool {
+        let Some(el) = node.element_ref() else {
+            return in_article;
+        };
+        let attr = |name: &str| el.attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value);
+        let has_token = |name: &str, token: &str| {
+            attr(name).is_some_and(|v| v.split_whitespace().any(|t| t.eq_ignore_ascii_case(token)))
+        };
+        let name: &str = &el.name.local;
+        match name {
+            "html" if !self.seen_html => {
+                self.seen_html = true;
+                self.s.html_lang =
+                    attr("lang").or_else(|| attr("xml:lang")).map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
+            }
+            "meta" => {
+                if let Some(content) = attr("content") {
+                    let content = collapse_ws(content);
+                    for key_attr in ["property", "name", "itemprop", "http-equiv"] {
+                        // RDFa allows several properties in one attribute.
+                        for key in attr(key_attr).into_iter().flat_map(str::split_whitespace) {
+                            self.s.metas.push((key.to_ascii_lowercase(), content.clone()));
+                        }
+                    }
+                }
+            }
+            "link" if !self.seen_canonical && has_token("rel", "canonical") => {
+                if let Some(href) = attr("href") {
+                    self.seen_canonical = true;
+                    self.s.link_canonical = Some(href.trim().to_string());
+                }
+            }
+            "script"
+                if attr("type").is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("application/ld+json")) =>
+            {
+                self.ld_texts.push(node.text().to_string());
+            }
+            "title" if self.title.is_none() => self.title = Some(node.text().to_string()),
+            "h1" if self.article_h1.is_none() && (in_article || self.h1.is_none()) => {
+                let text = collapse_ws(&node.text());
+                if !text.is_empty() {
+                    if in_article {
+                        self.article_h1 = Some(text.clone());
+                    }
+                    self.h1.get_or_insert(text);
+                }
+            }
+            "time" => {
+                if let Some(datetime) = attr("datetime") {
+                    if self.time_pubdate.is_none() && attr("pubdate").is_some() {
+                        self.time_pubdate = Some(datetime.to_string());
+                    }
+                    if self.time.is_none() {
+                        self.time = Some(datetime.to_string());
+                    }
+                }
+            }
+            "a" if has_token("rel", "author") => {
+                let text = collapse_ws(&node.text());
+                if !text.is_empty() {
+                    self.s.rel_authors.push(text);
+                }
+            }
+            _ => {}
+        }
+        let in_article = in_article || matches!(name, "article" | "main");
+        let props = attr("itemprop").map(str::to_string);
+        drop(el);
+        if let Some(props) = props {
+            self.itemprops(node, &props);
+        }
+        in_article
+    }
+
+    /// Microdata values of one element with an `itemprop` attribute.
+    fn itemprops(&mut self, node: &NodeRef, props: &str) {
+        for prop in props.split_whitespace() {
+            let value = match prop {
+                "datePublished" | "dateModified" | "dateCreated" | "inLanguage" | "headline" => node
+                    .attr("content")
+                    .or_else(|| node.attr("datetime"))
+                    .map(|v| collapse_ws(&v))
+                    .unwrap_or_else(|| collapse_ws(&node.text())),
+                "author" | "creator" => {
+                    let sel = Selection::from(*node);
+                    let name = sel.select_single_matcher(&ITEMPROP_NAME);
+                    if name.exists() {
+                        name.attr("content").map(|v| collapse_ws(&v)).unwrap_or_else(|| collapse_ws(&name.text()))
+                    } else {
+                        node.attr("content").map(|v| collapse_ws(&v)).unwrap_or_else(|| collapse_ws(&node.text()))
+                    }
+                }
+                _ => continue,
+            };
+            if !value.is_empty() {
+                self.s.itemprops.push((prop.to_string(), value));
+            }
+        }
+    }
 }
