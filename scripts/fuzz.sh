@@ -19,7 +19,9 @@
 # over FUZZ_TIMEOUT seconds, default 10), a leak or going over FUZZ_RSS_MB (default 2048) stops that
 # target and saves the input in fuzz/artifacts/<target>/; reproduce it with
 #   cd fuzz && cargo +nightly fuzz run <target> artifacts/<target>/<file>
-# The script runs every target, prints a summary, and exits non-zero if any target failed.
+# FUZZ_ARGS adds libFuzzer flags, e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1" to keep going after
+# a crash and collect every distinct one. The script runs every target, prints a summary, and
+# exits non-zero if any target failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz"
 
@@ -56,6 +58,7 @@ max_len() {
 
 echo "== building the fuzz targets (fuzz/target; the first build takes a while)"
 "${cargo_cmd[@]}" fuzz build --sanitizer "$sanitizer" || exit 1
+triple="$(rustc -vV | sed -n 's/^host: //p')"
 
 mkdir -p target/logs
 summary=()
@@ -65,12 +68,15 @@ for t in "${targets[@]}"; do
   log="target/logs/$t.log"
   echo "== $t: ${seconds}s (log: fuzz/$log)"
   started=$(date +%s)
-  "${cargo_cmd[@]}" fuzz run --sanitizer "$sanitizer" "$t" "target/corpus/$t" "corpus/$t" -- \
+  # The binary built above, run directly: `cargo fuzz run` would rebuild whenever src/ changed.
+  # shellcheck disable=SC2086 # FUZZ_ARGS is a list of libFuzzer flags
+  "target/$triple/release/$t" "target/corpus/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" \
     -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss_mb" -max_len="$(max_len "$t")" \
-    -print_final_stats=1 >"$log" 2>&1
+    -print_final_stats=1 ${FUZZ_ARGS:-} >"$log" 2>&1
   rc=$?
   elapsed=$(($(date +%s) - started))
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  [ -n "$runs" ] || runs=$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | tail -1) # fork mode
   corpus=$(find "target/corpus/$t" -type f | wc -l)
   if [ "$rc" -eq 0 ]; then
     result="ok"

@@ -480,6 +480,23 @@ async fn route(req: Request<Body>) -> Response<Body> {
         "/mixup/html-as-feed.xml" => respond(XML, article()),
         "/mixup/feed-as-html.html" => respond(HTML, rss(&[("T".into(), "/articles/laughs".into(), "D".into())])),
         "/mixup/feed.xml" => one_item("/mixup/feed-as-html.html"),
+        "/xmldecl/twice.xml" => feed(rss(&[("T".into(), "/articles/laughs".into(), "D".into())]).replacen(
+            "?>",
+            "?><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+            1,
+        )),
+        "/xmldecl/long.xml" => {
+            let rss = rss(&[("Téhéran".into(), "/articles/laughs".into(), "D".into())]).replacen(
+                "encoding=\"utf-8\"?>",
+                &format!("encoding=\"ISO-8859-1\"{}?>", " ".repeat(100)),
+                1,
+            );
+            respond(XML, encoding_rs::WINDOWS_1252.encode(&rss).0.into_owned())
+        }
+        "/xmldecl/padded.xml" => {
+            let rss = rss(&[("Téhéran".into(), "/articles/xxe".into(), "D".into())]).replace("utf-8", "ISO-8859-1");
+            respond(XML, [vec![b' '; 300], encoding_rs::WINDOWS_1252.encode(&rss).0.into_owned()].concat())
+        }
         _ => match charset_variant(&path) {
             Some(response) => response,
             None => Response::builder().status(StatusCode::NOT_FOUND).body(Body::empty()).unwrap(),
@@ -784,12 +801,41 @@ fn html_served_as_a_feed_and_a_feed_served_as_html_are_logged() {
     assert!(ran.records().is_empty());
 }
 
+#[test]
+fn misplaced_xml_declarations_cost_only_their_feed() {
+    // feed-rs 3.0 panicked on all three (found by the `feed` fuzz target), which killed the whole run.
+    let (twice, padded, long) = (url("/xmldecl/twice.xml"), url("/xmldecl/padded.xml"), url("/xmldecl/long.xml"));
+    let ran = run_once(&[], &["--feed", &twice, "--feed", &padded, "--feed", &long]);
+    ran.assert_clean("source failed; will retry", &["/xmldecl/twice.xml", "XML declaration after the start"]);
+    // Whitespace before a Latin-1 declaration: tolerated.
+    ran.assert_clean("polled source", &["/xmldecl/padded.xml", "\"found\":1"]);
+    // The padded and the long feed link two URLs of the same article: one is published.
+    ran.assert_clean("publishing", &["/articles/"]);
+    assert_eq!(ran.records().len(), 1);
+    // A Latin-1 declaration longer than quick-xml's 64-byte prefix: fine too.
+    ran.assert_clean("polled source", &["/xmldecl/long.xml", "\"found\":1"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fuzz corpus replay
 // ---------------------------------------------------------------------------------------------
 
-/// Every committed seed of `target` through its harness function.
+thread_local! {
+    /// Whether this thread panicked since last reset (caught or not).
+    static PANICKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Every committed seed of `target` through its harness function. Like libFuzzer, a panic counts
+/// even when the code under test catches it.
 fn replay(target: &str, harness: fn(&[u8])) {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICKED.with(|p| p.set(true));
+            previous(info);
+        }));
+    });
     let dir = root().join("fuzz/corpus").join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -800,7 +846,9 @@ fn replay(target: &str, harness: fn(&[u8])) {
     for file in files {
         let data = std::fs::read(&file).unwrap();
         let started = Instant::now();
+        PANICKED.with(|p| p.set(false));
         harness(&data);
+        assert!(!PANICKED.with(|p| p.get()), "{}: panicked (and was caught)", file.display());
         assert!(started.elapsed() < Duration::from_secs(20), "{}: {:?}", file.display(), started.elapsed());
     }
 }

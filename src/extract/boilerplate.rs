@@ -273,4 +273,21 @@ mod tests {
         // A long, link-free block survives even with a furniture-like class.
         assert_eq!(text.matches("Story text with many words").count(), 2 * 40);
     }
+
+    #[test]
+    fn long_link_lists_removed_content_words_win() {
+        let links = r#"<li><a href="/x">Another related story with a long headline here</a></li>"#.repeat(20);
+        let html = format!(
+            r#"<html><body><div class="related-stories"><ul>{links}</ul></div>
+            <div class="story-body related"><p>Kept: a content word on the same element wins.</p></div>
+            <div class="Share-Bar"><div class="share-bar">x</div></div><p>End.</p></body></html>"#
+        );
+        let doc = Document::from(html.as_str());
+        strip(&doc);
+        let text = doc.root().text();
+        assert!(!text.contains("Another related story"), "a long link list is furniture");
+        assert!(text.contains("Kept:"));
+        assert!(!text.contains('x'));
+        assert!(text.contains("End."));
+    }
 }

@@ -124,8 +124,8 @@ const MODIFIED_METAS: &[&str] = &[
 const SITE_METAS: &[&str] =
     &["og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher"];
 
-/// The extraction stage. Build once and share; `extract` takes
-/// `&self`, and the type is `Send + Sync`.
+/// The extraction stage. Build once and share; `extract` takes `&self`, and the type is
+/// `Send + Sync`.
 pub struct Extractor {
     readability: Config,
 }
@@ -163,7 +163,8 @@ impl Extractor {
 
     fn extract_inner(&self, page: &PageInput) -> Extracted {
         let html = decode::decode_cow(page.body, page.content_type);
-        // One pass over the raw text: script/style contents dropped, absurd nesting cut.
+        // One pass over the raw text: what nothing reads (scripts, styles, drawings, comments)
+        // dropped, absurd nesting cut. Then the one parse.
         let (html, cut) = guard::prescan(&html, guard::MAX_RAW_NESTING);
         if let Some(cut) = cut {
             tracing::warn!(url = page.url.map(Url::as_str), cut, "absurdly nested HTML; rest of page dropped");

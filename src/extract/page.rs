@@ -195,3 +195,33 @@ impl Walk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_walk_finds_the_firsts_and_the_preferred() {
+        let html = r#"<html lang=" en-GB "><head><title> Talks &amp; more </title>
+            <link rel="stylesheet" href="/s.css"><link rel="Canonical" href=" /a/1 "><link rel="canonical" href="/a/2">
+            <meta property="og:title article:tag" content=" Talks
+              resume "><script type=" Application/LD+JSON ">{"@type":"NewsArticle","headline":"H"}</script><script>x</script></head>
+            <body><h1>Site name</h1><time datetime="2025-01-01">then</time>
+            <article><h1 itemprop="headline">Talks <b>resume</b></h1>
+            <time pubdate datetime=" 2025-02-02T10:00:00Z ">now</time><a rel="AUTHOR external" href="/x"> Ann  Lee </a>
+            </article></body></html>"#;
+        let s = Signals::collect(&Document::from(html));
+        assert_eq!(s.html_lang.as_deref(), Some("en-GB"));
+        assert_eq!(s.title_tag.as_deref(), Some("Talks & more"));
+        assert_eq!(s.link_canonical.as_deref(), Some("/a/1"));
+        assert_eq!(s.meta("og:title"), Some("Talks resume"));
+        assert_eq!(s.meta("article:tag"), Some("Talks resume"));
+        assert_eq!(s.jsonld.headline.as_deref(), Some("H"));
+        // The article's h1 wins over an earlier one, and still counts as microdata.
+        assert_eq!(s.h1.as_deref(), Some("Talks resume"));
+        assert_eq!(s.itemprop("headline"), Some("Talks resume"));
+        // `<time pubdate>` wins over an earlier `<time>`.
+        assert_eq!(s.time_datetime.as_deref(), Some("2025-02-02T10:00:00Z"));
+        assert_eq!(s.rel_authors, ["Ann Lee"]);
+    }
+}

@@ -155,11 +155,14 @@ impl Poller {
         let mut queued = 0;
         for (url, item_hints) in links.into_iter().take(self.max_articles_per_poll) {
             let url_id = article_id(&canonicalize_url(&url));
-            if !self.store.due(&url_id, item_hints.updated_at)? || self.inflight.contains(&url_id) {
+            if !self.store.due(&url_id, item_hints.updated_at)? {
                 continue;
             }
             let mut ticket = poll.ticket();
             if !self.inflight.claim(&url_id, &mut ticket) {
+                // An earlier poll is still delivering this article: this poll must not commit a
+                // cursor that would hide it if that delivery fails (or the process dies).
+                poll.abandon();
                 continue;
             }
             ticket.add_commit(Commit::SeenUrl { url_id: url_id.clone() });
