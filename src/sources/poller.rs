@@ -158,13 +158,21 @@ impl Poller {
             if !self.store.due(&url_id, item_hints.updated_at)? {
                 continue;
             }
-            let mut ticket = poll.ticket();
-            if !self.inflight.claim(&url_id, &mut ticket) {
-                // An earlier poll is still delivering this article: this poll must not commit a
-                // cursor that would hide it if that delivery fails (or the process dies).
-                poll.abandon();
+            let by_this_source = format!("{}|{url_id}", source.url);
+            if self.inflight.contains(&url_id) {
+                // An earlier poll of this same source is still delivering the article: this poll
+                // must not commit a cursor that would hide it if that delivery fails or the process
+                // dies. (Another source holding it keeps its own cursor back instead.)
+                if self.inflight.contains(&by_this_source) {
+                    poll.abandon();
+                }
                 continue;
             }
+            let mut ticket = poll.ticket();
+            if !self.inflight.claim(&url_id, &mut ticket) {
+                continue; // lost a race: the unresolved ticket holds this poll's cursor back (safe)
+            }
+            self.inflight.claim(&by_this_source, &mut ticket);
             ticket.add_commit(Commit::SeenUrl { url_id: url_id.clone() });
             let source = SourceRef { site: site_of(&url), ..source.clone() };
             tracing::debug!(url = %url, id = %url_id, source = %source.url, "queued");
