@@ -142,7 +142,15 @@ fn normalize_escapes(path: &str) -> String {
             && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
         {
             let b = (h * 16 + l) as u8;
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            // A hex digit decoded right after a stray '%' ("%%33D" → "%3D") would make a new
+            // escape, and a second pass would decode that: keep such digits escaped.
+            let after_stray_percent = out.ends_with('%')
+                || (out.len() >= 2
+                    && out.as_bytes()[out.len() - 2] == b'%'
+                    && hex(out.as_bytes()[out.len() - 1]).is_some());
+            if (b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+                && !(b.is_ascii_hexdigit() && after_stray_percent)
+            {
                 out.push(b as char);
             } else {
                 out.push('%');
@@ -380,6 +388,11 @@ mod tests {
     fn ports_escapes_host_dots_and_empty_queries_are_normalised() {
         let a = canonicalize_url(&u("http://News.Example.:80/a/./b/%7ejane/%2f%e2%82%ac?"));
         assert_eq!(a.as_str(), "http://news.example/a/b/~jane/%2F%E2%82%AC");
+        // Stray '%' signs next to escapes of hex digits (found by the url_canonical fuzz target).
+        for stray in ["/hts&b=D&%3%2D&%3%33D&", "/a/%%33d&%6D=x", "/%%%333%33%33%%/y", "/4%%44e", "/%%6666-6"] {
+            let once = canonicalize_url(&u(&format!("https://news.example{stray}")));
+            assert_eq!(canonicalize_url(&once), once, "{stray}");
+        }
         // Path case and trailing slashes are the server's business: kept.
         assert_ne!(canonicalize_url(&u("https://x.example/A/")), canonicalize_url(&u("https://x.example/a")));
     }

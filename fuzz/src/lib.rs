@@ -27,8 +27,25 @@ fn page_url() -> Url {
     Url::parse("https://news.example/world/2026/11/10/iran-us-talks-resume").expect("static URL")
 }
 
+/// feed-rs 3.0 slices a string inside a character when an email has a multi-byte neighbour
+/// (`parser/util/mod.rs`, upstream bug); `parse_feed` catches that panic and parses the feed
+/// again without authors. Let the fuzzer go on past it: every other panic still counts.
+fn tolerate_the_handled_feed_rs_panic() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let next = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let file = info.location().map(|l| l.file()).unwrap_or_default();
+            if !(file.contains("feed-rs") && file.ends_with("parser/util/mod.rs")) {
+                next(info);
+            }
+        }));
+    });
+}
+
 /// Feed bytes (RSS, Atom, JSON Feed or anything else) as the poller parses them.
 pub fn feed(data: &[u8]) {
+    tolerate_the_handled_feed_rs_panic();
     let base = Url::parse("https://news.example/feeds/world.xml").expect("static URL");
     let Ok(parsed) = parse_feed(data, &base) else { return };
     for item in &parsed.items {

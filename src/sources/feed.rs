@@ -34,19 +34,34 @@ pub struct FeedError(String);
 /// links are resolved against `base`; entries without a link are skipped, and
 /// feed-rs's generated ids are not used: the article's canonical URL is its key.
 pub fn parse_feed(bytes: &[u8], base: &Url) -> Result<ParsedFeed, FeedError> {
-    // feed-rs 3.0 (quick-xml 0.42) panics when a declaration switches the encoding once the
+    // feed-rs 3.0 (quick-xml 0.42) panics when an XML declaration switches the encoding once the
     // parser is past the document's first 64 bytes or so (a long declaration, whitespace before
-    // it, a second one): it only ever sees UTF-8 with a UTF-8 declaration, and a misplaced
-    // declaration is an error.
-    let bytes = utf8_feed(bytes);
-    if misplaced_xml_declaration(&bytes) {
-        return Err(FeedError("XML declaration after the start of the document".into()));
+    // it, a second one anywhere): it only ever gets valid UTF-8, with at most one declaration, at
+    // the start, saying UTF-8.
+    let mut bytes = utf8_feed(bytes);
+    if std::str::from_utf8(&bytes).is_err() {
+        // Bytes that are not UTF-8 even now are damage: U+FFFD, as any decoder would read them.
+        bytes = Cow::Owned(String::from_utf8_lossy(&bytes).into_owned().into_bytes());
     }
-    let parser = feed_rs::parser::Builder::new().base_uri(Some(base.as_str())).sanitize_content(false).build();
-    // A parser panic must cost this feed only, never the poller that runs it.
-    let feed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(&bytes[..])))
-        .map_err(|_| FeedError("the feed parser panicked".into()))?
-        .map_err(|e| FeedError(e.to_string()))?;
+    if bytes.starts_with(&[0, b'<', 0, b'?']) || bytes.starts_with(&[b'<', 0, b'?', 0]) {
+        return Err(FeedError("NUL characters at the start".into())); // would read as UTF-16 again
+    }
+    disarm_late_declarations(&mut bytes);
+    let parse = |bytes: &[u8]| {
+        let parser = feed_rs::parser::Builder::new().base_uri(Some(base.as_str())).sanitize_content(false).build();
+        // A parser panic must cost this feed at most, never the poller that runs it.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
+    };
+    let feed = match parse(&bytes) {
+        Ok(parsed) => parsed,
+        // feed-rs 3.0 also panics on an email next to a multi-byte character (a no-break space,
+        // a dash) in an RSS author or a JSON Feed author name: try again without the authors.
+        Err(_) => {
+            tracing::warn!(feed = %base, "feed parser panicked; parsing again without authors");
+            parse(&without_authors(&bytes)).map_err(|_| FeedError("the feed parser panicked".into()))?
+        }
+    }
+    .map_err(|e| FeedError(e.to_string()))?;
     let mut items: Vec<FeedItem> = feed.entries.into_iter().filter_map(|entry| item(entry, base)).collect();
     // Newest first, so a capped poll takes the freshest articles; undated entries keep feed order at the end.
     items.sort_by_key(|i| std::cmp::Reverse(i.hints.published_at.or(i.hints.updated_at)));
@@ -62,7 +77,15 @@ const UTF8_DECLARATION: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?>"#;
 /// leading whitespace, which XML does not allow but feeds have, dropped. Feeds without a
 /// declaration (JSON) pass through uncopied.
 fn utf8_feed(bytes: &[u8]) -> Cow<'_, [u8]> {
-    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+    // quick-xml also reads a document starting `<?` in UTF-16 without a byte-order mark as UTF-16.
+    let utf16 = if bytes.starts_with(&[b'<', 0, b'?', 0]) {
+        Some((UTF_16LE, 0))
+    } else if bytes.starts_with(&[0, b'<', 0, b'?']) {
+        Some((UTF_16BE, 0))
+    } else {
+        None
+    };
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes).or(utf16) {
         // The byte-order mark wins over the declaration.
         let text = encoding.decode_without_bom_handling(&bytes[bom..]).0;
         let text = text.trim_start().as_bytes();
@@ -82,13 +105,21 @@ fn utf8_feed(bytes: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-/// The XML declaration at the start of `bytes` and what follows it.
-fn split_declaration(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+/// The XML declaration at the start of `bytes` (after whitespace and comments, which XML does not
+/// allow there but quick-xml accepted) and what follows it.
+fn split_declaration(mut bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let find = |b: &[u8], end: &[u8]| b.windows(end.len()).position(|w| w == end).map(|p| p + end.len());
+    loop {
+        bytes = bytes.trim_ascii_start();
+        match bytes.strip_prefix(b"<!--") {
+            Some(comment) => bytes = &comment[find(comment, b"-->")?..],
+            None => break,
+        }
+    }
     if !bytes.starts_with(b"<?xml") || !bytes.get(5).is_some_and(|&c| c == b'?' || c.is_ascii_whitespace()) {
         return None;
     }
-    let end = bytes.windows(2).position(|w| w == b"?>")? + 2;
-    Some(bytes.split_at(end))
+    Some(bytes.split_at(find(bytes, b"?>")?))
 }
 
 /// The encoding an XML declaration names, if it names one encoding_rs knows.
@@ -103,44 +134,43 @@ fn declared_encoding(declaration: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(label)
 }
 
-/// Whether an XML declaration appears anywhere but at the very start of (UTF-8) feed bytes: not
-/// well-formed, and what makes feed-rs panic. Comments, CDATA sections and the
-/// DOCTYPE are skipped, so a declaration quoted in them does not count. Linear: every scan moves on.
-fn misplaced_xml_declaration(bytes: &[u8]) -> bool {
-    if bytes.first() == Some(&b'{') {
-        return false; // a JSON Feed: never read as XML
-    }
-    let after =
-        |from: usize, end: &[u8]| bytes[from..].windows(end.len()).position(|w| w == end).map(|p| from + p + end.len());
-    let mut i = 0;
-    while let Some(at) = bytes[i..].iter().position(|&b| b == b'<').map(|p| i + p) {
-        let rest = &bytes[at..];
-        let next = if rest.starts_with(b"<?") {
-            let target = rest.get(2..5).is_some_and(|t| t.eq_ignore_ascii_case(b"xml"));
-            if target && rest.get(5).is_none_or(|&c| c == b'?' || c.is_ascii_whitespace()) && at != 0 {
-                return true;
-            }
-            after(at, b"?>")
-        } else if rest.starts_with(b"<!--") {
-            after(at + 4, b"-->")
-        } else if rest.starts_with(b"<![CDATA[") {
-            after(at + 9, b"]]>")
-        } else if rest.starts_with(b"<!") {
-            // A DOCTYPE, perhaps with an internal subset in brackets.
-            let close = rest.iter().position(|&c| c == b'>');
-            match close.and_then(|close| rest[..close].iter().position(|&c| c == b'[')) {
-                Some(open) => after(at + open, b"]").and_then(|j| after(j, b">")),
-                None => close.map(|close| at + close + 1),
-            }
-        } else {
-            Some(at + 1)
-        };
-        match next {
-            Some(j) => i = j,
-            None => return false,
+/// Turn every XML declaration past the start (`<?xml ...?>`) into a harmless processing
+/// instruction (`<?_ml ...?>`), wherever it is: inside a CDATA section or a comment that changes a
+/// quoted text a little; anywhere else it is not well-formed, and quick-xml would act on it.
+fn disarm_late_declarations(bytes: &mut Cow<'_, [u8]>) {
+    let late = |b: &[u8], at: usize| {
+        b[at..].starts_with(b"<?")
+            && b.get(at + 2..at + 5).is_some_and(|t| t.eq_ignore_ascii_case(b"xml"))
+            && b.get(at + 5).is_none_or(|&c| c == b'?' || c.is_ascii_whitespace())
+    };
+    let found: Vec<usize> = (1..bytes.len()).filter(|&at| bytes[at] == b'<' && late(bytes, at)).collect();
+    if !found.is_empty() {
+        let owned = bytes.to_mut();
+        for at in found {
+            owned[at + 2] = b'_';
         }
     }
-    false
+}
+
+/// The feed without the fields feed-rs reads people from: RSS `author`, `managingEditor`,
+/// `webMaster` and `*:creator` elements, JSON Feed `author` and `authors`.
+fn without_authors(bytes: &[u8]) -> Vec<u8> {
+    static PEOPLE: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        let name = r"(?:author|managingEditor|webMaster|[A-Za-z0-9_.-]+:creator)";
+        regex::bytes::Regex::new(&format!(r"(?s)<{name}\b[^>]*?(?:/>|>.*?</{name}\s*>)")).expect("static regex")
+    });
+    if let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        let strip = |v: &mut serde_json::Value| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("author");
+                o.remove("authors");
+            }
+        };
+        strip(&mut json);
+        json.get_mut("items").and_then(|i| i.as_array_mut()).into_iter().flatten().for_each(strip);
+        return serde_json::to_vec(&json).unwrap_or_default();
+    }
+    PEOPLE.replace_all(bytes, &b""[..]).into_owned()
 }
 
 fn item(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedItem> {
@@ -230,37 +260,54 @@ mod tests {
     }
 
     #[test]
-    fn misplaced_xml_declarations_are_errors_not_panics() {
+    fn any_xml_declaration_and_encoding_parses_without_panicking() {
         let rss = r#"<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>W</title>
-            <item><title>T</title><link>https://news.example/a/1</link></item></channel></rss>"#;
-        // Leading whitespace and long declarations are fine (feed-rs alone panicked on both with a
-        // non-UTF-8 encoding), and the Latin-1 text is decoded.
+            <item><title>Téhéran</title><link>https://news.example/a/1</link></item></channel></rss>"#;
         let latin1 = |s: &str| encoding_rs::WINDOWS_1252.encode(s).0.into_owned();
-        let padded = latin1(&format!("{}{}", " ".repeat(200), rss.replace("<title>T", "<title>Téhéran")));
-        let long = latin1(&rss.replace("?>", &format!("{}?>", " ".repeat(100))));
-        for ok in [padded, long] {
-            let feed = parse_feed(&ok, &base()).unwrap();
-            assert_eq!(feed.items.len(), 1);
-        }
-        let feed = parse_feed(&latin1(&rss.replace("<title>T", "<title>Téhéran")), &base()).unwrap();
-        assert_eq!(feed.items[0].hints.title.as_deref(), Some("Téhéran"));
-        // A byte-order mark wins over the declaration.
-        let mut utf16 = vec![0xff, 0xfe];
-        utf16.extend(rss.replace("<title>T", "<title>Téhéran").encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(parse_feed(&utf16, &base()).unwrap().items[0].hints.title.as_deref(), Some("Téhéran"));
-        for bad in [
-            r#"<?xml version="1.0" encoding="ISO-8859-1"?><?xml version="1.0" encoding="UTF-8"?><rss/>"#,
-            r#"<!-- x --><?xml version="1.0" encoding="ISO-8859-1"?><rss/>"#,
-            r#"<!DOCTYPE rss [<!ENTITY a "b">]><?xml version="1.0" encoding="UTF-16"?><rss/>"#,
-            r#"<rss version="2.0"><channel><title>x</title><?xml version="1.0" encoding="ISO-8859-1"?></channel></rss>"#,
+        let title = |bytes: &[u8]| {
+            let feed = parse_feed(bytes, &base()).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)));
+            feed.items[0].hints.title.clone().unwrap()
+        };
+        assert_eq!(title(&latin1(rss)), "Téhéran");
+        // feed-rs alone panicked on each of these: whitespace before a Latin-1 declaration, a long
+        // declaration, a second declaration, one inside the document.
+        for odd in [
+            format!("{}{rss}", " ".repeat(200)),
+            rss.replace("?>", &format!("{}?>", " ".repeat(100))),
+            rss.replacen("?>", r#"?><?xml version="1.0" encoding="UTF-8"?>"#, 1),
+            rss.replace("<title>W</title>", &format!("<title>{}</title><?xml encoding='KOI8-R'?>", "w".repeat(300))),
+            rss.replace("<?xml", "<!-- x --><?xml"),
         ] {
-            assert!(parse_feed(bad.as_bytes(), &base()).is_err(), "{bad}");
+            assert_eq!(title(&latin1(&odd)), "Téhéran", "{odd}");
         }
-        // Quoted in text or in a CDATA section, a declaration is content.
-        let inside = r#"<rss version="2.0"><channel><title>&lt;?xml?&gt;</title><item><title>T</title>
-            <description><![CDATA[<?xml version="1.0" encoding="ISO-8859-1"?>]]></description>
+        // A byte-order mark wins over the declaration; UTF-16 without one is recognised too.
+        for (bom, le) in [(&[0xff, 0xfe][..], true), (&[][..], true), (&[0xfe, 0xff][..], false)] {
+            let mut utf16 = bom.to_vec();
+            utf16.extend(rss.encode_utf16().flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }));
+            assert_eq!(title(&utf16), "Téhéran");
+        }
+        // Quoted in text or a CDATA section, a declaration stays text (disarmed).
+        let quoted = r#"<rss version="2.0"><channel><title>&lt;?xml?&gt;</title><item><title>T</title>
+            <description><![CDATA[<?xml version="1.0" encoding="ISO-8859-1"?> ok]]></description>
             <link>https://news.example/a/2</link></item></channel></rss>"#;
-        assert_eq!(parse_feed(inside.as_bytes(), &base()).unwrap().items.len(), 1);
+        let feed = parse_feed(quoted.as_bytes(), &base()).unwrap();
+        // (and then, read as HTML, a bogus comment)
+        assert_eq!(feed.items[0].hints.summary.as_deref(), Some("ok"));
+    }
+
+    #[test]
+    fn an_email_next_to_a_no_break_space_costs_the_authors_not_the_feed() {
+        // feed-rs 3.0 slices inside the multi-byte character and panics.
+        let rss = "<rss version=\"2.0\"><channel><title>x</title><managingEditor>ed@news.example\u{a0}(Ed)</managingEditor>
+            <item><title>a</title><link>https://news.example/a</link><author>Jane Roe\u{a0}jane@news.example</author></item>
+            <item><title>b</title><link>https://news.example/b</link><dc:creator xmlns:dc=\"http://purl.org/dc/elements/1.1/\">x</dc:creator></item>
+            </channel></rss>";
+        let feed = parse_feed(rss.as_bytes(), &base()).unwrap();
+        assert_eq!(feed.items.len(), 2);
+        assert!(feed.items.iter().all(|i| i.hints.authors.is_empty()));
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"J","authors":[{"name":"x"}],
+            "items":[{"id":"1","url":"https://news.example/j/1","author":{"name":"Jane\u00a0jane@news.example"}}]}"#;
+        assert_eq!(parse_feed(json.as_bytes(), &base()).unwrap().items[0].url.as_str(), "https://news.example/j/1");
     }
 
     #[test]
