@@ -151,6 +151,9 @@ impl Doc<'_> {
         if j >= hi {
             return None;
         }
+        if let Some(byline) = self.dash_byline(close, j, hi) {
+            return Some(byline);
+        }
         // `"We are done." He added, "…"` / `… was "closing really strong." He noted that …`: a quote
         // ending its sentence is attributed on its right only by a short tail (`"Why?" he asked`,
         // `"Enough." Trump said.`).
@@ -218,6 +221,24 @@ impl Doc<'_> {
             return None;
         }
         None
+    }
+
+    /// `"…" ― Jane Roe` / `"…" — Sen. Jane Roe (D-Wis.).`: a dash and a capitalised name ending the sentence
+    /// sign the quote, as in collected reactions and epigraphs. `j` is the first token after the dashes.
+    fn dash_byline(&self, close: usize, j: usize, hi: usize) -> Option<CueMatch> {
+        let dash = (close + 1..j).find(|&k| self.tok(k).is_dash())?;
+        let phrase = self.phrase_after(j, hi).filter(|p| !p.pronoun)?;
+        let rest_is_trivia = (phrase.end..hi).all(|k| {
+            let t = self.tok(k);
+            t.kind == Kind::Punct && matches!(t.ch, '.' | '(' | ')' | ',' | '-')
+                || (t.word() && (t.has(F_CAP) || t.ch.is_ascii_uppercase()))
+        });
+        let all_capitalised = (phrase.start..phrase.end).all(|k| !self.tok(k).word() || self.tok(k).has(F_CAP));
+        (rest_is_trivia && all_capitalised).then(|| CueMatch {
+            phrase,
+            cue: dash..dash + 1,
+            pattern: Pattern::RightAdjacent,
+        })
     }
 
     /// `X said: "…"` / `X said "…"` / `X said that … "…"` / `According to X, "…"` / `X: "…"`.

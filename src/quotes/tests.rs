@@ -374,3 +374,15 @@ fn arbitrary_input_never_panics() {
         check_offsets(&text, &quotes);
     }
 }
+
+#[test]
+fn a_dash_and_a_name_after_a_quote_sign_it() {
+    let text = "Readers wrote in after the talks.\n\n\u{201c}Enrichment is our right.\u{201d} \u{2015} Leila Farahani\n\n\
+                \u{201c}Sanctions first.\u{201d} \u{2014} Sen. John Smith (R-Idaho).";
+    let quotes = run(text, &[]);
+    let names: Vec<_> = quotes.iter().map(speaker_name).collect();
+    assert_eq!(names, [Some("Leila Farahani"), Some("John Smith")]);
+    // A dash running on into a sentence is not a signature.
+    let aside = "\u{201c}Enough,\u{201d} \u{2014} Tehran's answer to the offer \u{2014} came quickly.";
+    assert!(run(aside, &[]).iter().all(|q| q.speaker.is_none()), "{:?}", run(aside, &[]));
+}

@@ -41,7 +41,11 @@ impl Token {
     }
 
     pub(super) fn is_dash_or_comma(&self) -> bool {
-        self.kind == Kind::Punct && matches!(self.ch, ',' | '—' | '–' | '-')
+        self.kind == Kind::Punct && matches!(self.ch, ',' | '—' | '–' | '-' | '―')
+    }
+
+    pub(super) fn is_dash(&self) -> bool {
+        self.kind == Kind::Punct && matches!(self.ch, '—' | '–' | '―')
     }
 }
 
