@@ -5,11 +5,15 @@
 //! Araghchi" → "Abbas Araghchi"), or the phrase itself is the descriptor ("a senior U.S. official", entity
 //! id null). `he`/`she` resolve to the nearest preceding person (an entity mention outside quotes, or a
 //! named speaker found earlier), `they`/`it` to the nearest organisation; the mention stays the pronoun.
-//! Each result comes with a factor that scales the pattern's confidence.
+//! A person found that way gives way to the person its sentence is about (the first one named outside a
+//! prepositional phrase: "Rubio, who spoke with Netanyahu, said …" is about Rubio). A definite role
+//! ("the foreign minister", "Iran's president") resolves like `he`, a definite organisation noun ("the
+//! agency", "the Guards") to the nearest organisation whose name holds that noun, and "Netanyahu's office"
+//! to Netanyahu. Each result comes with a factor that scales the pattern's confidence.
 
 use super::Extraction;
 use super::doc::{Doc, EntityMention};
-use super::lexicon::{F_CAP, F_DESC, F_DET, F_LINK, F_ORGHEAD, F_PARTICLE, F_POSS, F_TITLE};
+use super::lexicon::{F_CAP, F_DESC, F_DET, F_LINK, F_ORGHEAD, F_PARTICLE, F_POSS, F_PREP, F_TITLE};
 use super::phrases::Phrase;
 use super::tokens::Kind;
 use crate::record::{Entity, EntityType, Mention, Speaker};
@@ -41,6 +45,9 @@ impl Extraction<'_> {
             let mention = d.mention(d.byte_pos(m.start), d.byte_pos(m.end));
             return (Speaker { name: e.name.clone(), entity_id: Some(e.id.clone()), mention }, 1.0);
         }
+        if let Some((name, entity_id)) = self.resolve_description(phrase, mention.start) {
+            return (Speaker { name, entity_id, mention }, 0.85);
+        }
         match d.name_in(phrase) {
             Some(name) => (Speaker { name, entity_id: None, mention }, 1.0),
             None => (unresolved(mention), 0.95),
@@ -69,15 +76,20 @@ impl Extraction<'_> {
         (unresolved(mention), 0.7)
     }
 
-    /// The nearest person (or organisation) before char `pos`: an entity mention outside quotes, or a
-    /// named speaker found earlier. Returns the name and the entity id.
+    /// The nearest person (or organisation) before char `pos`: an entity mention outside quotes (for a
+    /// person, the one its sentence is about), or a named speaker found earlier. Returns the name and the
+    /// entity id.
     fn resolve_pronoun(&self, pos: usize, kind: EntityType) -> Option<(String, Option<String>)> {
         let d = self.doc;
         let mut found: Option<(usize, String, Option<String>)> = d
             .mentions_before(pos)
             .take(MENTIONS_FOR_PRONOUN)
             .find(|(m, e)| m.end <= pos && e.kind == kind && !inside_quote(&self.quote_chars, m.start))
-            .map(|(m, e)| (m.end, e.name.clone(), Some(e.id.clone())));
+            .map(|(m, e)| {
+                let (_, topic) =
+                    if kind == EntityType::Person { self.sentence_topic(m) } else { None }.unwrap_or((m, e));
+                (m.end, topic.name.clone(), Some(topic.id.clone()))
+            });
         if kind == EntityType::Person {
             let k = self.named.partition_point(|&(e, _)| e <= pos);
             if let Some((end, sp)) = k.checked_sub(1).and_then(|i| self.named.get(i))
@@ -94,9 +106,96 @@ impl Extraction<'_> {
         }
         found.map(|(_, name, id)| (name, id))
     }
+
+    /// The person the sentence holding `m` is about: the first person it names outside quotes, not as a
+    /// possessive and not after a preposition ("In a call with Trump, Araghchi said" is about Araghchi).
+    fn sentence_topic(&self, m: EntityMention) -> Option<(EntityMention, &Entity)> {
+        let d = self.doc;
+        let mut first = d.token_at(d.byte_pos(m.start));
+        while first > 0 && !d.sentence_end(first - 1) {
+            first -= 1;
+        }
+        let sentence_start = d.char_pos(d.tok(first).start);
+        d.mentions_before(m.start + 1)
+            .take_while(|(x, _)| x.start >= sentence_start)
+            .filter(|(x, e)| {
+                e.kind == EntityType::Person
+                    && !inside_quote(&self.quote_chars, x.start)
+                    && !d.possessive_at(x.end)
+                    && !d.after_preposition(x.start)
+            })
+            .last()
+    }
+
+    /// A definite description standing for someone named before: a role ("the foreign minister", "Iran's
+    /// president", "The IAEA chief") for the person a pronoun would be, an organisation noun ("the agency",
+    /// "the Guards") for the nearest organisation whose name holds it, "Netanyahu's office" for Netanyahu.
+    /// Indefinite phrases ("a senior official") and possessive pronouns ("his spokesman": someone else)
+    /// stay descriptors.
+    fn resolve_description(&self, phrase: Phrase, pos: usize) -> Option<(String, Option<String>)> {
+        let d = self.doc;
+        let head = d.tok(phrase.end - 1);
+        if phrase.end - phrase.start < 2 || !head.word() || head.has(F_POSS) {
+            return None;
+        }
+        let first = d.tok(phrase.start);
+        let head_word = d.tok_text(phrase.end - 1, phrase.end).to_lowercase();
+        if first.has(F_POSS) && first.has(F_CAP) {
+            let owner_start = d.char_pos(first.start);
+            let owner = d.mentions_before(owner_start + 1).find(|(m, _)| m.start == owner_start).map(|(_, e)| e);
+            match owner {
+                Some(e) if e.kind == EntityType::Person => {
+                    // The office speaks for its holder; anyone else the person has is someone else.
+                    return (phrase.end - phrase.start == 2 && head_word == "office")
+                        .then(|| (e.name.clone(), Some(e.id.clone())));
+                }
+                _ => {}
+            }
+        } else if !d.word_is(phrase.start, "the") {
+            return None;
+        }
+        if head.has(F_ORGHEAD) {
+            let noun = head_word.trim_end_matches('s');
+            return d
+                .mentions_before(pos)
+                .take(MENTIONS_FOR_PRONOUN)
+                .find(|(m, e)| {
+                    e.kind == EntityType::Org
+                        && m.end <= pos
+                        && !inside_quote(&self.quote_chars, m.start)
+                        && e.name.to_lowercase().split_whitespace().any(|w| w.trim_end_matches('s') == noun)
+                })
+                .map(|(_, e)| (e.name.clone(), Some(e.id.clone())));
+        }
+        if head.has(F_TITLE) && !head_word.ends_with('s') {
+            return self.resolve_pronoun(pos, EntityType::Person);
+        }
+        None
+    }
 }
 
 impl<'a> Doc<'a> {
+    /// The index of the token holding byte `byte` (or the last one starting before it).
+    fn token_at(&self, byte: usize) -> usize {
+        self.toks.partition_point(|t| t.start <= byte).saturating_sub(1)
+    }
+
+    /// Whether a possessive `'s` follows char `end`.
+    fn possessive_at(&self, end: usize) -> bool {
+        let rest = &self.text[self.byte_pos(end)..];
+        rest.starts_with("'s") || rest.starts_with("’s")
+    }
+
+    /// Whether the name starting at char `start`, with the capitalised words and titles before it, follows a
+    /// preposition: "with Israeli Prime Minister Benjamin Netanyahu".
+    fn after_preposition(&self, start: usize) -> bool {
+        let mut i = self.token_at(self.byte_pos(start));
+        while i > 0 && self.tok(i - 1).has(F_CAP | F_TITLE) && !self.tok(i - 1).has(F_PREP) {
+            i -= 1;
+        }
+        i > 0 && self.tok(i - 1).has(F_PREP)
+    }
+
     /// The entity mention on a phrase: a person anywhere in it (not as a possessive: "Iran's foreign
     /// ministry" is not Iran), another kind only on its head word. A person beats an organisation beats
     /// anything else; then the mention ending last wins.
@@ -109,8 +208,7 @@ impl<'a> Doc<'a> {
             if m.end <= start {
                 continue;
             }
-            let rest = &self.text[self.byte_pos(m.end)..];
-            if rest.starts_with("'s") || rest.starts_with("’s") {
+            if self.possessive_at(m.end) {
                 continue;
             }
             let covers_head = m.end > head_start;
