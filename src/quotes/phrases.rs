@@ -9,7 +9,7 @@
 use super::doc::Doc;
 use super::lexicon::{
     F_ADVLY, F_CAP, F_CUE, F_DESC, F_DET, F_IRREGULAR, F_LINK, F_PARTICIPLE, F_POSS, F_PREP, F_PRONOUN, F_QUANT,
-    F_SKIP, F_STOP, F_TIME, F_TIMELEAD, F_WHO,
+    F_SKIP, F_STOP, F_TIME, F_TIMELEAD, F_TITLE, F_WHO,
 };
 use super::tokens::Kind;
 
@@ -238,7 +238,9 @@ impl Doc<'_> {
         while k > floor {
             k -= 1;
             let t = self.tok(k);
-            if t.kind == Kind::Mark || self.sentence_end(k) || self.cue_len(k) > 0 {
+            // Quote marks may stand inside the aside (`Rubio, appearing on CBS's "Face the Nation", said`):
+            // a quote before the speaker would have been cut off by its cue or sentence end.
+            if self.sentence_end(k) || self.cue_len(k) > 0 {
                 return None;
             }
             if t.punct(',')
@@ -247,7 +249,7 @@ impl Doc<'_> {
                 let opens = self.opens_clause(phrase.start, lo)
                     || (self.at_sentence_start(phrase.start - 1)
                         && self.tok(phrase.start - 1).has(F_STOP | F_SKIP | F_TIMELEAD));
-                let named = phrase.pronoun || self.tok(phrase.end - 1).has(F_CAP);
+                let named = phrase.pronoun || self.tok(phrase.end - 1).has(F_CAP | F_DESC);
                 if opens && named {
                     return Some(phrase);
                 }
@@ -302,13 +304,23 @@ impl Doc<'_> {
                         }
                         break;
                     }
+                    let capital_title = |k: usize| k < hi && self.tok(k).has(F_TITLE) && self.tok(k).has(F_CAP);
+                    if j > start && self.word_is(j, "and") && capital_title(j - 1) && capital_title(j + 1) {
+                        // Two offices held at once: "Prime Minister and Foreign Minister Mohammed bin …".
+                        j += 1;
+                        n += 1;
+                        continue;
+                    }
                     if j > start && self.stops_phrase(j) {
                         break;
                     }
                     if j == start && f & (F_STOP | F_CUE) != 0 && (f & F_CAP == 0 || self.at_sentence_start(j)) {
                         break;
                     }
-                    if f & F_CAP == 0 && seen_cap && !det {
+                    let next_cap = j + 1 < hi && self.tok(j + 1).has(F_CAP);
+                    // A role between a capitalised modifier and a name: "former Iranian diplomat Nadia Farrokh".
+                    let role_before_name = f & (F_DESC | F_TITLE) != 0 && next_cap;
+                    if f & F_CAP == 0 && seen_cap && !det && !role_before_name {
                         break;
                     }
                     if f & F_CAP == 0 && seen_head && self.participle_like(j) {
