@@ -103,7 +103,15 @@ impl Extraction<'_> {
         let mut attrs = Vec::with_capacity(self.spans.len());
         for s in self.spans {
             let content = &d.text[s.content_start..s.content_end];
-            let found = d.attribution_after(s, content).or_else(|| d.attribution_before(s));
+            let found = d.transcript_label(s).or_else(|| match d.attribution_after(s, content) {
+                // `Sen. Claire McCaskill scolded him: "…," she said.`: the name on the left, not the pronoun.
+                Some(after) if after.phrase.pronoun => {
+                    let named_adjacent = |b: &CueMatch| !b.phrase.pronoun && b.pattern.adjacent();
+                    Some(d.attribution_before(s).filter(named_adjacent).unwrap_or(after))
+                }
+                Some(after) => Some(after),
+                None => d.attribution_before(s),
+            });
             let attr = found.map(|m| {
                 let (speaker, factor) = self.speaker(m.phrase);
                 if !m.phrase.pronoun && (speaker.entity_id.is_some() || d.name_in(m.phrase).is_some()) {
@@ -176,6 +184,9 @@ impl Doc<'_> {
         {
             return CueMatch::new(phrase, j..j + 1, Pattern::RightAdjacent);
         }
+        if let Some(long) = self.after_long_apposition(j, hi) {
+            return Some(long);
+        }
         for c in j..hi.min(j + 16) {
             let len = self.cue_len(c);
             if len == 0 || self.tok(c).has(F_PARTICIPLE) {
@@ -221,6 +232,43 @@ impl Doc<'_> {
             return None;
         }
         None
+    }
+
+    /// `"…," Scott Pruitt, the Republican attorney general of Oklahoma, one of the states suing the EPA,
+    /// said …`: a name, an apposition between commas too long for the adjacent pattern, then the cue.
+    fn after_long_apposition(&self, j: usize, hi: usize) -> Option<CueMatch> {
+        let name = self.phrase_after(j, hi).filter(|p| !p.pronoun && self.tok(p.end - 1).has(F_CAP))?;
+        if name.end >= hi || !self.tok(name.end).punct(',') {
+            return None;
+        }
+        let c = (name.end + 1..hi.min(j + 48)).find(|&c| self.cue_len(c) > 0)?;
+        let cue = self.tok(c);
+        let after_comma = self.tok(c - 1).punct(',');
+        (after_comma && c - name.end > 14 && !cue.has(F_PARTICIPLE | F_ACCORDING)).then(|| CueMatch {
+            phrase: name,
+            cue: c..c + self.cue_len(c),
+            pattern: Pattern::RightAdjacent,
+        })
+    }
+
+    /// `"PENCE: Well, look, …"`: a quoted transcript turn opening its paragraph with the speaker's name in
+    /// capitals and a colon.
+    fn transcript_label(&self, s: &QuoteSpan) -> Option<CueMatch> {
+        if s.open != self.paras[s.para].0 {
+            return None;
+        }
+        let first = s.open + 1;
+        let colon = (first..(first + 3).min(self.toks.len())).find(|&k| self.tok(k).punct(':'))?;
+        let shouting = |k: usize| {
+            let word = &self.text[self.tok(k).start..self.tok(k).end];
+            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            letters >= 2 && !word.chars().any(char::is_lowercase)
+        };
+        (colon > first && (first..colon).all(shouting)).then(|| CueMatch {
+            phrase: Phrase { start: first, end: colon, pronoun: false },
+            cue: colon..colon + 1,
+            pattern: Pattern::Colon,
+        })
     }
 
     /// `"…" ― Jane Roe` / `"…" — Sen. Jane Roe (D-Wis.).`: a dash and a capitalised name ending the sentence

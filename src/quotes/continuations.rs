@@ -123,6 +123,23 @@ impl Extraction<'_> {
                     _ => quote_attr,
                 };
             }
+            let opens_sentence = s.left_start == s.open && s.left_reaches_sentence_start;
+            let first_in_para = k == 0 || spans[k - 1].para != s.para;
+            if got.is_none() && !starts_para && opens_sentence && first_in_para && attrs[k].is_none() {
+                // `Schiff said. "The other factor …"`: a quote opening a sentence with no cue takes the
+                // speaker of the sentence before it in its paragraph.
+                let para_start = d.paras[s.para].0;
+                got = self.speech_event_between(para_start, s.open).map(|ev| {
+                    let (speaker, factor) = self.speaker(ev.phrase);
+                    Attribution {
+                        speaker: Some(speaker),
+                        cue: d.tok_text(ev.cue, ev.cue + 1).to_string(),
+                        confidence: 0.6 * factor,
+                        pattern: None,
+                        in_sentence: false,
+                    }
+                });
+            }
             if got.is_none() && starts_para && attrs[k].is_none() && s.close.is_some() {
                 // `"Not only can Cruz win …"¶¶"He may be the only one," Viguerie notes.`: a paragraph
                 // holding only a quote, followed by a paragraph opening with an attributed quote.
@@ -145,24 +162,26 @@ impl Extraction<'_> {
 
     /// The last speaker named in paragraph `p` outside quotes: a subject with a cue, from the end.
     fn speech_event_in(&self, p: usize) -> Option<SpeechEvent> {
+        let (para_start, para_end) = self.doc.paras[p];
+        self.speech_event_between(para_start, para_end)
+    }
+
+    /// The last speaker named with a cue, outside quotes, in tokens `lo..hi` of one paragraph (from its
+    /// start); the paragraph ends by introducing a quote when `hi` is its end and follows a colon.
+    fn speech_event_between(&self, lo: usize, hi: usize) -> Option<SpeechEvent> {
         let d = self.doc;
-        let (para_start, para_end) = d.paras[p];
-        if para_start == para_end {
+        if lo == hi {
             return None;
         }
-        let intro = d.tok(para_end - 1).punct(':');
-        let first = self.spans.partition_point(|s| s.para < p);
-        let quoted: Vec<(usize, usize)> = self.spans[first..]
-            .iter()
-            .take_while(|s| s.para == p)
-            .map(|s| (s.open, s.close.unwrap_or(para_end)))
-            .collect();
-        let floor = para_end.saturating_sub(SPEECH_EVENT_SCAN).max(para_start);
-        for c in (floor..para_end).rev() {
+        let intro = d.tok(hi - 1).punct(':');
+        let quoted: Vec<(usize, usize)> =
+            self.spans.iter().filter(|s| (lo..hi).contains(&s.open)).map(|s| (s.open, s.close.unwrap_or(hi))).collect();
+        let floor = hi.saturating_sub(SPEECH_EVENT_SCAN).max(lo);
+        for c in (floor..hi).rev() {
             if quoted.iter().any(|&(o, e)| o <= c && c <= e) || d.cue_len(c) == 0 || d.tok(c).has(F_ACCORDING) {
                 continue;
             }
-            if let Some(phrase) = d.subject_before(c, para_start) {
+            if let Some(phrase) = d.subject_before(c, lo) {
                 return Some(SpeechEvent { phrase, cue: c, intro });
             }
         }

@@ -13,7 +13,7 @@
 
 use super::Extraction;
 use super::doc::{Doc, EntityMention};
-use super::lexicon::{F_CAP, F_DESC, F_DET, F_LINK, F_ORGHEAD, F_PARTICLE, F_POSS, F_PREP, F_TITLE};
+use super::lexicon::{F_CAP, F_DESC, F_DET, F_LINK, F_ORGHEAD, F_PARTICLE, F_POSS, F_PREP, F_STOP, F_TITLE};
 use super::phrases::Phrase;
 use super::tokens::Kind;
 use crate::record::{Entity, EntityType, Mention, Speaker};
@@ -21,6 +21,11 @@ use crate::record::{Entity, EntityType, Mention, Speaker};
 /// How many mentions to look back over: on the phrase, and for a pronoun's antecedent.
 const MENTIONS_ON_PHRASE: usize = 64;
 const MENTIONS_FOR_PRONOUN: usize = 400;
+/// How many tokens back "the official" looks for the "an Iranian official" it refers to.
+const DESCRIPTOR_LOOKBACK: usize = 250;
+
+/// Nouns for documents that speak for their author: `a statement from the ministry`.
+const DOCUMENT_NOUNS: [&str; 6] = ["statement", "report", "letter", "communique", "communiqué", "readout"];
 
 /// A speaker known only by its own words: a descriptor, or a pronoun left unresolved.
 fn unresolved(mention: Mention) -> Speaker {
@@ -44,6 +49,10 @@ impl Extraction<'_> {
         if let Some((m, e)) = d.entity_on(phrase) {
             let mention = d.mention(d.byte_pos(m.start), d.byte_pos(m.end));
             return (Speaker { name: e.name.clone(), entity_id: Some(e.id.clone()), mention }, 1.0);
+        }
+        if let Some((m, e)) = d.author_of_document(phrase) {
+            let mention = d.mention(d.byte_pos(m.start), d.byte_pos(m.end));
+            return (Speaker { name: e.name.clone(), entity_id: Some(e.id.clone()), mention }, 0.9);
         }
         if let Some((name, entity_id)) = self.resolve_description(phrase, mention.start) {
             return (Speaker { name, entity_id, mention }, 0.85);
@@ -170,6 +179,9 @@ impl Extraction<'_> {
         if head.has(F_TITLE) && !head_word.ends_with('s') {
             return self.resolve_pronoun(pos, EntityType::Person);
         }
+        if head.has(F_DESC) {
+            return d.indefinite_descriptor_before(phrase.start, &head_word).map(|name| (name, None));
+        }
         None
     }
 }
@@ -194,6 +206,53 @@ impl<'a> Doc<'a> {
             i -= 1;
         }
         i > 0 && self.tok(i - 1).has(F_PREP)
+    }
+
+    /// `a statement from the Omani Foreign Ministry`, `a report by the IAEA`: the organisation or person
+    /// whose document the phrase names.
+    fn author_of_document(&self, phrase: Phrase) -> Option<(EntityMention, &'a Entity)> {
+        let head = self.tok_text(phrase.end - 1, phrase.end).to_lowercase();
+        if !DOCUMENT_NOUNS.contains(&head.as_str()) || !["from", "by", "of"].iter().any(|w| self.word_is(phrase.end, w))
+        {
+            return None;
+        }
+        let mut k = phrase.end + 1;
+        if self.word_is(k, "the") {
+            k += 1;
+        }
+        let at = self.char_pos(self.toks.get(k)?.start);
+        self.mentions_before(at + 1)
+            .take_while(|(m, _)| m.start == at)
+            .find(|(_, e)| matches!(e.kind, EntityType::Org | EntityType::Person))
+    }
+
+    /// "the official" after "An Iranian official who spoke on condition of anonymity": the nearest
+    /// indefinite phrase before token `before` with the same head noun, outside quotes, as written.
+    fn indefinite_descriptor_before(&self, before: usize, head: &str) -> Option<String> {
+        let mut in_quote = false;
+        for k in (before.saturating_sub(DESCRIPTOR_LOOKBACK)..before).rev() {
+            let t = self.tok(k);
+            if t.kind == Kind::Mark {
+                // Walking backwards, marks alternate closing and opening (close enough for a lookback).
+                in_quote = !in_quote;
+                continue;
+            }
+            if in_quote || !t.word() || !self.tok_text(k, k + 1).eq_ignore_ascii_case(head) {
+                continue;
+            }
+            let mut j = k;
+            while j > 0 && k - j < 4 {
+                let p = self.tok(j - 1);
+                if ["a", "an", "one"].iter().any(|w| self.word_is(j - 1, w)) {
+                    return Some(self.tok_text(j - 1, k + 1).to_string());
+                }
+                if (!p.word() && !self.attached_abbr_period(j - 1)) || p.has(F_STOP | F_PREP | F_POSS) {
+                    break;
+                }
+                j -= 1;
+            }
+        }
+        None
     }
 
     /// The entity mention on a phrase: a person anywhere in it (not as a possessive: "Iran's foreign

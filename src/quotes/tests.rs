@@ -386,3 +386,32 @@ fn a_dash_and_a_name_after_a_quote_sign_it() {
     let aside = "\u{201c}Enough,\u{201d} \u{2014} Tehran's answer to the offer \u{2014} came quickly.";
     assert!(run(aside, &[]).iter().all(|q| q.speaker.is_none()), "{:?}", run(aside, &[]));
 }
+
+#[test]
+fn a_quote_opening_a_sentence_takes_the_speaker_of_the_sentence_before() {
+    let text = "The envoys met again in Muscat, Baghaei said. \u{201c}The next round depends on Washington.\u{201d}";
+    let q = only(text, &[]);
+    assert_eq!(speaker_name(&q), Some("Baghaei"));
+}
+
+#[test]
+fn transcript_turns_are_attributed_to_their_capitalised_label() {
+    let text = "\"HOST: Will you meet him?\n\n\"ARAGHCHI: Not before the sanctions are lifted.\"";
+    let names: Vec<_> = run(text, &[]).iter().map(|q| q.speaker.as_ref().map(|s| s.mention.text.clone())).collect();
+    assert_eq!(names, [Some("HOST".to_string()), Some("ARAGHCHI".to_string())]);
+}
+
+#[test]
+fn a_long_apposition_between_the_name_and_the_cue_is_crossed() {
+    let text = "\u{201c}We will not be rushed,\u{201d} Abbas Araghchi, the foreign minister who has led every round \
+                of the indirect talks since April, said on Sunday.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Abbas Araghchi"));
+}
+
+#[test]
+fn a_name_introducing_the_quote_beats_a_pronoun_after_it() {
+    let text =
+        "Witkoff met Araghchi on Sunday. Sen. Jane Roe told him: \u{201c}You gave away too much,\u{201d} she said.";
+    let q = only(text, &[]);
+    assert_eq!(q.speaker.as_ref().map(|s| s.mention.text.as_str()), Some("Sen. Jane Roe"));
+}
