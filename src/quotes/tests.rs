@@ -415,3 +415,55 @@ fn a_name_introducing_the_quote_beats_a_pronoun_after_it() {
     let q = only(text, &[]);
     assert_eq!(q.speaker.as_ref().map(|s| s.mention.text.as_str()), Some("Sen. Jane Roe"));
 }
+
+#[test]
+fn pronoun_resolves_to_the_person_the_sentence_is_about() {
+    let text = "Rubio, who spoke with Prime Minister Benjamin Netanyahu on Monday, said talks would go on.\n\n\"We would rather solve this at the table,\" he said.";
+    let e = [
+        person("Q_rubio", "Marco Rubio", text, &["Rubio"]),
+        person("Q_netanyahu", "Benjamin Netanyahu", text, &["Benjamin Netanyahu"]),
+    ];
+    assert_eq!(speaker(&only(text, &e)), ("Marco Rubio", Some("Q_rubio"), "he"));
+}
+
+#[test]
+fn definite_roles_and_organisation_nouns_resolve_to_what_they_name() {
+    let text = "Araghchi arrived in Geneva on Monday.\n\n\"Europe has chosen to follow Washington,\" the foreign minister told reporters.";
+    let e = [person("Q_araghchi", "Abbas Araghchi", text, &["Araghchi"])];
+    assert_eq!(speaker(&only(text, &e)), ("Abbas Araghchi", Some("Q_araghchi"), "the foreign minister"));
+
+    let text = "The International Atomic Energy Agency issued its report.\n\n\"This is a matter of serious concern,\" the agency said.";
+    let e = [ent(
+        "Q_iaea",
+        "International Atomic Energy Agency",
+        EntityType::Org,
+        text,
+        &["International Atomic Energy Agency"],
+    )];
+    assert_eq!(speaker(&only(text, &e)), ("International Atomic Energy Agency", Some("Q_iaea"), "the agency"));
+
+    let text = "Netanyahu's office said in a statement that Israel would \"not be bound by any agreement\" with Iran.";
+    let e = [person("Q_netanyahu", "Benjamin Netanyahu", text, &["Netanyahu"])];
+    assert_eq!(speaker(&only(text, &e)), ("Benjamin Netanyahu", Some("Q_netanyahu"), "Netanyahu's office"));
+}
+
+#[test]
+fn his_spokesman_is_not_his_boss() {
+    let text = "Trump left for Florida. \"The president is not worried,\" his spokesman said.";
+    let e = [person("Q_trump", "Donald Trump", text, &["Trump"])];
+    let q = only(text, &e);
+    assert_eq!(q.speaker.as_ref().and_then(|s| s.entity_id.as_deref()), None);
+}
+
+#[test]
+fn a_statement_from_an_organisation_is_the_organisation_speaking() {
+    let text = "According to a statement from the Omani Foreign Ministry, both delegations \"expressed their commitment to continue the talks.\"";
+    let e = [ent("Q_omfm", "Omani Foreign Ministry", EntityType::Org, text, &["Omani Foreign Ministry"])];
+    assert_eq!(speaker(&only(text, &e)), ("Omani Foreign Ministry", Some("Q_omfm"), "Omani Foreign Ministry"));
+}
+
+#[test]
+fn the_official_is_the_anonymous_official_named_before() {
+    let text = "An Iranian official who spoke on condition of anonymity described the offer.\n\n\"We can show flexibility on monitoring,\" the official said.";
+    assert_eq!(speaker(&only(text, &[])), ("An Iranian official", None, "the official"));
+}
