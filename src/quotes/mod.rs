@@ -17,8 +17,10 @@
 //!    chunked without a tagger (`phrases`). Then `continuations`: a quote without a speaker borrows
 //!    one from the other parts of its quote, its sentence, its paragraph or the previous paragraph.
 //! 4. **Speakers** (`speaker`): the phrase becomes an entity (from the entity stage), a name read from
-//!    its capitalised words, or a descriptor ("a senior U.S. official"); pronouns resolve to the nearest
-//!    preceding person or organisation.
+//!    its capitalised words, or a descriptor ("a senior U.S. official"); pronouns and definite roles ("the
+//!    foreign minister") resolve to the person the nearest sentence naming one is about, organisation
+//!    nouns ("the agency") to the nearest organisation so named, "the official" to the earlier "an Iranian
+//!    official". Measured on `tests/fixtures/quotes/` by `tests/quotes_gold.rs`.
 //! 5. **Output** (`output`): unattributed short fragments, titles and headlines are dropped, and each
 //!    quote is marked direct or partial.
 //!
