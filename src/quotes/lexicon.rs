@@ -106,7 +106,7 @@ const CUES_EITHER_SIDE: &str = "
 
 /// Speech cues whose speaker comes first: after them, `told X` names the listener, `called X` the target.
 const CUES_SPEAKER_FIRST: &str = "
-    say told tell write add ask explain insist argue warn tweet claim claims claimed called calls described
+    say told tell write add ask explain insist argue warn tweet claim claims claimed call called calls described
     describes accused accuses vowed vows pledged pledges promised promises urged urges blamed praised criticized
     criticised slammed blasted denounced dubbed labeled labelled branded termed characterized characterised
     touted cited quoted threatened demanded denied referred acknowledge admit expressed thanked hailed rejected

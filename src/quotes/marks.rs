@@ -142,7 +142,11 @@ impl Doc<'_> {
         let punct_after = next.is_some_and(|c| ",.;:!?)]}—–-…".contains(c));
         match t.ch {
             c if is_opening_glyph(c) => (true, !space_before && (space_after || punct_after)),
-            '”' | '»' => (space_before && !space_after, true),
+            // `” … what I learned …,” he said`: a paragraph may open with the closing glyph.
+            '”' | '»' => {
+                let line_start = self.text[..t.start].trim_end_matches([' ', '\t']).ends_with('\n') || t.start == 0;
+                ((space_before && !space_after) || line_start, true)
+            }
             _ => {
                 let can_open = space_before && !space_after;
                 let can_close = !space_before || space_after || punct_after;

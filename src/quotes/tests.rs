@@ -467,3 +467,19 @@ fn the_official_is_the_anonymous_official_named_before() {
     let text = "An Iranian official who spoke on condition of anonymity described the offer.\n\n\"We can show flexibility on monitoring,\" the official said.";
     assert_eq!(speaker(&only(text, &[])), ("An Iranian official", None, "the official"));
 }
+
+#[test]
+fn a_paragraph_may_open_with_a_closing_mark() {
+    let text =
+        "Grossi spoke after the board met.\n\n\u{201d} \u{2026} what we need is access to every site,\u{201d} he said.";
+    let q = only(text, &[]);
+    assert!(q.text.starts_with("\u{2026} what we need"), "{}", q.text);
+    assert_eq!(q.speaker.as_ref().map(|s| s.mention.text.as_str()), Some("he"));
+}
+
+#[test]
+fn what_a_speaker_calls_something_is_their_partial_quote() {
+    let text = "Tehran rejected what they call Washington\u{2019}s \u{201c}maximum pressure.\u{201d}";
+    let q = only(text, &[]);
+    assert_eq!((q.kind, q.cue.as_str()), (QuoteKind::Partial, "call"));
+}
