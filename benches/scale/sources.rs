@@ -1,7 +1,8 @@
 //! Many sources, two daemon runs of the release binary on one state directory:
 //!
-//! * memory: 5,000 feeds of 2 items each (10,000 articles), polled every 60 s; RSS and peak RSS
-//!   (VmRSS, VmHWM) sampled every 250 ms until every record is acknowledged by the broker;
+//! * memory: 5,000 feeds of 2 items each (10,000 articles), polled every 10 s; RSS and peak RSS
+//!   (VmRSS, VmHWM) sampled every 250 ms until every record is acknowledged by the broker, then
+//!   for 30 s more of polling (304s only), to show RSS settles rather than keeps growing;
 //! * polling: the same daemon restarted on that state with a 1 s interval, so every poll is a
 //!   conditional GET; feeds change every 10 s (new validators, items already seen) so about one
 //!   answer in ten is a 200 to parse, the rest 304. Polls/s and the daemon's CPU seconds
@@ -19,8 +20,10 @@ pub struct Memory {
     pub articles: usize,
     pub seconds: f64,
     pub peak_rss_kb: u64,
-    /// (articles acknowledged so far, VmRSS kB), one per `SAMPLE_EVERY`.
+    /// (articles acknowledged so far, VmRSS kB), one per `SAMPLE_EVERY` while articles are processed.
     pub samples: Vec<(i64, u64)>,
+    /// VmRSS at the end of the quiet polling after the last article.
+    pub settled_rss_kb: u64,
 }
 
 impl Memory {
@@ -53,6 +56,9 @@ const ITEMS_PER_FEED: usize = 2;
 const SAMPLE_EVERY: Duration = Duration::from_millis(250);
 /// Print every this many samples (2 s).
 const PRINT_EVERY: u32 = 8;
+const MEMORY_INTERVAL_SECS: u64 = 10;
+/// Three poll rounds after the last article: a leak per poll would show.
+pub const SETTLE: Duration = Duration::from_secs(3 * MEMORY_INTERVAL_SECS);
 const HOSTS: usize = 16;
 
 pub fn run(
@@ -86,12 +92,12 @@ fn memory(
     let topic = broker::fresh_topic("memory");
     rt.block_on(broker::create_topic(brokers, &topic, false));
     println!(
-        "memory: {sources} feeds on {HOSTS} loopback hosts, {articles} articles, polled every 60 s; topic {topic}"
+        "memory: {sources} feeds on {HOSTS} loopback hosts, {articles} articles, polled every {MEMORY_INTERVAL_SECS} s; topic {topic}"
     );
     println!("memory: {:>6} {:>9} {:>9} {:>9}", "t_s", "records", "rss_MB", "peak_MB");
     let mut daemon = Daemon::start(&DaemonSetup {
         feeds,
-        interval_secs: 60,
+        interval_secs: MEMORY_INTERVAL_SECS,
         brokers,
         topic: &topic,
         state_dir: state,
@@ -118,14 +124,24 @@ fn memory(
         assert!(t < 900.0, "memory: only {done} of {articles} records after {t:.0} s; see {}", daemon.log.display());
     }
     let seconds = started.elapsed().as_secs_f64();
+    let settle_until = Instant::now() + SETTLE;
+    while Instant::now() < settle_until {
+        std::thread::sleep(SAMPLE_EVERY * PRINT_EVERY);
+        daemon.assert_running();
+        let (rss, peak) = daemon.rss_kb();
+        peak_rss_kb = peak_rss_kb.max(peak);
+        let t = started.elapsed().as_secs_f64();
+        println!("memory: {t:>6.1} {:>9} {:>9.1} {:>9.1}", counter.records(&topic), mb(rss), mb(peak));
+    }
+    let (settled_rss_kb, _) = daemon.rss_kb();
     let log = daemon.log.clone();
     assert!(daemon.stop(), "memory: talkwire did not exit 0 after SIGTERM; see {}", log.display());
     println!(
-        "memory: {articles} records in {seconds:.0} s ({:.0}/s); site served {:?}",
+        "memory: {articles} records in {seconds:.0} s ({:.0}/s), then {SETTLE:?} of polling; site served {:?}",
         articles as f64 / seconds,
         site.counts()
     );
-    Memory { sources, articles, seconds, peak_rss_kb, samples }
+    Memory { sources, articles, seconds, peak_rss_kb, samples, settled_rss_kb }
 }
 
 fn polling(brokers: &str, site: &Site, feeds: Vec<String>, state: &Path, work: &Path, window: Duration) -> Polling {
