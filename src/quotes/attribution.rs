@@ -265,7 +265,7 @@ impl Doc<'_> {
             letters >= 2 && !word.chars().any(char::is_lowercase)
         };
         (colon > first && (first..colon).all(shouting)).then(|| CueMatch {
-            phrase: Phrase { start: first, end: colon, pronoun: false },
+            phrase: Phrase::new(first, colon),
             cue: colon..colon + 1,
             pattern: Pattern::Colon,
         })

@@ -155,11 +155,18 @@ impl Doc<'_> {
         }
     }
 
-    /// The unclosed quote `k` was not continued in the next paragraph: drops it unless it reads like a
-    /// quote.
+    /// The unclosed quote `k` (the last span so far) was not continued in the next paragraph: drops it
+    /// unless it reads like a quote. A run of paragraphs that each open a quote and none ever closes is
+    /// not a multi-paragraph quote (whose last part closes) but marks left by a conversion: all of it goes.
     fn drop_if_stray(&self, spans: &mut Vec<QuoteSpan>, k: usize) {
         let s = &spans[k];
-        if word_count(&self.text[s.content_start..s.content_end]) < STRAY_QUOTE_WORDS {
+        if s.prev_part.is_some() {
+            let mut first = k;
+            while let Some(p) = spans[first].prev_part {
+                first = p;
+            }
+            spans.truncate(first);
+        } else if word_count(&self.text[s.content_start..s.content_end]) < STRAY_QUOTE_WORDS {
             spans.remove(k);
         }
     }

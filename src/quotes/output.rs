@@ -30,7 +30,10 @@ impl Extraction<'_> {
             let in_sentence = attr.as_ref().is_some_and(|a| a.in_sentence);
             let multi_paragraph = s.prev_part.is_some() || spans.get(k + 1).is_some_and(|n| n.prev_part == Some(k));
             if !multi_paragraph {
-                if title_like(content) && (!adjacent || d.title_context(s)) {
+                // `on CNN's "State of the Union."`: in a title's place, the sentence's period may sit inside.
+                let titled = title_like(content)
+                    || (content.ends_with(['.', ',']) && title_like(content.trim_end_matches(['.', ','])));
+                if titled && (!adjacent || d.title_context(s)) && (title_like(content) || d.title_context(s)) {
                     continue;
                 }
                 if !with_speaker && d.headline_by(s) {
@@ -63,6 +66,9 @@ impl Extraction<'_> {
     }
 }
 
+/// Lowercase words that titles keep: "Contract with America", "Gone with the Wind".
+const TITLE_FUNCTION_WORDS: [&str; 8] = ["with", "from", "into", "over", "upon", "than", "that", "about"];
+
 /// A short capitalised title: "Meet the Press", "Sean Hannity Show".
 fn title_like(content: &str) -> bool {
     let words: Vec<&str> = content.split_whitespace().collect();
@@ -76,7 +82,7 @@ fn title_like(content: &str) -> bool {
         let mut letters = w.chars().filter(|c| c.is_alphabetic());
         let first = letters.next();
         let short = letters.count() < 3;
-        short || first.is_some_and(|c| c.is_uppercase())
+        short || first.is_some_and(|c| c.is_uppercase()) || TITLE_FUNCTION_WORDS.contains(w)
     })
 }
 

@@ -19,11 +19,18 @@ pub(super) struct Phrase {
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) pronoun: bool,
+    /// The relative `who` standing for the phrase next to the cue (`Mike Lee, who declared`): the words
+    /// the text uses for the speaker there, while the phrase names them.
+    pub(super) relative: Option<usize>,
 }
 
 impl Phrase {
-    fn new(start: usize, end: usize) -> Self {
-        Phrase { start, end, pronoun: false }
+    pub(super) fn new(start: usize, end: usize) -> Self {
+        Phrase { start, end, pronoun: false, relative: None }
+    }
+
+    pub(super) fn pronoun(at: usize) -> Self {
+        Phrase { start: at, end: at + 1, pronoun: true, relative: None }
     }
 }
 
@@ -80,7 +87,7 @@ impl Doc<'_> {
         let Some(phrase) = self.phrase_ending_at(i, lo, 0) else {
             return self.phrase_before_who(i, lo);
         };
-        if !phrase.pronoun && phrase.start > lo && self.tok(phrase.start - 1).has(F_PREP) {
+        if !phrase.pronoun && phrase.relative.is_none() && phrase.start > lo && self.tok(phrase.start - 1).has(F_PREP) {
             // "in the past has criticized": a phrase after a preposition is no subject, but a name
             // closing it may be: "at the party convention Sen. Elizabeth Warren said".
             return self.trailing_name(phrase);
@@ -138,7 +145,7 @@ impl Doc<'_> {
         }
         let p = self.tok(end - 1);
         if p.has(F_PRONOUN) {
-            return Some(Phrase { start: end - 1, end, pronoun: true });
+            return Some(Phrase::pronoun(end - 1));
         }
         if p.has(F_WHO) {
             // "X, who …" points back at X.
@@ -146,7 +153,7 @@ impl Doc<'_> {
             if j > lo && self.tok(j - 1).punct(',') {
                 j -= 1;
             }
-            return self.phrase_ending_at(j, lo, depth + 1);
+            return self.phrase_ending_at(j, lo, depth + 1).map(|p| Phrase { relative: Some(end - 1), ..p });
         }
         if p.punct(',') && depth == 0 {
             return self.apposition_ending_at(end, lo);
@@ -265,7 +272,7 @@ impl Doc<'_> {
         }
         let p = self.tok(start);
         if p.has(F_PRONOUN) && !p.has(F_POSS) {
-            return Some(Phrase { start, end: start + 1, pronoun: true });
+            return Some(Phrase::pronoun(start));
         }
         let mut j = start;
         let mut n = 0;

@@ -42,6 +42,11 @@ impl Extraction<'_> {
     /// The speaker a phrase names, and the factor for the pattern's confidence.
     pub(super) fn speaker(&self, phrase: Phrase) -> (Speaker, f64) {
         let d = self.doc;
+        if let Some(who) = phrase.relative {
+            let (named, factor) = self.speaker(Phrase { relative: None, ..phrase });
+            let mention = d.mention(d.tok(who).start, d.tok(who).end);
+            return (Speaker { mention, ..named }, factor);
+        }
         let mention = d.mention(d.tok(phrase.start).start, d.tok(phrase.end - 1).end);
         if phrase.pronoun {
             return self.pronoun_speaker(mention);

@@ -483,3 +483,27 @@ fn what_a_speaker_calls_something_is_their_partial_quote() {
     let q = only(text, &[]);
     assert_eq!((q.kind, q.cue.as_str()), (QuoteKind::Partial, "call"));
 }
+
+#[test]
+fn a_title_keeps_the_sentence_period_inside_its_marks() {
+    assert_no_quotes(&[
+        "Vance, who spoke on CBS\u{2019}s \u{201c}Face the Nation.\u{201d}",
+        "The plan echoed Gingrich\u{2019}s \u{201c}Contract with America.\u{201d}",
+    ]);
+}
+
+#[test]
+fn paragraphs_that_each_open_a_quote_and_never_close_it_are_not_a_quote() {
+    let text = "\"The delegations arrived in Muscat on Saturday.\n\n\"Talks began the next morning at the palace.\n\n\
+                Officials declined to comment.";
+    assert!(run(text, &[]).is_empty(), "{:?}", run(text, &[]));
+}
+
+#[test]
+fn a_relative_who_is_the_mention_and_its_antecedent_the_speaker() {
+    let text =
+        "Araghchi met envoys from Oman, Badr Albusaidi, who declared on Sunday, \u{201c}The gap is narrowing.\u{201d}";
+    let q = only(text, &[]);
+    let sp = q.speaker.expect("speaker");
+    assert_eq!((sp.name.as_str(), sp.mention.text.as_str()), ("Badr Albusaidi", "who"));
+}
