@@ -41,6 +41,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Several instances sharing the work through Kafka (off: this instance does everything).
+    pub cluster: ClusterConfig,
 }
 
 /// Process-wide settings.
@@ -466,6 +468,60 @@ impl Default for DedupeConfig {
             retention_days: 30,
             revisit_after_minutes: 60,
             revisit_for_hours: 24,
+        }
+    }
+}
+
+/// Scale-out: instances that share sources and articles through Kafka consumer groups.
+///
+/// Every instance runs with the same settings except `instance_id`. See `src/cluster/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClusterConfig {
+    /// Share the work with the other instances of `group_id` (the sink must be Kafka).
+    pub enabled: bool,
+    /// Consumer-group prefix: `<group_id>.sources` assigns sources, `<group_id>.articles` articles.
+    #[serde(deserialize_with = "scalar_as_string")]
+    pub group_id: String,
+    /// This instance's name, unique in the group and stable across restarts (e.g. a StatefulSet pod name):
+    /// its transactional id, so a restarted instance fences its own unfinished transaction.
+    #[serde(deserialize_with = "scalar_as_string")]
+    pub instance_id: String,
+    /// Partitions of the sources, fetch and state topics: the most instances that can share the work.
+    pub partitions: i32,
+    /// Replication factor of the topics talkwire creates (-1 = the broker's default).
+    pub replication_factor: i32,
+    /// Topic whose partitions assign sources to instances (holds no records).
+    pub sources_topic: String,
+    /// Topic of discovered article URLs, keyed by URL id.
+    pub fetch_topic: String,
+    /// Compacted topic of what each URL led to (the dedupe state's changelog), keyed by URL id.
+    pub state_topic: String,
+    /// An instance that stops heartbeating loses its sources and articles after this long, ms.
+    pub session_timeout_ms: u64,
+    /// An instance that dies mid-transaction blocks its partitions at most this long, ms.
+    pub transaction_timeout_ms: u64,
+    /// How often finished articles are committed (records, state and offsets in one transaction), ms.
+    pub commit_interval_ms: u64,
+    /// A URL whose fetch fails transiently is put back on the fetch topic at most this many times.
+    pub max_fetch_attempts: u32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            group_id: "talkwire".into(),
+            instance_id: String::new(),
+            partitions: 12,
+            replication_factor: -1,
+            sources_topic: "talkwire.sources".into(),
+            fetch_topic: "talkwire.fetch".into(),
+            state_topic: "talkwire.state".into(),
+            session_timeout_ms: 10_000,
+            transaction_timeout_ms: 15_000,
+            commit_interval_ms: 500,
+            max_fetch_attempts: 5,
         }
     }
 }
@@ -899,34 +955,59 @@ fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
         "metrics.listen",
         "must be ip:port, or empty to disable",
     );
+    if c.cluster.enabled {
+        check(
+            !c.cluster.instance_id.trim().is_empty(),
+            "cluster.instance_id",
+            "must name this instance, uniquely in the group",
+        );
+        check(!c.cluster.group_id.trim().is_empty(), "cluster.group_id", "must not be empty");
+        check(c.cluster.partitions > 0, "cluster.partitions", "must be at least 1");
+        check(c.cluster.max_fetch_attempts > 0, "cluster.max_fetch_attempts", "must be at least 1");
+        check(c.cluster.commit_interval_ms > 0, "cluster.commit_interval_ms", "must be at least 1");
+        let topics = [&c.cluster.sources_topic, &c.cluster.fetch_topic, &c.cluster.state_topic, &c.kafka.topic];
+        let distinct: std::collections::HashSet<_> = topics.iter().collect();
+        check(
+            topics.iter().all(|t| !t.trim().is_empty()) && distinct.len() == topics.len(),
+            "cluster.fetch_topic",
+            "the sources, fetch, state and record topics must be four different, non-empty names",
+        );
+    }
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&c.log.level) {
         problems.push(problem(file, "log.level", &format!("not a tracing filter: {e}")));
     }
 }
 
+/// A TOML scalar read as text: environment overrides read `7` as a number.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl From<Scalar> for String {
+    fn from(v: Scalar) -> Self {
+        match v {
+            Scalar::Text(t) => t,
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
 /// A table of strings that also takes numbers and booleans, as text.
 fn scalars_as_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Scalar {
-        Text(String),
-        Int(i64),
-        Float(f64),
-        Bool(bool),
-    }
     let raw = BTreeMap::<String, Scalar>::deserialize(d)?;
-    Ok(raw
-        .into_iter()
-        .map(|(k, v)| {
-            let text = match v {
-                Scalar::Text(t) => t,
-                Scalar::Int(i) => i.to_string(),
-                Scalar::Float(f) => f.to_string(),
-                Scalar::Bool(b) => b.to_string(),
-            };
-            (k, text)
-        })
-        .collect())
+    Ok(raw.into_iter().map(|(k, v)| (k, v.into())).collect())
+}
+
+/// A string that also takes a number or boolean, as text (an instance named `1`).
+fn scalar_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Scalar::deserialize(d).map(String::from)
 }
 
 /// The effective configuration as TOML, with secret-looking Kafka properties masked.
@@ -1041,5 +1122,20 @@ mod tests {
         assert_eq!(loaded.config.kafka.topic, KafkaConfig::default().topic);
         assert_eq!(loaded.config.sources.gdelt_terms, SourcesConfig::default().gdelt_terms);
         assert_eq!(loaded.config.sources.sitemap_max_age_hours, SourcesConfig::default().sitemap_max_age_hours);
+        assert_eq!(loaded.config.cluster, ClusterConfig::default());
+    }
+
+    #[test]
+    fn a_cluster_member_needs_an_instance_id() {
+        let dir = tempfile::tempdir().unwrap();
+        seeds(dir.path());
+        let cfg = write(dir.path(), "t.toml", "[sources]\nseeds_file = \"seeds.toml\"\n[cluster]\nenabled = true\n");
+        let err = load(Some(&cfg), Vec::new(), Seeds::Read).unwrap_err();
+        let keys: Vec<_> = err.0.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["cluster.instance_id"], "{err}");
+        let env = vec![("TALKWIRE_CLUSTER__INSTANCE_ID".to_string(), "7".to_string())];
+        let loaded = load(Some(&cfg), env, Seeds::Read).unwrap();
+        assert!(loaded.config.cluster.enabled);
+        assert_eq!(loaded.config.cluster.instance_id, "7", "a number names an instance too");
     }
 }

@@ -34,19 +34,21 @@ pub struct CommitBatch {
 /// pipeline channels and the producer queue already cap.
 pub type CommitSender = mpsc::UnboundedSender<CommitBatch>;
 
-/// One poll of one source: its cursor is committed when every ticket it issued was delivered.
+/// What happens when a poll ends: called with true when every ticket it issued was delivered.
+type OnDone = Box<dyn FnOnce(bool) + Send>;
+
+/// One poll of one source (or, in a cluster, one message of the fetch topic): its
+/// cursor is committed when every ticket it issued was delivered.
 struct Poll {
-    cursor: Mutex<Option<Commit>>,
+    on_done: Mutex<Option<OnDone>>,
     failed: AtomicBool,
     commits: CommitSender,
 }
 
 impl Drop for Poll {
     fn drop(&mut self) {
-        if !self.failed.load(Ordering::Acquire)
-            && let Some(cursor) = self.cursor.lock().ok().and_then(|mut c| c.take())
-        {
-            let _ = self.commits.send(CommitBatch { commits: vec![cursor], claims: Vec::new() });
+        if let Some(on_done) = self.on_done.lock().ok().and_then(|mut d| d.take()) {
+            on_done(!self.failed.load(Ordering::Acquire));
         }
     }
 }
@@ -61,7 +63,20 @@ impl PollHandle {
     /// Start a poll whose `cursor` is committed once all its tickets are delivered
     /// (immediately, when the poll yields no articles and the handle is dropped).
     pub fn new(cursor: Option<Commit>, commits: CommitSender) -> Self {
-        Self { poll: Arc::new(Poll { cursor: Mutex::new(cursor), failed: AtomicBool::new(false), commits }) }
+        let to_committer = commits.clone();
+        Self::with_completion(commits, move |delivered| {
+            if delivered && let Some(cursor) = cursor {
+                let _ = to_committer.send(CommitBatch { commits: vec![cursor], claims: Vec::new() });
+            }
+        })
+    }
+
+    /// Start a poll that calls `on_done` once the handle and every ticket are gone: with true
+    /// when every ticket was delivered, false otherwise. Tickets' commits go to `commits`,
+    /// always before `on_done` runs.
+    pub fn with_completion(commits: CommitSender, on_done: impl FnOnce(bool) + Send + 'static) -> Self {
+        let on_done: OnDone = Box::new(on_done);
+        Self { poll: Arc::new(Poll { on_done: Mutex::new(Some(on_done)), failed: AtomicBool::new(false), commits }) }
     }
 
     /// A ticket for one article of this poll.
@@ -231,6 +246,23 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         drop(PollHandle::new(Some(cursor()), tx));
         assert_eq!(drain(&mut rx), vec![cursor()]);
+    }
+
+    #[test]
+    fn completion_reports_the_outcome_after_the_commits() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let outcomes = Arc::new(Mutex::new(Vec::new()));
+        for deliver in [true, false] {
+            let record = outcomes.clone();
+            let poll = PollHandle::with_completion(tx.clone(), move |ok| record.lock().unwrap().push(ok));
+            let mut t = poll.ticket();
+            t.add_commit(seen("a"));
+            drop(poll);
+            assert!(outcomes.lock().unwrap().len() < 2, "not done while a ticket is out");
+            if deliver { t.delivered() } else { t.failed() }
+        }
+        assert_eq!(*outcomes.lock().unwrap(), vec![true, false]);
+        assert_eq!(drain(&mut rx), vec![seen("a")]);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!    └──────────── state: cursors and dedupe entries committed on delivery ◄────────────────┘
 //! ```
 
+pub mod cluster;
 pub mod config;
 pub mod dedupe;
 pub mod delivery;

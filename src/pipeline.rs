@@ -18,6 +18,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::cluster;
+use crate::cluster::intake::Intake;
+use crate::cluster::publisher::{Inputs as PublisherInputs, Publisher};
 use crate::config::{Config, SinkKind, SourceSpec};
 use crate::dedupe::{Deduper, fingerprint_commit};
 use crate::delivery::{CommitBatch, Inflight, Ticketed};
@@ -30,7 +33,7 @@ use crate::sink::{DeadLetter, KafkaSink, Sink, StdoutSink};
 use crate::sources::poller::Poller;
 use crate::sources::schedule::Schedule;
 use crate::sources::{Discovered, SourceLocation};
-use crate::state::{ArticleEntry, Commit, Store};
+use crate::state::{ArticleEntry, Commit, Retention, Store};
 use crate::telemetry::Readiness;
 
 /// How the pipeline runs.
@@ -73,20 +76,17 @@ struct ExtractedPage {
 /// Run the daemon (or one pass with `once`) until done or shut down.
 pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     let RunOptions { config, sources, once, shutdown, ready } = options;
+    if config.cluster.enabled && (once || config.sink.kind != SinkKind::Kafka) {
+        anyhow::bail!(
+            "cluster.enabled: instances share their work through Kafka, as daemons (--sink kafka, no --once)"
+        );
+    }
     let store = Arc::new(
         Store::open(&config.run.state_dir)
             .with_context(|| format!("opening state in {}", config.run.state_dir.display()))?,
     );
     let stages = Arc::new(Stages::new(&config).context("loading the entity gazetteer")?);
     let fetcher = Arc::new(Fetcher::new(&config.http, config.run.allow_private)?);
-    let mut sink = match config.sink.kind {
-        SinkKind::Stdout => Sink::Stdout(StdoutSink::default()),
-        SinkKind::Kafka => {
-            let sink = KafkaSink::new(&config.kafka)?;
-            sink.watch_broker(ready.clone(), shutdown.clone());
-            Sink::Kafka(sink)
-        }
-    };
     let capacity = config.pipeline.channel_capacity;
     let workers = match config.pipeline.cpu_workers {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
@@ -161,7 +161,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             }
             tracing::info!(url = %r.url, id = %r.id, score = r.topic.score, "off topic; not published");
             metrics::counter!("talkwire_articles_total", "outcome" => "off_topic").increment(1);
-            let entry = entry_of(r, false);
+            let entry = ArticleEntry::of_record(r, false);
             t.ticket.add_commit(Commit::Article { id: r.id.clone(), entry });
             t.ticket.delivered();
             None
@@ -181,6 +181,19 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             Some(r)
         }
     });
+
+    if config.cluster.enabled {
+        let article_path = ArticlePath { inflight, discovered_tx, quoted_rx, dead_rx, fetch_stage, committer };
+        return run_cluster(config, sources, shutdown, ready, fetcher, store, commit_tx, article_path).await;
+    }
+    let mut sink = match config.sink.kind {
+        SinkKind::Stdout => Sink::Stdout(StdoutSink::default()),
+        SinkKind::Kafka => {
+            let sink = KafkaSink::new(&config.kafka)?;
+            sink.watch_broker(ready.clone(), shutdown.clone());
+            Sink::Kafka(sink)
+        }
+    };
 
     // Pollers: once, or on their schedules until shutdown.
     let poller = Poller {
@@ -217,7 +230,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
                 },
             };
             queue_depth.set(quoted_rx.len() as f64);
-            let entry = entry_of(&record, true);
+            let entry = ArticleEntry::of_record(&record, true);
             ticket.add_commit(Commit::Article { id: record.id.clone(), entry });
             tracing::info!(
                 url = %record.url, id = %record.id, revision = record.revision, entities = record.entities.len(),
@@ -267,16 +280,6 @@ fn display_url(url: &Url) -> String {
     }
 }
 
-fn entry_of(r: &Record, published: bool) -> ArticleEntry {
-    ArticleEntry {
-        content_hash: r.dedupe.content_hash.clone(),
-        simhash: u64::from_str_radix(&r.dedupe.simhash, 16).unwrap_or_default(),
-        revision: if published { r.revision } else { r.revision.saturating_sub(1) },
-        relevant: published,
-        committed_at: chrono::Utc::now(),
-    }
-}
-
 async fn run_pollers(
     poller: Poller,
     sources: Vec<SourceSpec>,
@@ -300,15 +303,116 @@ async fn run_pollers(
     }
     let mut tasks = tokio::task::JoinSet::new();
     for spec in sources {
-        let schedule = Schedule {
-            interval: Duration::from_secs(spec.interval_secs.unwrap_or(config.sources.default_interval_secs)),
-            min_interval: Duration::from_secs(config.sources.min_interval_secs),
-            max_backoff: Duration::from_secs(config.sources.max_backoff_secs),
-        };
+        let schedule = Schedule::for_source(&spec, &config.sources);
         tasks.spawn(poller.clone().run(spec, schedule, shutdown.clone()));
     }
     drop(poller);
     while tasks.join_next().await.is_some() {}
+}
+
+/// The article stages' ends, as the cluster wires them.
+struct ArticlePath {
+    inflight: Inflight,
+    discovered_tx: async_channel::Sender<Ticketed<Discovered>>,
+    quoted_rx: async_channel::Receiver<Ticketed<Record>>,
+    dead_rx: async_channel::Receiver<Ticketed<DeadLetter>>,
+    fetch_stage: tokio::task::JoinHandle<()>,
+    committer: tokio::task::JoinHandle<()>,
+}
+
+/// One instance of a cluster (see `src/cluster/`): the sources group decides which sources are
+/// polled here, and what they find goes to the fetch topic; the articles group decides which
+/// URLs enter the stages here, and the publisher commits their records transactionally.
+#[allow(clippy::too_many_arguments)] // the pieces `run` built: naming them is the clearest
+async fn run_cluster(
+    config: Config,
+    sources: Vec<SourceSpec>,
+    shutdown: CancellationToken,
+    ready: Arc<Readiness>,
+    fetcher: Arc<Fetcher>,
+    article_store: Arc<Store>,
+    local_commits: crate::delivery::CommitSender,
+    articles: ArticlePath,
+) -> anyhow::Result<RunReport> {
+    cluster::topics::ensure(&config.kafka, &config.cluster, config.dedupe.retention_days)
+        .await
+        .context("preparing the cluster's topics")?;
+
+    // The pollers' own store: cursors, and which URLs were handed over (not which were published).
+    let sources_dir = config.run.state_dir.join("sources");
+    let sources_store =
+        Arc::new(Store::open(&sources_dir).with_context(|| format!("opening state in {}", sources_dir.display()))?);
+    sources_store.configure(Retention::from(&config.dedupe));
+    sources_store.expire(chrono::Utc::now()).context("expiring old source state")?;
+    let (sources_commit_tx, sources_commit_rx) = mpsc::unbounded_channel();
+    let sources_committer = tokio::spawn(commit_loop(sources_store.clone(), sources_commit_rx));
+    let (handoff_tx, handoff_rx) = async_channel::bounded(config.pipeline.channel_capacity);
+    let handoff = cluster::handoff::Handoff::new(&config.kafka, &config.cluster)?;
+    let handoff = tokio::spawn(handoff.run(handoff_rx));
+    let poller = Poller {
+        fetcher,
+        store: sources_store,
+        commits: sources_commit_tx,
+        inflight: Inflight::default(),
+        max_articles_per_poll: config.sources.max_articles_per_poll,
+        out: handoff_tx,
+        log_limiter: Arc::new(crate::telemetry::LogLimiter::new(Duration::from_secs(300))),
+    };
+
+    let ArticlePath { inflight, discovered_tx, quoted_rx, dead_rx, fetch_stage, committer } = articles;
+    let (ticket_commits_tx, ticket_commits_rx) = mpsc::unbounded_channel();
+    let (events_tx, events_rx) = mpsc::unbounded_channel();
+    let publisher = Publisher::new(&config, local_commits).await?;
+    let published = CancellationToken::new();
+    let inputs =
+        PublisherInputs { records: quoted_rx, dead_letters: dead_rx, commits: ticket_commits_rx, events: events_rx };
+    let publisher = tokio::spawn({
+        let (published, shutdown) = (published.clone(), shutdown.clone());
+        async move {
+            let result = publisher.run(inputs).await;
+            if let Err(error) = &result {
+                tracing::error!(%error, "publishing failed; this instance stops");
+                shutdown.cancel();
+            }
+            published.cancel();
+            result
+        }
+    });
+    let intake =
+        Intake { store: article_store, inflight, out: discovered_tx, commits: ticket_commits_tx, events: events_tx };
+    let intake = intake.spawn(&config, shutdown.clone(), published)?;
+    let sources_group = cluster::sources::spawn(&config, sources, poller, shutdown.clone())?;
+    tracing::info!(instance = %config.cluster.instance_id, group = %config.cluster.group_id, "joined the cluster");
+
+    shutdown.cancelled().await;
+    ready.set_draining();
+    let drain_bound = Duration::from_secs(config.run.drain_timeout_secs);
+    let drain = async {
+        let _ = tokio::task::spawn_blocking(move || sources_group.join()).await;
+        let _ = handoff.await;
+        let _ = sources_committer.await;
+        let _ = fetch_stage.await;
+        let published = publisher.await.context("publisher task")?;
+        let _ = tokio::task::spawn_blocking(move || intake.join()).await;
+        let _ = committer.await;
+        published.context("publishing")
+    };
+    let started = Instant::now();
+    let report = match tokio::time::timeout(drain_bound + Duration::from_secs(5), drain).await {
+        Ok(published) => {
+            published?;
+            RunReport { undelivered: 0, drain_timed_out: false }
+        }
+        Err(_) => {
+            tracing::warn!(
+                bound_secs = drain_bound.as_secs(),
+                "drain bound reached; unfinished articles go to the partitions' next owner"
+            );
+            RunReport { undelivered: 0, drain_timed_out: true }
+        }
+    };
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "drained");
+    Ok(report)
 }
 
 /// Fetch articles, `concurrency` at a time (per-host limits live in the fetcher).

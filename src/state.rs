@@ -89,6 +89,19 @@ pub struct ArticleEntry {
     pub committed_at: DateTime<Utc>,
 }
 
+impl ArticleEntry {
+    /// The entry a record leaves behind: published, or (off-topic) deliberately not.
+    pub fn of_record(r: &crate::record::Record, published: bool) -> Self {
+        Self {
+            content_hash: r.dedupe.content_hash.clone(),
+            simhash: u64::from_str_radix(&r.dedupe.simhash, 16).unwrap_or_default(),
+            revision: if published { r.revision } else { r.revision.saturating_sub(1) },
+            relevant: published,
+            committed_at: Utc::now(),
+        }
+    }
+}
+
 /// A source's conditional-GET validators, saved once all its articles are delivered,
 /// and where a discovery source got to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -105,8 +105,8 @@ pub struct Discovered {
     pub hints: FeedHints,
 }
 
-/// Metadata a feed entry carries about its article.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Metadata a feed entry carries about its article (serialisable: in a cluster it travels on the fetch topic).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeedHints {
     /// Entry title.
     pub title: Option<String>,

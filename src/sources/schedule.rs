@@ -28,6 +28,15 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// The schedule of `spec`: its own interval, else the configured default.
+    pub fn for_source(spec: &crate::config::SourceSpec, sources: &crate::config::SourcesConfig) -> Self {
+        Self {
+            interval: Duration::from_secs(spec.interval_secs.unwrap_or(sources.default_interval_secs)),
+            min_interval: Duration::from_secs(sources.min_interval_secs),
+            max_backoff: Duration::from_secs(sources.max_backoff_secs),
+        }
+    }
+
     /// Delay before the next poll, after `consecutive_failures` failures
     /// (0 = the last poll succeeded). Success waits the interval or what the
     /// server asked for (ttl, max-age, Retry-After), whichever is longer;
