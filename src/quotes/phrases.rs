@@ -153,7 +153,10 @@ impl Doc<'_> {
             if j > lo && self.tok(j - 1).punct(',') {
                 j -= 1;
             }
-            return self.phrase_ending_at(j, lo, depth + 1).map(|p| Phrase { relative: Some(end - 1), ..p });
+            // Right before the cue (`Mike Lee, who declared`), the `who` is the mention; inside an
+            // apposition (`Clinton, who called Sanders, told`) the name is.
+            let relative = (depth == 0).then_some(end - 1);
+            return self.phrase_ending_at(j, lo, depth + 1).map(|p| Phrase { relative, ..p });
         }
         if p.punct(',') && depth == 0 {
             return self.apposition_ending_at(end, lo);
