@@ -393,9 +393,13 @@ async fn run_cluster(
         let _ = sources_committer.await;
         let _ = fetch_stage.await;
         let published = publisher.await.context("publisher task")?;
-        let _ = tokio::task::spawn_blocking(move || intake.join()).await;
+        let intake = tokio::task::spawn_blocking(move || intake.join()).await.context("articles group task")?;
         let _ = committer.await;
-        published.context("publishing")
+        published.context("publishing")?;
+        match intake {
+            Ok(restored) => restored.context("articles group"),
+            Err(_) => anyhow::bail!("the articles group thread panicked"),
+        }
     };
     let started = Instant::now();
     let report = match tokio::time::timeout(drain_bound + Duration::from_secs(5), drain).await {

@@ -71,6 +71,8 @@ struct Restorer {
     /// Next offset to read, per partition, of what this process restored or wrote itself before.
     restored_up_to: Mutex<HashMap<i32, i64>>,
     shutdown: CancellationToken,
+    /// A restore that failed: the instance stops, and its exit status must say why.
+    failure: Mutex<Option<ClusterError>>,
 }
 
 impl Restorer {
@@ -183,6 +185,7 @@ impl ConsumerContext for IntakeContext {
                         // Without its state the partition would publish again what was published:
                         // stop rather than risk it (a restart retries).
                         tracing::error!(%error, partition, "cannot restore the state partition; stopping");
+                        self.restorer.failure.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(error);
                         self.restorer.shutdown.cancel();
                     }
                 }
@@ -222,7 +225,7 @@ impl Intake {
         config: &Config,
         shutdown: CancellationToken,
         published: CancellationToken,
-    ) -> Result<std::thread::JoinHandle<()>, ClusterError> {
+    ) -> Result<std::thread::JoinHandle<Result<(), ClusterError>>, ClusterError> {
         let cluster = &config.cluster;
         let reader_config = |isolation: &str| {
             let mut c = client_config(&config.kafka);
@@ -242,6 +245,7 @@ impl Intake {
                 .map_err(ClusterError::kafka("creating the state watermark reader"))?,
             restored_up_to: Mutex::new(HashMap::new()),
             shutdown: shutdown.clone(),
+            failure: Mutex::new(None),
         };
         let context = IntakeContext { fetch_topic: cluster.fetch_topic.clone(), restorer, events: self.events.clone() };
         let group = format!("{}.articles", cluster.group_id);
@@ -272,7 +276,9 @@ impl Intake {
                     // Keep serving rebalances; messages still buffered are left for the next owner.
                     let _ = consumer.poll(Duration::from_millis(100));
                 }
+                let failure = consumer.context().restorer.failure.lock().unwrap_or_else(PoisonError::into_inner).take();
                 drop(consumer);
+                failure.map_or(Ok(()), Err)
             })
             .expect("cannot spawn the articles group thread");
         Ok(thread)
