@@ -32,7 +32,8 @@ impl Extraction<'_> {
             if !multi_paragraph {
                 // `on CNN's "State of the Union."`: in a title's place, the sentence's period may sit inside.
                 let titled = title_like(content)
-                    || (content.ends_with(['.', ',']) && title_like(content.trim_end_matches(['.', ','])));
+                    || (content.ends_with(['.', ',']) && title_like(content.trim_end_matches(['.', ','])))
+                    || (words == 1 && d.after_media_noun(s) && content.starts_with(char::is_uppercase));
                 if titled && (!adjacent || d.title_context(s)) && (title_like(content) || d.title_context(s)) {
                     continue;
                 }
@@ -66,6 +67,32 @@ impl Extraction<'_> {
     }
 }
 
+/// The kinds of works whose titles stand in quote marks.
+const MEDIA_NOUNS: [&str; 22] = [
+    "documentary",
+    "film",
+    "movie",
+    "book",
+    "show",
+    "podcast",
+    "program",
+    "programme",
+    "series",
+    "song",
+    "album",
+    "novel",
+    "memoir",
+    "play",
+    "episode",
+    "magazine",
+    "newspaper",
+    "sitcom",
+    "musical",
+    "opera",
+    "documentaries",
+    "films",
+];
+
 /// Lowercase words that titles keep: "Contract with America", "Gone with the Wind".
 const TITLE_FUNCTION_WORDS: [&str; 8] = ["with", "from", "into", "over", "upon", "than", "that", "about"];
 
@@ -98,7 +125,18 @@ impl Doc<'_> {
             p -= 1;
         }
         let t = self.tok(p);
-        t.has(F_PREP | F_POSS | F_NAMING) || (t.word() && !t.has(F_CAP) && self.tok(s.open - 1).punct(','))
+        t.has(F_PREP | F_POSS | F_NAMING)
+            || (t.word() && !t.has(F_CAP) && self.tok(s.open - 1).punct(','))
+            || self.after_media_noun(s)
+    }
+
+    /// `the documentary "Weiner"`, `his memoir "Hard Choices"`: a work's kind right before its title.
+    fn after_media_noun(&self, s: &QuoteSpan) -> bool {
+        let mut p = s.open;
+        while p > 0 && self.tok(p - 1).punct(',') {
+            p -= 1;
+        }
+        p > 0 && MEDIA_NOUNS.iter().any(|noun| self.word_is(p - 1, noun))
     }
 
     /// `"Met accused of whitewashing baby Jesus," by Post's Kathianne Boniello`: a headline and byline.

@@ -507,3 +507,11 @@ fn a_relative_who_is_the_mention_and_its_antecedent_the_speaker() {
     let sp = q.speaker.expect("speaker");
     assert_eq!((sp.name.as_str(), sp.mention.text.as_str()), ("Badr Albusaidi", "who"));
 }
+
+#[test]
+fn a_title_after_the_kind_of_work_is_not_a_quote() {
+    assert_no_quotes(&[
+        "His escapades were featured in the documentary \u{201c}Weiner.\u{201d}",
+        "Grossi recommended the book \u{201c}Atoms for Peace\u{201d} to the envoys.",
+    ]);
+}
