@@ -363,6 +363,7 @@ async fn run_cluster(
     let (ticket_commits_tx, ticket_commits_rx) = mpsc::unbounded_channel();
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let publisher = Publisher::new(&config, local_commits).await?;
+    crate::sink::kafka::watch_broker(publisher.producer(), ready.clone(), shutdown.clone());
     let published = CancellationToken::new();
     let inputs =
         PublisherInputs { records: quoted_rx, dead_letters: dead_rx, commits: ticket_commits_rx, events: events_rx };

@@ -88,6 +88,11 @@ pub struct Publisher {
 }
 
 impl Publisher {
+    /// A handle on the producer, for the readiness probe.
+    pub fn producer(&self) -> FutureProducer {
+        self.producer.clone()
+    }
+
     /// Create the transactional producer (`transactional.id` = group and instance id, so a
     /// restarted instance fences its predecessor's unfinished transaction) and initialise it.
     pub async fn new(config: &Config, local: CommitSender) -> Result<Self, ClusterError> {

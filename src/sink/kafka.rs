@@ -92,6 +92,30 @@ pub fn producer_config(config: &KafkaConfig) -> ClientConfig {
     c
 }
 
+/// Report whether `producer`'s brokers answer to `readiness` every few seconds until `stop`.
+pub fn watch_broker(
+    producer: FutureProducer,
+    readiness: Arc<crate::telemetry::Readiness>,
+    stop: tokio_util::sync::CancellationToken,
+) {
+    tokio::spawn(async move {
+        loop {
+            let probe = producer.clone();
+            // A metadata request is the cheapest round trip that proves a broker answers.
+            let reachable = tokio::task::spawn_blocking(move || {
+                probe.client().fetch_metadata(None, Duration::from_secs(5)).is_ok()
+            })
+            .await
+            .unwrap_or(false);
+            readiness.set_sink_reachable(reachable);
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(PROBE_INTERVAL) => {}
+            }
+        }
+    });
+}
+
 impl KafkaSink {
     /// Create the producer (no connection is made until the first record).
     pub fn new(config: &KafkaConfig) -> Result<Self, SinkError> {
@@ -110,23 +134,7 @@ impl KafkaSink {
 
     /// Report the broker's reachability to `readiness` every few seconds until `stop`.
     pub fn watch_broker(&self, readiness: Arc<crate::telemetry::Readiness>, stop: tokio_util::sync::CancellationToken) {
-        let producer = self.producer.clone();
-        tokio::spawn(async move {
-            loop {
-                let probe = producer.clone();
-                // A metadata request is the cheapest round trip that proves a broker answers.
-                let reachable = tokio::task::spawn_blocking(move || {
-                    probe.client().fetch_metadata(None, Duration::from_secs(5)).is_ok()
-                })
-                .await
-                .unwrap_or(false);
-                readiness.set_sink_reachable(reachable);
-                tokio::select! {
-                    _ = stop.cancelled() => return,
-                    _ = tokio::time::sleep(PROBE_INTERVAL) => {}
-                }
-            }
-        });
+        watch_broker(self.producer.clone(), readiness, stop);
     }
 
     /// Enqueue a record; its ticket resolves on the broker's delivery report.
