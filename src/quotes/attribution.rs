@@ -117,10 +117,11 @@ impl Extraction<'_> {
                 if !m.phrase.pronoun && (speaker.entity_id.is_some() || d.name_in(m.phrase).is_some()) {
                     self.remember_named(&speaker);
                 }
+                let cue = d.tok_text(m.cue.start, m.cue.end).trim_end_matches(':').to_string();
                 Attribution {
                     speaker: Some(speaker),
-                    cue: d.tok_text(m.cue.start, m.cue.end).trim_end_matches(':').to_string(),
-                    confidence: m.pattern.confidence() * factor,
+                    confidence: m.pattern.confidence() * factor * d.lexicon.cue_reliability(&cue),
+                    cue,
                     pattern: Some(m.pattern),
                     in_sentence: true,
                 }

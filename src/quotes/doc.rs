@@ -24,15 +24,16 @@ pub(super) struct Doc<'a> {
     pub(super) entities: &'a [Entity],
     /// The mentions that lie inside the text, sorted.
     mentions: Vec<EntityMention>,
+    pub(super) lexicon: &'a Lexicon,
 }
 
 impl<'a> Doc<'a> {
-    pub(super) fn new(text: &'a str, lexicon: &Lexicon, entities: &'a [Entity]) -> Self {
+    pub(super) fn new(text: &'a str, lexicon: &'a Lexicon, entities: &'a [Entity]) -> Self {
         let toks = tokenize(text, lexicon);
         let char_of_byte = char_table(text);
         let paras = paragraphs(&toks);
         let mentions = mentions_in_text(entities, char_of_byte[text.len()] as usize);
-        Doc { text, toks, paras, char_of_byte, entities, mentions }
+        Doc { text, toks, paras, char_of_byte, entities, mentions, lexicon }
     }
 
     /// Char offset of byte offset `byte`.

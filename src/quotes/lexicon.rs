@@ -200,13 +200,38 @@ const ORGANISATION_HEADS: &str = "
 
 const NAME_PARTICLES: &str = "bin ibn al el de del da di van von der den le la du abu abd bint";
 
+/// The learned cues' lines: (word, weight, share of speakers after the cue). Comment lines start with `#`.
+fn learned_cues() -> impl Iterator<Item = (&'static str, f64, f64)> {
+    LEARNED_CUES.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|line| {
+        let mut fields = line.split('\t');
+        let word = fields.next()?;
+        let weight = fields.nth(1)?.parse().ok()?;
+        let speaker_after = fields.next()?.parse().ok()?;
+        Some((word, weight, speaker_after))
+    })
+}
+
 /// Lowercase words in -ly that are not adverbs: listed (with no flag) so the -ly guess passes them over.
 const NOT_ADVERBS: &str =
     "family ally daily early only rally assembly supply weekly monthly italy july lily holy belly bully";
 
-/// Word → flags, built once from [`WORD_LISTS`].
+/// Speech cues learned from PolNeAR's train split by `scripts/learn-cues.py`: per line the cue's head
+/// word, how often it cued a quote, its weight (the share of the word's occurrences that cued one) and
+/// the share of those quotes whose speaker came after it.
+const LEARNED_CUES: &str = include_str!("../../config/quotes/cues.tsv");
+
+/// A learned word weighing less than this becomes no cue of its own ("thought", "comment").
+const MIN_NEW_CUE_WEIGHT: f64 = 0.05;
+
+/// A learned cue whose speaker came after it at least this often may be inverted (`"…," said X`).
+const MIN_INVERTED_SHARE: f64 = 0.1;
+
+/// Word → flags, built once from [`WORD_LISTS`] and [`LEARNED_CUES`]; cue word → learned weight.
 pub(super) struct Lexicon {
     flags: HashMap<&'static str, u32>,
+    cue_weights: HashMap<&'static str, f64>,
+    /// The weight of `said`, the commonest cue: the yardstick of [`Lexicon::cue_reliability`].
+    said_weight: f64,
 }
 
 impl Lexicon {
@@ -217,7 +242,39 @@ impl Lexicon {
                 *flags.entry(word).or_insert(0) |= word_flags;
             }
         }
-        Lexicon { flags }
+        let mut cue_weights = HashMap::new();
+        for (word, weight, speaker_after) in learned_cues() {
+            cue_weights.insert(word, weight);
+            let listed = flags.get(word).is_some_and(|f| f & (F_CUE | F_PHRASAL | F_NAMING) != 0);
+            if listed || weight < MIN_NEW_CUE_WEIGHT || word.contains(' ') {
+                continue;
+            }
+            let learned = if word.ends_with("ing") {
+                F_CUE | F_PARTICIPLE
+            } else if speaker_after >= MIN_INVERTED_SHARE {
+                F_CUE | F_INVERT
+            } else {
+                F_CUE
+            };
+            *flags.entry(word).or_insert(0) |= learned;
+        }
+        let said_weight = cue_weights.get("said").copied().unwrap_or(1.0);
+        Lexicon { flags, cue_weights, said_weight }
+    }
+
+    /// How far a cue can be trusted to introduce a quote, from 0.75 (rare or loose cues) to 1 (as
+    /// reliable as `said` or more): its learned weight against that of `said`. Cues learned from no
+    /// data (listed by hand) get 0.85; a colon or a dash, which are patterns rather than words, 1.
+    pub(super) fn cue_reliability(&self, cue: &str) -> f64 {
+        let Some(first) = cue.split_whitespace().next().filter(|w| w.chars().any(char::is_alphabetic)) else {
+            return 1.0;
+        };
+        let lower = first.to_lowercase();
+        let key = if lower == "according" { "according to" } else { lower.as_str() };
+        match self.cue_weights.get(key) {
+            Some(w) => 0.75 + 0.25 * (w / self.said_weight).min(1.0),
+            None => 0.85,
+        }
     }
 
     /// The flags of a word as it stands in the text: any case, possibly possessive or with a final period.

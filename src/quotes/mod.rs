@@ -6,7 +6,9 @@
 //! 1. **Tokens** (`tokens`, with the word lists in `lexicon`). One pass splits the text into words,
 //!    punctuation, quote marks and paragraph breaks, and flags each word from a small lexicon: speech
 //!    cues (`said`, `told`, `according to`, `shot back`, …), pronouns, determiners, titles, prepositions,
-//!    abbreviations whose period does not end a sentence (`Mr.`, `Sen.`, `Jan.`). `doc` holds the
+//!    abbreviations whose period does not end a sentence (`Mr.`, `Sen.`, `Jan.`). The cue list is
+//!    extended, and every cue weighed, from PolNeAR's train split (`config/quotes/cues.tsv`, written by
+//!    `scripts/learn-cues.py`); a cue's weight scales its quotes' confidence. `doc` holds the
 //!    tokens with the paragraph, char-offset and entity-mention indexes.
 //! 2. **Quote marks** (`marks`). Double marks are paired within a paragraph; a quote running over
 //!    several paragraphs is reported one [`Quote`] per paragraph (so `text` always equals the characters

@@ -515,3 +515,16 @@ fn a_title_after_the_kind_of_work_is_not_a_quote() {
         "Grossi recommended the book \u{201c}Atoms for Peace\u{201d} to the envoys.",
     ]);
 }
+
+#[test]
+fn cues_and_their_weights_are_learned_from_polnear_train() {
+    let lexicon = super::lexicon::Lexicon::new();
+    // `implied` is in no hand-written list: the learned file makes it a cue.
+    let q = only("Araghchi implied that \u{201c}a deal is within reach this month.\u{201d}", &[]);
+    assert_eq!((speaker_name(&q), q.cue.as_str()), (Some("Araghchi"), "implied"));
+    // `said` is the yardstick; a looser cue is trusted less; a colon is a pattern, not a word.
+    assert_eq!(lexicon.cue_reliability("said"), 1.0);
+    assert!(lexicon.cue_reliability("called") < lexicon.cue_reliability("told"));
+    assert!(lexicon.cue_reliability("called") >= 0.75);
+    assert_eq!(lexicon.cue_reliability(":"), 1.0);
+}
