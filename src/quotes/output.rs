@@ -97,7 +97,7 @@ const MEDIA_NOUNS: [&str; 22] = [
 const TITLE_FUNCTION_WORDS: [&str; 8] = ["with", "from", "into", "over", "upon", "than", "that", "about"];
 
 /// A short capitalised title: "Meet the Press", "Sean Hannity Show".
-fn title_like(content: &str) -> bool {
+pub(super) fn title_like(content: &str) -> bool {
     let words: Vec<&str> = content.split_whitespace().collect();
     if words.len() < 2 || words.len() > 6 {
         return false;

@@ -89,8 +89,9 @@ impl Doc<'_> {
         };
         if !phrase.pronoun && phrase.relative.is_none() && phrase.start > lo && self.tok(phrase.start - 1).has(F_PREP) {
             // "in the past has criticized": a phrase after a preposition is no subject, but a name
-            // closing it may be: "at the party convention Sen. Elizabeth Warren said".
-            return self.trailing_name(phrase);
+            // closing it may be: "at the party convention Sen. Elizabeth Warren said", or a descriptor
+            // before a participle may own it: "a Western diplomat involved in the talks said".
+            return self.trailing_name(phrase).or_else(|| self.descriptor_before_participle(phrase, lo));
         }
         Some(phrase)
     }
@@ -111,6 +112,14 @@ impl Doc<'_> {
             }
         }
         None
+    }
+
+    /// `a Western diplomat involved in the talks`: a descriptor, a participle and the prepositional phrase
+    /// `tail` (which starts after the preposition), as one phrase.
+    fn descriptor_before_participle(&self, tail: Phrase, lo: usize) -> Option<Phrase> {
+        let participle = tail.start.checked_sub(2).filter(|&p| p > lo && self.participle_like(p))?;
+        let head = self.phrase_ending_at(participle, lo, 1).filter(|p| !p.pronoun)?;
+        self.tok(head.end - 1).has(F_DESC).then_some(Phrase::new(head.start, tail.end))
     }
 
     /// The capitalised run (with titles and abbreviations) that ends a phrase, when the phrase has

@@ -7,6 +7,7 @@
 use super::doc::Doc;
 use super::lexicon::{F_ABBR, F_CAP};
 use super::marks::QuoteSpan;
+use super::output::title_like;
 use super::tokens::Kind;
 
 /// How far past the closing mark the right context may reach, in tokens.
@@ -66,7 +67,10 @@ impl Doc<'_> {
         for k in 0..spans.len() {
             let (para_start, para_end) = self.paras[spans[k].para];
             let same_para = |j: usize| spans[j].para == spans[k].para;
-            let prev_close = if k > 0 && same_para(k - 1) { spans[k - 1].close } else { None };
+            // A title in marks (`appearing on CBS's "Face the Nation" on Sunday, said`) bounds no context.
+            let title = |j: usize| title_like(&self.text[spans[j].content_start..spans[j].content_end]);
+            let prev = (0..k).rev().take_while(|&j| same_para(j)).find(|&j| !title(j));
+            let prev_close = prev.and_then(|j| spans[j].close);
             let next_open = if k + 1 < spans.len() && same_para(k + 1) { spans[k + 1].open } else { para_end };
 
             let floor = prev_close.map_or(para_start, |c| c + 1);

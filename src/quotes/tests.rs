@@ -528,3 +528,19 @@ fn cues_and_their_weights_are_learned_from_polnear_train() {
     assert!(lexicon.cue_reliability("called") >= 0.75);
     assert_eq!(lexicon.cue_reliability(":"), 1.0);
 }
+
+#[test]
+fn a_quoted_title_inside_the_speakers_aside_does_not_hide_the_speaker() {
+    let text = "Rubio, appearing on CBS\u{2019}s \u{201c}Face the Nation\u{201d} on Sunday, said Washington would not \
+                accept \u{201c}a bad deal dressed up as a good one.\u{201d}";
+    let quotes = run(text, &[]);
+    let last = quotes.last().expect("the partial quote");
+    assert_eq!((last.text.as_str(), speaker_name(last)), ("a bad deal dressed up as a good one.", Some("Rubio")));
+}
+
+#[test]
+fn a_descriptor_with_a_participle_phrase_is_one_speaker() {
+    let text = "\u{201c}We are closer than ever,\u{201d} a Western diplomat involved in the talks said.";
+    let q = only(text, &[]);
+    assert_eq!(q.speaker.map(|s| s.mention.text), Some("a Western diplomat involved in the talks".to_string()));
+}
