@@ -26,6 +26,10 @@ use talkwire::config::{self, Config};
 use talkwire::enrich::{InputFormat, Stages, enrich_saved};
 use talkwire::extract::{Extractor, PageInput};
 
+/// The allocator `talkwire` itself runs with (src/main.rs), so the figures are the daemon's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Targets from issue 3: how many times trafilatura's pages/s each path must reach.
 const EXTRACT_TARGET: f64 = 25.0;
 const ENRICH_TARGET: f64 = 10.0;
