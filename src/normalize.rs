@@ -4,8 +4,10 @@
 //! computed here from normalised input, so two fetches of the same article
 //! through different URLs or with different whitespace agree.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use url::Url;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
@@ -181,7 +183,12 @@ pub fn site_of(url: &Url) -> String {
 /// Clean article text: Unicode NFC, line endings `\n`, spaces collapsed inside
 /// paragraphs, paragraphs separated by exactly one blank line.
 pub fn normalize_text(text: &str) -> String {
-    let nfc: String = text.nfc().collect();
+    // Almost every article is already NFC: the quick check (a table lookup per char) spares
+    // recomposing the whole text, which was ~4% of the article path.
+    let nfc: Cow<str> = match unicode_normalization::is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        IsNormalized::No | IsNormalized::Maybe => Cow::Owned(text.nfc().collect()),
+    };
     let mut out = String::with_capacity(nfc.len());
     for para in nfc.replace("\r\n", "\n").replace('\r', "\n").split("\n\n") {
         let mut line = String::new();
