@@ -1,7 +1,9 @@
 //! The article as the stage sees it: tokens, paragraphs, a byte → char table (the output speaks in
 //! chars, the code in bytes), the entity mentions, and the token queries the other parts share.
 
-use super::lexicon::{F_ABBR, F_ACCORDING, F_CUE, F_DET, F_PHRASAL, F_POSS, F_QUANT, Lexicon, PARTICLES_OF_CUES};
+use super::lexicon::{
+    F_ABBR, F_ACCORDING, F_CAP, F_CUE, F_DET, F_PHRASAL, F_POSS, F_QUANT, Lexicon, PARTICLES_OF_CUES,
+};
 use super::tokens::{Kind, Token, tokenize};
 use crate::record::{Entity, Mention};
 
@@ -114,10 +116,20 @@ impl<'a> Doc<'a> {
             // "Trump's tweet", "a statement read": a noun.
             return 0;
         }
+        if i > 0 && self.hyphenated_modifier(i - 1) {
+            // "late-night tweets", "early-morning posts": a noun too.
+            return 0;
+        }
         if t.flags & F_PHRASAL != 0 && PARTICLES_OF_CUES.iter().any(|p| self.word_is(i + 1, p)) {
             return 2;
         }
         usize::from(t.flags & F_CUE != 0)
+    }
+
+    /// A lowercase hyphenated word (`late-night`), which modifies a noun rather than ends a subject.
+    fn hyphenated_modifier(&self, i: usize) -> bool {
+        let t = self.tok(i);
+        t.word() && !t.has(F_CAP) && self.text[t.start..t.end].contains('-')
     }
 }
 

@@ -544,3 +544,9 @@ fn a_descriptor_with_a_participle_phrase_is_one_speaker() {
     let q = only(text, &[]);
     assert_eq!(q.speaker.map(|s| s.mention.text), Some("a Western diplomat involved in the talks".to_string()));
 }
+
+#[test]
+fn a_cue_word_after_a_hyphenated_modifier_is_a_noun() {
+    let text = "Araghchi says Washington\u{2019}s late-night tweets were \u{201c}not serious diplomacy.\u{201d}";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Araghchi"));
+}
