@@ -238,6 +238,26 @@ mod tests {
         r
     }
 
+    /// Managed Kafka services want TLS and SASL: librdkafka must be built with them (the `ssl`
+    /// feature), or the producer refuses the settings the config file documents.
+    #[test]
+    fn tls_and_sasl_settings_are_accepted() {
+        let properties = [
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanisms", "SCRAM-SHA-512"),
+            ("sasl.username", "talkwire"),
+            ("sasl.password", "secret"),
+        ];
+        let config = KafkaConfig {
+            brokers: "127.0.0.1:1".into(),
+            properties: properties.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..Default::default()
+        };
+        if let Err(e) = KafkaSink::new(&config) {
+            panic!("{e}");
+        }
+    }
+
     /// librdkafka's in-process mock cluster: fast, for the sink's own logic only.
     #[tokio::test]
     async fn records_carry_key_and_headers_and_resolve_tickets_on_delivery() {
