@@ -65,6 +65,22 @@ enum Command {
     Schema,
     /// Find a site's feeds, sitemaps and robots.txt rules, to add it to the seeds in a minute.
     Discover(DiscoverArgs),
+    /// List the sources' saved cursors (HTTP validators, sitemap and GDELT positions), or forget one
+    /// with --reset so its next poll starts afresh. Stop the daemon first: it holds the state open.
+    Cursors(CursorsArgs),
+}
+
+#[derive(Args)]
+struct CursorsArgs {
+    /// Config file (for run.state_dir; missing default file = built-in defaults).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// State directory; overrides run.state_dir.
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// Forget this source's cursor and failure count (the source URL as `cursors` lists it).
+    #[arg(long, value_name = "SOURCE_URL")]
+    reset: Option<String>,
 }
 
 #[derive(Args)]
@@ -151,6 +167,7 @@ fn main() -> ExitCode {
             report(enrich(args))
         }
         Command::Run(args) => report(run(args, cli.log_format, cli.log_level)),
+        Command::Cursors(args) => report(cursors(args)),
         Command::Discover(args) => {
             telemetry::init_logging(
                 cli.log_format.unwrap_or(LogFormat::Text),
@@ -159,6 +176,30 @@ fn main() -> ExitCode {
             report(discover(args))
         }
     }
+}
+
+/// `talkwire cursors`: one JSON line per source, or the reset of one.
+fn cursors(args: CursorsArgs) -> anyhow::Result<ExitCode> {
+    let mut config = load_config(args.config, config::Seeds::Skip)?.config;
+    if let Some(dir) = args.state_dir {
+        config.run.state_dir = dir;
+    }
+    let dir = &config.run.state_dir;
+    let store = talkwire::state::Store::open(dir)
+        .with_context(|| format!("opening the state in {} (is a talkwire daemon running on it?)", dir.display()))?;
+    if let Some(source) = args.reset {
+        if !store.reset_source(&source).context("resetting the cursor")? {
+            eprintln!("talkwire: no cursor or failure count saved for {source} in {}", dir.display());
+            return Ok(ExitCode::FAILURE);
+        }
+        println!("reset {source}: its next poll is unconditional");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (source, cursor) in store.cursors().context("reading the cursors")? {
+        let line = serde_json::json!({ "source": source, "cursor": cursor });
+        println!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report(result: anyhow::Result<ExitCode>) -> ExitCode {

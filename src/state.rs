@@ -373,6 +373,33 @@ impl Store {
         }
     }
 
+    /// Every source's saved cursor, by source URL, in URL order.
+    pub fn cursors(&self) -> Result<Vec<(String, Option<Cursor>)>, StateError> {
+        let tx = read(&self.db).begin_read().map_err(io("read"))?;
+        let table = tx.open_table(CURSORS).map_err(io("read cursors"))?;
+        let mut out = Vec::new();
+        for entry in table.iter().map_err(io("read cursors"))? {
+            let (source, bytes) = entry.map_err(io("read cursor"))?;
+            out.push((source.value().to_string(), serde_json::from_slice(bytes.value()).ok()));
+        }
+        Ok(out)
+    }
+
+    /// Forget a source's cursor and failure count, so its next poll is unconditional and not backed
+    /// off. Whether there was anything to forget.
+    pub fn reset_source(&self, source: &str) -> Result<bool, StateError> {
+        let tx = read(&self.db).begin_write().map_err(io("begin write"))?;
+        let found = {
+            let mut cursors = tx.open_table(CURSORS).map_err(io("open cursors"))?;
+            let mut failures = tx.open_table(SOURCE_FAILURES).map_err(io("open source failures"))?;
+            let cursor = cursors.remove(source).map_err(io("remove cursor"))?.is_some();
+            let failed = failures.remove(source).map_err(io("remove source failures"))?.is_some();
+            cursor || failed
+        };
+        tx.commit().map_err(io("commit"))?;
+        Ok(found)
+    }
+
     /// Consecutive failures of a source.
     pub fn source_failures(&self, source: &str) -> Result<u64, StateError> {
         let tx = read(&self.db).begin_read().map_err(io("read"))?;

@@ -131,3 +131,37 @@ fn run_once_to_stdout_replays_the_offline_samples_and_a_second_run_publishes_not
     assert!(again.status.success());
     assert!(json_lines(&again).is_empty(), "second run over unchanged sources publishes nothing");
 }
+
+#[test]
+fn cursors_lists_a_polled_sources_validators_and_reset_forgets_them() {
+    let site = common::FixtureServer::start(&root().join("tests/fixtures/site"));
+    let feed = site.url("rss.xml");
+    let state = tempfile::tempdir().unwrap();
+    let state_dir = state.path().to_str().unwrap();
+    let polled = run(talkwire().args([
+        "run",
+        "--once",
+        "--sink",
+        "stdout",
+        "--allow-private",
+        "--feed",
+        &feed,
+        "--state-dir",
+        state_dir,
+    ]));
+    assert!(polled.status.success(), "{}", String::from_utf8_lossy(&polled.stderr));
+    let cursors = |extra: &[&str]| run(talkwire().args(["cursors", "--state-dir", state_dir]).args(extra));
+
+    let listed = json_lines(&cursors(&[]));
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["source"], feed.as_str());
+    assert!(listed[0]["cursor"]["etag"].is_string(), "the feed's ETag is saved: {}", listed[0]);
+
+    let reset = cursors(&["--reset", &feed]);
+    assert!(reset.status.success());
+    assert!(json_lines(&cursors(&[])).is_empty(), "nothing left after the reset");
+    // Resetting what is not there is an error that says so.
+    let again = cursors(&["--reset", &feed]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no cursor"));
+}
