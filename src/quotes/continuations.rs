@@ -8,7 +8,7 @@
 
 use super::Extraction;
 use super::attribution::{Attribution, Pattern, has_speaker};
-use super::lexicon::F_ACCORDING;
+use super::lexicon::{F_ACCORDING, F_INVERT};
 use super::phrases::Phrase;
 
 /// How far back from a paragraph's end to look for a speech event, in tokens.
@@ -185,6 +185,12 @@ impl Extraction<'_> {
                 return Some(SpeechEvent { phrase, cue: c, intro });
             }
         }
-        None
+        // `Stated Stone:` / `Said the minister:`: an inverted cue opening a paragraph that introduces a quote.
+        let inverted = intro && d.cue_len(lo) == 1 && d.tok(lo).has(F_INVERT);
+        d.phrase_after(lo + 1, hi - 1).filter(|p| inverted && p.end == hi - 1).map(|phrase| SpeechEvent {
+            phrase,
+            cue: lo,
+            intro,
+        })
     }
 }

@@ -550,3 +550,9 @@ fn a_cue_word_after_a_hyphenated_modifier_is_a_noun() {
     let text = "Araghchi says Washington\u{2019}s late-night tweets were \u{201c}not serious diplomacy.\u{201d}";
     assert_eq!(speaker_name(&only(text, &[])), Some("Araghchi"));
 }
+
+#[test]
+fn an_inverted_cue_paragraph_introduces_the_quote_after_it() {
+    let text = "Said Baghaei:\n\n\u{201c}The ball is in Washington\u{2019}s court now.\u{201d}";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Baghaei"));
+}
