@@ -369,7 +369,7 @@ impl Doc<'_> {
     /// The subject of the clause holding a participle cue (`Trump went after Bush, calling him "…"`):
     /// the last name or pronoun, before `pc`, that opens the sentence or a clause and is followed by a
     /// lowercase word.
-    fn clause_subject(&self, lo: usize, pc: usize) -> Option<Phrase> {
+    pub(super) fn clause_subject(&self, lo: usize, pc: usize) -> Option<Phrase> {
         for i in lo..pc {
             let opens = i == lo || self.tok(i - 1).punct(',');
             let first = self.tok(i);

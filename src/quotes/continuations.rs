@@ -8,7 +8,7 @@
 
 use super::Extraction;
 use super::attribution::{Attribution, Pattern, has_speaker};
-use super::lexicon::{F_ACCORDING, F_INVERT};
+use super::lexicon::{F_ACCORDING, F_INVERT, F_PARTICIPLE};
 use super::phrases::Phrase;
 
 /// How far back from a paragraph's end to look for a speech event, in tokens.
@@ -182,6 +182,13 @@ impl Extraction<'_> {
                 continue;
             }
             if let Some(phrase) = d.subject_before(c, lo) {
+                return Some(SpeechEvent { phrase, cue: c, intro });
+            }
+            // `Bolton distanced himself … by saying he would help.`: a participle's speaker is its
+            // clause's subject.
+            if d.tok(c).has(F_PARTICIPLE)
+                && let Some(phrase) = d.clause_subject(lo, c)
+            {
                 return Some(SpeechEvent { phrase, cue: c, intro });
             }
         }

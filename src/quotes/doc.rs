@@ -120,6 +120,10 @@ impl<'a> Doc<'a> {
             // "late-night tweets", "early-morning posts": a noun too.
             return 0;
         }
+        if self.word_is(i + 1, "by") {
+            // "a statement released by the campaign": a passive, whose subject is no speaker.
+            return 0;
+        }
         if t.flags & F_PHRASAL != 0 && PARTICLES_OF_CUES.iter().any(|p| self.word_is(i + 1, p)) {
             return 2;
         }

@@ -191,7 +191,7 @@ const DESCRIPTOR_HEADS: &str = "
     negotiators observer observers critic critics resident residents witness witnesses people supporters
     protesters police authorities leaders statement report media officers commanders advisers advisors
     organizers organisers researchers investigators prosecutors democrats republicans voters members ministry
-    government agency campaign";
+    government agency campaign ad ads commercial video letter memo tweet email filing document website";
 
 const ORGANISATION_HEADS: &str = "
     department ministry office house council committee agency organization organisation party court guard guards

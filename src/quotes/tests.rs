@@ -556,3 +556,24 @@ fn an_inverted_cue_paragraph_introduces_the_quote_after_it() {
     let text = "Said Baghaei:\n\n\u{201c}The ball is in Washington\u{2019}s court now.\u{201d}";
     assert_eq!(speaker_name(&only(text, &[])), Some("Baghaei"));
 }
+
+#[test]
+fn a_passive_participle_in_an_aside_is_no_cue() {
+    let text = "Baghaei, in a statement released by the ministry on Thursday, said Tehran \u{201c}will not negotiate \
+                under threat.\u{201d}";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Baghaei"));
+}
+
+#[test]
+fn an_advert_speaks_through_a_relative_clause() {
+    let text = "One pro-Israel group\u{2019}s ad, which is airing in Ohio, argues that \u{201c}no deal is better than \
+                this deal.\u{201d}";
+    let q = only(text, &[]);
+    assert!(q.speaker.as_ref().is_some_and(|s| s.mention.text.ends_with("ad")), "{:?}", q.speaker);
+}
+
+#[test]
+fn a_participle_cue_in_the_sentence_before_gives_its_clause_subject() {
+    let text = "Vance ended the briefing by saying the offer stands.  \u{201c}We will wait for Tehran\u{2019}s answer.\u{201d}";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Vance"));
+}
