@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A real single-node Apache Kafka (KRaft, broker+controller in one JVM) on 127.0.0.1 for tests.
 #
-#   scripts/kafka-local.sh start|stop|status
+#   scripts/kafka-local.sh start [--fresh]|stop|status
+#
+# `start --fresh` deletes this broker's data dir first (test runs use it, so topics, groups and
+# transactions left by earlier runs never slow down or change the next one).
 #
 # No Docker and no Kafka tarball here: the broker is assembled from Maven Central jars
 # (deploy/kafka/pom.xml) and cached, then run as `java -cp 'libs/*' kafka.Kafka`.
@@ -155,7 +158,8 @@ ensure_formatted() {
 }
 
 cmd_start() {
-  local pid
+  local pid fresh="${1:-}"
+  [[ -z "$fresh" || "$fresh" == "--fresh" ]] || die "unknown start option '$fresh' (only --fresh)"
   if pid="$(our_pid)"; then
     if port_open "$PORT"; then
       say "already running (pid $pid) on 127.0.0.1:$PORT"
@@ -163,7 +167,7 @@ cmd_start() {
     fi
     # Started by a concurrent `start` that is still waiting: wait for it too.
     say "pid $pid is starting; waiting for it"
-    wait_ready "$pid" 0 "$(now_ms)"
+    wait_ready "$pid" "$(now_ms)"
     return
   fi
   if port_open "$PORT"; then
@@ -175,15 +179,21 @@ cmd_start() {
 
   check_java
   ensure_jars
+  if [[ -n "$fresh" ]]; then
+    say "--fresh: deleting $DATA_DIR"
+    rm -rf "$DATA_DIR"
+  fi
   write_config
   ensure_formatted
 
-  local t0 offset heap=() opts=()
+  local t0 heap=() opts=()
   t0="$(now_ms)"
   read -r -a heap <<<"${KAFKA_HEAP:--Xms256m -Xmx512m}"
   read -r -a opts <<<"${KAFKA_OPTS:-}"
-  # Only the part of server.log written by this run counts when looking for the ready line.
-  offset="$(stat -c %s "$SERVER_LOG" 2>/dev/null || echo 0)"
+  # Each run starts a new server.log, so the ready line found is this run's. (Watching from a byte
+  # offset of the old file broke when log4j rolled the file over during startup.)
+  rm -f "$SERVER_LOG".*
+  [[ -f "$SERVER_LOG" ]] && mv "$SERVER_LOG" "$SERVER_LOG.previous"
   mkdir -p "$(dirname "$PID_FILE")"
   nohup "$JAVA" "${heap[@]}" -server -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dkafka.logs.dir="$DATA_DIR" \
@@ -192,20 +202,19 @@ cmd_start() {
   pid=$!
   echo "$pid" >"$PID_FILE"
   say "starting Kafka $KAFKA_VERSION (pid $pid), data and logs in $DATA_DIR"
-  wait_ready "$pid" "$offset" "$t0"
+  wait_ready "$pid" "$t0"
 }
 
-# Ready = the broker logged READY_LINE (after byte $2 of server.log) AND the port accepts TCP.
+# Ready = the broker logged READY_LINE in this run's server.log AND the port accepts TCP.
 wait_ready() {
-  local pid="$1" offset="$2" t0="$3" deadline=$((SECONDS + START_TIMEOUT))
+  local pid="$1" t0="$2" deadline=$((SECONDS + START_TIMEOUT))
   while ((SECONDS < deadline)); do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$PID_FILE"
       show_log_tail
       die "broker (pid $pid) exited during startup"
     fi
-    # (grep without -q reads to the end: an early exit would SIGPIPE tail and, with pipefail, fail.)
-    if tail -c +"$((offset + 1))" "$SERVER_LOG" 2>/dev/null | grep -F "$READY_LINE" >/dev/null && port_open "$PORT"; then
+    if grep -sqF "$READY_LINE" "$SERVER_LOG" "$SERVER_LOG".[0-9]* && port_open "$PORT"; then
       say "ready on 127.0.0.1:$PORT (pid $pid) after $(elapsed "$t0")"
       return 0
     fi
@@ -264,11 +273,11 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  start) cmd_start ;;
+  start) cmd_start "${2:-}" ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   *)
-    echo "usage: $0 start|stop|status   (env: KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_DATA_DIR, TALKWIRE_CACHE, KAFKA_HEAP)" >&2
+    echo "usage: $0 start [--fresh]|stop|status   (env: KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_DATA_DIR, TALKWIRE_CACHE, KAFKA_HEAP)" >&2
     exit 2
     ;;
 esac

@@ -23,7 +23,7 @@ cargo clippy --locked --all-targets -- -D warnings
 started_kafka=""
 if ! port_open "$KAFKA_PORT"; then
   step "starting the local Kafka broker on 127.0.0.1:$KAFKA_PORT"
-  scripts/kafka-local.sh start
+  scripts/kafka-local.sh start --fresh
   started_kafka=1
 fi
 cleanup() { [ -n "$started_kafka" ] && scripts/kafka-local.sh stop || true; }

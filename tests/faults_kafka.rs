@@ -68,14 +68,14 @@ fn wait_records(brokers: &str, topic: &str, n: i64, bound: Duration) {
     }
 }
 
-fn kafka_local(port: u16, command: &str) {
+fn kafka_local(port: u16, command: &[&str]) {
     let status = std::process::Command::new(root().join("scripts/kafka-local.sh"))
-        .arg(command)
+        .args(command)
         .env("KAFKA_PORT", port.to_string())
         .env("KAFKA_EXTRA_PROPERTIES", "broker.session.timeout.ms=3000 broker.heartbeat.interval.ms=500")
         .status()
         .unwrap();
-    assert!(status.success(), "scripts/kafka-local.sh {command} on port {port} failed");
+    assert!(status.success(), "scripts/kafka-local.sh {command:?} on port {port} failed");
 }
 
 /// Stops the test's own broker however the test ends.
@@ -83,7 +83,7 @@ struct StopBroker(u16);
 
 impl Drop for StopBroker {
     fn drop(&mut self) {
-        kafka_local(self.0, "stop");
+        kafka_local(self.0, &["stop"]);
     }
 }
 
@@ -134,7 +134,8 @@ fn unparseable_pages_and_oversized_records_go_to_the_dead_letter_topic() {
 fn a_broker_that_stops_mid_run_gets_every_article_once_it_is_back() {
     require_kafka();
     const PORT: u16 = 19092;
-    kafka_local(PORT, "start");
+    // A fresh data dir: what earlier runs left must not slow down this broker's restart below.
+    kafka_local(PORT, &["start", "--fresh"]);
     let _stop_at_end = StopBroker(PORT);
     let brokers = format!("127.0.0.1:{PORT}");
     let site = generated_site(12);
@@ -149,10 +150,10 @@ fn a_broker_that_stops_mid_run_gets_every_article_once_it_is_back() {
     let mut child = daemon(&server, &brokers, &topic, state.path());
     wait_records(&brokers, &topic, 4, Duration::from_secs(60));
 
-    kafka_local(PORT, "stop");
+    kafka_local(PORT, &["stop"]);
     std::fs::write(site.path().join("feed.xml"), &full_feed).unwrap();
     std::thread::sleep(Duration::from_secs(5)); // polls find 8 new articles; none can be delivered
-    kafka_local(PORT, "start");
+    kafka_local(PORT, &["start"]);
     wait_records(&brokers, &topic, 12, Duration::from_secs(120));
 
     signal(&child, "-TERM");
