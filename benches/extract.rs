@@ -7,14 +7,15 @@
 //! scripts/bench-extract.sh                                     sets up the venv, then the above
 //! ```
 //!
-//! Prints pages/s on one thread for `Extractor::extract` alone and for the full article path
-//! (`enrich_saved`: extraction, normalisation, topic, entities, quotes), like `talkwire enrich`.
+//! Prints pages/s on one thread for html5ever's parse alone, for `Extractor::extract` alone and for
+//! the full article path (`enrich_saved`: extraction, normalisation, topic, entities, quotes), like
+//! `talkwire enrich`.
 //! The pages are read from `../shared/bench/zyte-article-extraction/` (or `$ZYTE_DIR`) and never
 //! copied into the repository; without them the bench says so and exits 0.
 //!
 //! Other settings: `BENCH_ROUNDS` (timed passes over all pages per path, default 5; the median
-//! pass is reported), `BENCH_ONLY=extract|enrich` (one path, e.g. under a profiler),
-//! `BENCH_DUMP=FILE` (write the enriched texts for `score_extraction.py`: a quick F1 while tuning;
+//! pass is reported), `BENCH_ONLY=parse|extract|enrich` (one path, e.g. under a profiler; `parse`
+//! is html5ever alone, the floor under any extraction on this parser), `BENCH_DUMP=FILE` (write the enriched texts for `score_extraction.py`: a quick F1 while tuning;
 //! `run_zyte.sh` remains the reference).
 
 use std::io::Read;
@@ -58,6 +59,17 @@ fn main() {
         pages.len(),
         bytes as f64 / 1e6
     );
+
+    // The floor under every DOM extractor: html5ever building the tree and nothing else.
+    let mut parse_rate = None;
+    if only.is_empty() || only == "parse" {
+        let rate = measure(&pages, rounds, |page| {
+            let document = dom_query::Document::from(String::from_utf8_lossy(&page.html).as_ref());
+            document.root().children().len()
+        });
+        println!("html5ever parse alone (dom_query):      {rate:8.1} pages/s");
+        parse_rate = Some(rate);
+    }
 
     let mut extract_rate = None;
     if only.is_empty() || only == "extract" {
@@ -123,6 +135,12 @@ fn main() {
                     println!("ratio {name}: {x:5.1}x trafilatura ({verdict} the {target:.0}x target)");
                 }
             };
+            if let Some(parse) = parse_rate {
+                println!(
+                    "ratio parse  : {:5.1}x trafilatura (the ceiling for any extraction on this parser)",
+                    parse / rate
+                );
+            }
             ratio("extract", extract_rate, EXTRACT_TARGET);
             ratio("enrich ", enrich_rate, ENRICH_TARGET);
         }

@@ -18,6 +18,10 @@ use super::phrases::Phrase;
 use super::tokens::Kind;
 use crate::record::Speaker;
 
+/// An apposition after a quote longer than this many tokens is read before the adjacent patterns, which
+/// would stop inside it.
+const LONG_APPOSITION: usize = 14;
+
 /// How an attribution was found; decides the base confidence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Pattern {
@@ -112,6 +116,7 @@ impl Extraction<'_> {
                 Some(after) => Some(after),
                 None => d.attribution_before(s),
             });
+            let found = found.map(|m| self.antecedent_in_sentence(s, m));
             let attr = found.map(|m| {
                 let (speaker, factor) = self.speaker(m.phrase);
                 if !m.phrase.pronoun && (speaker.entity_id.is_some() || d.name_in(m.phrase).is_some()) {
@@ -139,6 +144,35 @@ impl Extraction<'_> {
             attrs.push(attr);
         }
         attrs
+    }
+}
+
+impl Extraction<'_> {
+    /// `Ban Ki-moon condemned what he called a "brazen breach"`: a pronoun in a relative clause is
+    /// mentioned by the subject of its sentence when both name the same speaker; the subject is the
+    /// words an editor (and PolNeAR) credits.
+    fn antecedent_in_sentence(&self, s: &QuoteSpan, m: CueMatch) -> CueMatch {
+        let d = self.doc;
+        let start = m.phrase.start;
+        let relative = m.phrase.pronoun
+            && start > s.left_start
+            && ["what", "which"].iter().any(|w| d.word_is(start - 1, w))
+            && start <= s.open;
+        if !relative {
+            return m;
+        }
+        let same_pronoun = |subject: &Phrase| {
+            !subject.pronoun
+                || d.tok_text(subject.start, subject.end).eq_ignore_ascii_case(d.tok_text(start, m.phrase.end))
+        };
+        match d.clause_subject(s.left_start, start - 1) {
+            Some(subject)
+                if same_pronoun(&subject) && self.speaker(subject).0.name == self.speaker(m.phrase).0.name =>
+            {
+                CueMatch { phrase: subject, ..m }
+            }
+            _ => m,
+        }
     }
 }
 
@@ -185,9 +219,16 @@ impl Doc<'_> {
         {
             return CueMatch::new(phrase, j..j + 1, Pattern::RightAdjacent);
         }
-        if let Some(long) = self.after_long_apposition(j, hi) {
+        if let Some(long) = self.after_apposition(j, hi, LONG_APPOSITION) {
             return Some(long);
         }
+        // `"…," Fred Kagan, director of the Critical Threats Project, said`: when no shorter pattern
+        // fits, an apposition of any length.
+        self.cue_after(j, hi).or_else(|| self.after_apposition(j, hi, 2))
+    }
+
+    /// The cue and speaker after a quote, from token `j` (after the closing mark and its comma).
+    fn cue_after(&self, j: usize, hi: usize) -> Option<CueMatch> {
         for c in j..hi.min(j + 16) {
             let len = self.cue_len(c);
             if len == 0 || self.tok(c).has(F_PARTICIPLE) {
@@ -212,7 +253,13 @@ impl Doc<'_> {
                 continue;
             }
             let phrase = self.subject_before(c, j)?;
-            if phrase.start == j {
+            // `"…" a Donald Trump tweet`: an article and a name before the cue make it a noun.
+            let article = ["a", "an"].iter().any(|w| self.word_is(phrase.start, w));
+            if article && (phrase.start + 1..c).all(|k| self.tok(k).has(F_CAP)) {
+                return None;
+            }
+            // `"…," as a Homeland Security memo put it.`
+            if phrase.start == j || (phrase.start == j + 1 && self.word_is(j, "as")) {
                 return CueMatch::new(phrase, c..c + len, Pattern::RightAdjacent);
             }
             // "Fight for $15 organizing director Kendall Fells told": a name-like run up to the phrase.
@@ -236,8 +283,8 @@ impl Doc<'_> {
     }
 
     /// `"…," Scott Pruitt, the Republican attorney general of Oklahoma, one of the states suing the EPA,
-    /// said …`: a name, an apposition between commas too long for the adjacent pattern, then the cue.
-    fn after_long_apposition(&self, j: usize, hi: usize) -> Option<CueMatch> {
+    /// said …`: a name, an apposition between commas of more than `min_tokens`, then the cue.
+    fn after_apposition(&self, j: usize, hi: usize, min_tokens: usize) -> Option<CueMatch> {
         let name = self.phrase_after(j, hi).filter(|p| !p.pronoun && self.tok(p.end - 1).has(F_CAP))?;
         if name.end >= hi || !self.tok(name.end).punct(',') {
             return None;
@@ -245,7 +292,7 @@ impl Doc<'_> {
         let c = (name.end + 1..hi.min(j + 48)).find(|&c| self.cue_len(c) > 0)?;
         let cue = self.tok(c);
         let after_comma = self.tok(c - 1).punct(',');
-        (after_comma && c - name.end > 14 && !cue.has(F_PARTICIPLE | F_ACCORDING)).then(|| CueMatch {
+        (after_comma && c - name.end > min_tokens && !cue.has(F_PARTICIPLE | F_ACCORDING)).then(|| CueMatch {
             phrase: name,
             cue: c..c + self.cue_len(c),
             pattern: Pattern::RightAdjacent,
@@ -321,7 +368,12 @@ impl Doc<'_> {
             let subject = self.subject_before(c, lo).filter(|p| {
                 // `emailed supporters saying`: a participle's phrase must open its clause, else it is
                 // the object of the main verb.
-                !t.has(F_PARTICIPLE) || p.pronoun || self.opens_clause(p.start, lo) || self.tok(p.start - 1).has(F_CONJ)
+                // `footage of Trump saying "…"`: a name after `of` owns the participle.
+                !t.has(F_PARTICIPLE)
+                    || p.pronoun
+                    || self.opens_clause(p.start, lo)
+                    || (p.start > lo && self.tok(p.start - 1).has(F_CONJ))
+                    || (p.start > lo && self.word_is(p.start - 1, "of") && self.tok(p.end - 1).has(F_CAP))
             });
             if let Some(phrase) = subject {
                 return CueMatch::new(phrase, c..c + len, self.left_pattern(c + len, open));

@@ -102,7 +102,8 @@ const CUES_EITHER_SIDE: &str = "
     asserted asserts maintained reiterated confirmed announced tells elaborated pleaded fumed scoffed proclaimed
     chimed chanted chants read reads testified texted emailed messaged mocked questioned pronounced implored
     underscored highlighted predicts repeated echoed remembered confessed mocks barked growled gushed marveled
-    marvelled raged proclaims jokes bemoaned reasoned speculated speculates opined theorized surmised answers";
+    marvelled raged proclaims jokes bemoaned reasoned speculated speculates opined theorized surmised answers
+    yells shouts screamed screams sang sings exclaims whispers cries";
 
 /// Speech cues whose speaker comes first: after them, `told X` names the listener, `called X` the target.
 const CUES_SPEAKER_FIRST: &str = "
@@ -191,7 +192,8 @@ const DESCRIPTOR_HEADS: &str = "
     negotiators observer observers critic critics resident residents witness witnesses people supporters
     protesters police authorities leaders statement report media officers commanders advisers advisors
     organizers organisers researchers investigators prosecutors democrats republicans voters members ministry
-    government agency campaign ad ads commercial video letter memo tweet email filing document website";
+    government agency campaign ad ads commercial video letter memo tweet email filing document website narrator
+    narrators announcer host";
 
 const ORGANISATION_HEADS: &str = "
     department ministry office house council committee agency organization organisation party court guard guards

@@ -91,9 +91,25 @@ impl Doc<'_> {
             // "in the past has criticized": a phrase after a preposition is no subject, but a name
             // closing it may be: "at the party convention Sen. Elizabeth Warren said", or a descriptor
             // before a participle may own it: "a Western diplomat involved in the talks said".
-            return self.trailing_name(phrase).or_else(|| self.descriptor_before_participle(phrase, lo));
+            return self
+                .name_or_role_across_preposition(phrase, lo)
+                .or_else(|| self.trailing_name(phrase))
+                .or_else(|| self.descriptor_before_participle(phrase, lo));
         }
         Some(phrase)
+    }
+
+    /// `The Council on American-Islamic Relations Director Nihad Awad said`, `a narrator in the Clinton ad
+    /// asks`: a preposition inside a name, or between a role and what it belongs to, joins the phrase
+    /// before it to `tail` (which starts after the preposition).
+    fn name_or_role_across_preposition(&self, tail: Phrase, lo: usize) -> Option<Phrase> {
+        let prep = tail.start - 1;
+        let head = self.phrase_ending_at(prep, lo, 1).filter(|p| !p.pronoun && p.relative.is_none())?;
+        let head_last = self.tok(head.end - 1);
+        let tail_is_name = (tail.start..tail.end).all(|k| self.tok(k).has(F_CAP) || self.attached_abbr_period(k));
+        let inside_name = head_last.has(F_CAP) && tail_is_name;
+        let role_of = head_last.has(F_DESC) && !head_last.has(F_CAP);
+        (inside_name || role_of).then_some(Phrase::new(head.start, tail.end))
     }
 
     /// `a White House official who spoke anonymously to discuss internal strategy said`: the phrase
@@ -259,7 +275,9 @@ impl Doc<'_> {
             let t = self.tok(k);
             // Quote marks may stand inside the aside (`Rubio, appearing on CBS's "Face the Nation", said`):
             // a quote before the speaker would have been cut off by its cue or sentence end.
-            if self.sentence_end(k) || self.cue_len(k) > 0 {
+            // A participle cue may open the aside: `McKeague, writing for the majority, said`.
+            let aside_participle = k > 0 && self.tok(k).has(F_PARTICIPLE) && self.tok(k - 1).punct(',');
+            if self.sentence_end(k) || (self.cue_len(k) > 0 && !aside_participle) {
                 return None;
             }
             if t.punct(',')

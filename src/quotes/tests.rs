@@ -577,3 +577,67 @@ fn a_participle_cue_in_the_sentence_before_gives_its_clause_subject() {
     let text = "Vance ended the briefing by saying the offer stands.  \u{201c}We will wait for Tehran\u{2019}s answer.\u{201d}";
     assert_eq!(speaker_name(&only(text, &[])), Some("Vance"));
 }
+
+fn mention_text(q: &Quote) -> Option<&str> {
+    q.speaker.as_ref().map(|s| s.mention.text.as_str())
+}
+
+#[test]
+fn a_pronoun_in_a_relative_clause_is_mentioned_by_the_sentence_subject() {
+    let text = "Secretary General Ban Ki-moon condemned what he called a \"brazen breach\" of the resolutions.";
+    let q = only(text, &[person("Q1", "Ban Ki-moon", text, &["Ban Ki-moon"])]);
+    assert_eq!((speaker_name(&q), mention_text(&q)), (Some("Ban Ki-moon"), Some("Ban Ki-moon")));
+    // Another subject than the pronoun's person keeps the pronoun.
+    let text = "Araghchi arrived in Geneva.\n\nThe envoys rejected what he called a \"fair offer\" on Monday.";
+    let q = only(text, &[]);
+    assert_eq!(mention_text(&q), Some("he"));
+}
+
+#[test]
+fn as_x_put_it_names_the_speaker_after_the_quote() {
+    let q = only("The main test is a \"lawful source of investment income,\" as a Homeland Security memo put it.", &[]);
+    assert_eq!(mention_text(&q), Some("a Homeland Security memo"));
+}
+
+#[test]
+fn an_article_and_a_name_before_a_cue_word_make_it_a_noun() {
+    let q =
+        only("Hillary Clinton is describing as \"unhinged\" a Donald Trump tweet attacking a former official.", &[]);
+    assert_eq!(mention_text(&q), Some("Hillary Clinton"));
+}
+
+#[test]
+fn footage_of_a_person_saying_credits_that_person() {
+    let text = "The spot ends with footage of Trump saying last week, \"That makes me smart,\" in the debate.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Trump"));
+}
+
+#[test]
+fn an_apposition_of_any_length_after_the_quote_leads_to_its_cue() {
+    let text = "\"Nothing we could do now would make a difference,\" Fred Kagan, director of the Critical Threats \
+        Project at the American Enterprise Institute, said in an interview.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Fred Kagan"));
+}
+
+#[test]
+fn an_aside_opened_by_a_participle_cue_sits_between_speaker_and_cue() {
+    let text =
+        "Judge David McKeague, writing for the majority, said the early voting period \"is really quite generous.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Judge David McKeague"));
+}
+
+#[test]
+fn a_preposition_inside_a_name_or_after_a_role_stays_in_the_speaker_phrase() {
+    let text =
+        "The Council on Foreign Relations Director Jane Roe says in a statement that the \"talks have stalled.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("The Council on Foreign Relations Director Jane Roe"));
+    let text = "\"Why didn't he pay?\" a narrator in the campaign ad asks.";
+    assert_eq!(mention_text(&only(text, &[])), Some("a narrator in the campaign ad"));
+}
+
+#[test]
+fn shouting_and_singing_are_speech() {
+    let q = only("\"Did you shoot him? He better not be dead,\" she yells while running along the street.", &[]);
+    assert_eq!(q.cue, "yells");
+    assert_eq!(mention_text(&q), Some("she"));
+}
