@@ -10,8 +10,8 @@ use std::ops::Range;
 use super::Extraction;
 use super::doc::Doc;
 use super::lexicon::{
-    F_ACCORDING, F_ADVLY, F_CAP, F_CONJ, F_DET, F_INVERT, F_LINK, F_PARTICIPLE, F_PREP, F_PRONOUN, F_SKIP, F_STOP,
-    F_THAT, F_TIMELEAD,
+    F_ACCORDING, F_ADVLY, F_CAP, F_CONJ, F_CUE, F_DET, F_INVERT, F_LINK, F_PARTICIPLE, F_POSS, F_PREP, F_PRONOUN,
+    F_SKIP, F_SPEECH_NOUN, F_STOP, F_THAT, F_TIMELEAD,
 };
 use super::marks::QuoteSpan;
 use super::phrases::Phrase;
@@ -21,6 +21,9 @@ use crate::record::Speaker;
 /// An apposition after a quote longer than this many tokens is read before the adjacent patterns, which
 /// would stop inside it.
 const LONG_APPOSITION: usize = 14;
+
+/// How far before a quote (in tokens) a speech noun may own it: `her remark that "…"`.
+const MAX_SPEECH_NOUN_DISTANCE: usize = 10;
 
 /// How an attribution was found; decides the base confidence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -387,6 +390,9 @@ impl Doc<'_> {
         {
             return CueMatch::new(phrase, pc..pc + 1, Pattern::LeftParticiple);
         }
+        if let Some(owned) = self.owned_speech_noun(lo, open) {
+            return Some(owned);
+        }
         // No cue: the subject of the clause the quote sits in (`Rubio also bemoaned the climate in which
         // people "literally hate each other"`, `He jokes, "…"`).
         if open > lo
@@ -416,6 +422,38 @@ impl Doc<'_> {
             }
         }
         None
+    }
+
+    /// `her remark that "…"`, `Donald Trump's claim that there have been "…"`: a speech noun owned by a
+    /// possessive (a word or two may stand between them) a few words before the quote.
+    fn owned_speech_noun(&self, lo: usize, open: usize) -> Option<CueMatch> {
+        let floor = open.saturating_sub(MAX_SPEECH_NOUN_DISTANCE).max(lo);
+        let noun = (floor..open).rev().find(|&k| {
+            let t = self.tok(k);
+            t.has(F_SPEECH_NOUN) && !t.has(F_CAP)
+        })?;
+        if (noun..open).any(|k| self.sentence_end(k)) {
+            return None;
+        }
+        let owner = (noun.saturating_sub(3).max(lo)..noun).rev().find(|&k| self.tok(k).has(F_POSS))?;
+        let between_are_modifiers = (owner + 1..noun).all(|k| {
+            let t = self.tok(k);
+            t.word() && !t.has(F_STOP | F_PREP | F_CUE)
+        });
+        if !between_are_modifiers {
+            return None;
+        }
+        let phrase = if self.tok(owner).has(F_DET) {
+            Phrase::pronoun(owner)
+        } else {
+            // `Donald Trump's`: the name the possessive ends.
+            let mut start = owner;
+            while start > lo && self.tok(start - 1).has(F_CAP) && !self.tok(start - 1).has(F_POSS | F_STOP) {
+                start -= 1;
+            }
+            Phrase::new(start, owner + 1)
+        };
+        CueMatch::new(phrase, noun..noun + 1, Pattern::LeftEmbedded)
     }
 
     /// The subject of the clause holding a participle cue (`Trump went after Bush, calling him "…"`):

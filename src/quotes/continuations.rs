@@ -194,10 +194,13 @@ impl Extraction<'_> {
         }
         // `Stated Stone:` / `Said the minister:`: an inverted cue opening a paragraph that introduces a quote.
         let inverted = intro && d.cue_len(lo) == 1 && d.tok(lo).has(F_INVERT);
-        d.phrase_after(lo + 1, hi - 1).filter(|p| inverted && p.end == hi - 1).map(|phrase| SpeechEvent {
-            phrase,
-            cue: lo,
-            intro,
-        })
+        if let Some(phrase) = d.phrase_after(lo + 1, hi - 1).filter(|p| inverted && p.end == hi - 1) {
+            return Some(SpeechEvent { phrase, cue: lo, intro });
+        }
+        // `He then listed the qualities he looks for:`: without a cue, the subject of the sentence that
+        // introduces the quote.
+        let last_sentence = (lo..hi - 1).rev().find(|&k| d.at_sentence_start(k)).unwrap_or(lo);
+        let phrase = d.clause_subject(last_sentence, hi - 1).filter(|_| intro)?;
+        Some(SpeechEvent { phrase, cue: phrase.end, intro })
     }
 }

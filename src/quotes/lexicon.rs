@@ -60,6 +60,8 @@ pub(super) const F_QUANT: u32 = 1 << 24;
 pub(super) const F_CONJ: u32 = 1 << 25;
 /// An irregular past form or participle (`told`, `seen`): like a verb in -ed, it ends a noun phrase.
 pub(super) const F_IRREGULAR: u32 = 1 << 26;
+/// A noun naming something said (`remark`, `claim`): owned by a possessive, it names the speaker.
+pub(super) const F_SPEECH_NOUN: u32 = 1 << 27;
 
 /// Every list with the flags it gives its words.
 const WORD_LISTS: &[(&str, u32)] = &[
@@ -70,6 +72,7 @@ const WORD_LISTS: &[(&str, u32)] = &[
     (PHRASAL_CUES, F_PHRASAL),
     (NAMING_VERBS, F_NAMING),
     (IRREGULAR_VERBS, F_IRREGULAR),
+    (SPEECH_NOUNS, F_SPEECH_NOUN),
     (PRONOUNS, F_PRONOUN),
     (DETERMINERS, F_DET),
     (POSSESSIVE_DETERMINERS, F_DET | F_POSS),
@@ -143,6 +146,13 @@ const PRONOUNS: &str = "he she they it i we";
 const DETERMINERS: &str = "a an the one two three four another several some many other both each these those this few";
 
 const POSSESSIVE_DETERMINERS: &str = "his her their its our my your";
+
+/// Nouns for things said: `her remark that "…"`, `Trump's claim that "…"`.
+const SPEECH_NOUNS: &str = "
+    remark remarks comment comments claim claims statement statements warning warnings words promise promises
+    pledge pledges assertion assertions argument prediction predictions message slogan catchphrase vow vows
+    accusation accusations insistence contention suggestion threat threats demand demands denial response
+    reply answer explanation admission quip boast complaint";
 
 const QUANTIFIERS: &str = "another one some many several both most few two three";
 

@@ -78,8 +78,8 @@ impl Extraction<'_> {
     fn pronoun_speaker(&self, mention: Mention) -> (Speaker, f64) {
         let lower = mention.text.to_lowercase().replace('’', "'");
         let kind = match lower.trim_end_matches("'s") {
-            "he" | "she" => Some(EntityType::Person),
-            "they" | "it" => Some(EntityType::Org),
+            "he" | "she" | "his" | "her" => Some(EntityType::Person),
+            "they" | "it" | "their" | "its" => Some(EntityType::Org),
             _ => None,
         };
         if let Some(kind) = kind

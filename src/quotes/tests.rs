@@ -641,3 +641,24 @@ fn shouting_and_singing_are_speech() {
     assert_eq!(q.cue, "yells");
     assert_eq!(mention_text(&q), Some("she"));
 }
+
+#[test]
+fn a_speech_noun_owned_by_a_possessive_names_the_speaker() {
+    let text = "Madeleine Albright arrived late.\n\nThe crowd cheered her remark that \"there is a special place \
+        in hell for negotiators who walk out.\"";
+    let q = only(text, &[person("Q1", "Madeleine Albright", text, &["Madeleine Albright"])]);
+    assert_eq!((speaker_name(&q), mention_text(&q)), (Some("Madeleine Albright"), Some("her")));
+    let text = "Analysts checked Donald Trump's claim that there were \"thousands of centrifuges\" at the site.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Donald Trump's"));
+}
+
+#[test]
+fn a_paragraph_ending_in_a_colon_introduces_the_quotes_after_it() {
+    let text = "Blackwell backed Cruz.\n\nHe then listed the qualities a nominee needs:\n\n\"Has the candidate \
+        a record of leadership?\n\n\"Will the candidate melt when the heat is on?\"";
+    let quotes = run(text, &[person("Q1", "Morton Blackwell", text, &["Blackwell"])]);
+    assert_eq!(quotes.len(), 2, "{quotes:?}");
+    for q in &quotes {
+        assert_eq!((speaker_name(q), mention_text(q)), (Some("Morton Blackwell"), Some("He")));
+    }
+}
