@@ -7,15 +7,15 @@
 //! scripts/bench-extract.sh                                     sets up the venv, then the above
 //! ```
 //!
-//! Prints pages/s on one thread for html5ever's parse alone, for `Extractor::extract` alone and for
-//! the full article path (`enrich_saved`: extraction, normalisation, topic, entities, quotes), like
-//! `talkwire enrich`.
+//! Prints pages/s on one thread for the parse alone (`parse_page`: decoding, pre-scan, html5ever;
+//! the floor under extraction), for `Extractor::extract` alone and for the full article path
+//! (`enrich_saved`: extraction, normalisation, topic, entities, quotes), like `talkwire enrich`.
 //! The pages are read from `../shared/bench/zyte-article-extraction/` (or `$ZYTE_DIR`) and never
 //! copied into the repository; without them the bench says so and exits 0.
 //!
 //! Other settings: `BENCH_ROUNDS` (timed passes over all pages per path, default 5; the median
-//! pass is reported), `BENCH_ONLY=parse|extract|enrich` (one path, e.g. under a profiler; `parse`
-//! is html5ever alone, the floor under any extraction on this parser), `BENCH_DUMP=FILE` (write the enriched texts for `score_extraction.py`: a quick F1 while tuning;
+//! pass is reported), `BENCH_ONLY=parse|extract|enrich` (one path, e.g. under a profiler),
+//! `BENCH_DUMP=FILE` (write the enriched texts for `score_extraction.py`: a quick F1 while tuning;
 //! `run_zyte.sh` remains the reference).
 
 use std::io::Read;
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use talkwire::config::{self, Config};
 use talkwire::enrich::{InputFormat, Stages, enrich_saved};
-use talkwire::extract::{Extractor, PageInput};
+use talkwire::extract::{Extractor, PageInput, parse_page};
 
 /// The allocator `talkwire` itself runs with (src/main.rs), so the figures are the daemon's.
 #[global_allocator]
@@ -60,14 +60,14 @@ fn main() {
         bytes as f64 / 1e6
     );
 
-    // The floor under every DOM extractor: html5ever building the tree and nothing else.
+    // The floor under extraction: decoding, the pre-scan and html5ever building the tree, nothing else.
     let mut parse_rate = None;
     if only.is_empty() || only == "parse" {
         let rate = measure(&pages, rounds, |page| {
-            let document = dom_query::Document::from(String::from_utf8_lossy(&page.html).as_ref());
+            let document = parse_page(&PageInput { body: &page.html, content_type: None, url: None });
             document.root().children().len()
         });
-        println!("html5ever parse alone (dom_query):      {rate:8.1} pages/s");
+        println!("talkwire parse alone (extract::parse_page): {rate:8.1} pages/s");
         parse_rate = Some(rate);
     }
 
@@ -78,7 +78,7 @@ fn main() {
             let extracted = extractor.extract(&PageInput { body: &page.html, content_type: None, url: None });
             extracted.text.len()
         });
-        println!("talkwire extract (Extractor::extract):  {rate:8.1} pages/s");
+        println!("talkwire extract (Extractor::extract):      {rate:8.1} pages/s");
         extract_rate = Some(rate);
     }
 
@@ -101,7 +101,7 @@ fn main() {
             let record = enrich_saved(&stages, &page.html, &page.name, None, InputFormat::Html);
             record.text.len()
         });
-        println!("talkwire enrich (enrich_saved, Stages): {rate:8.1} pages/s");
+        println!("talkwire enrich (enrich_saved, Stages):     {rate:8.1} pages/s");
         enrich_rate = Some(rate);
         if let Some(path) = std::env::var_os("BENCH_DUMP") {
             // The texts in score_extraction.py's format, for a quick F1 while tuning.
