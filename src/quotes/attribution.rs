@@ -11,7 +11,7 @@ use super::Extraction;
 use super::doc::Doc;
 use super::lexicon::{
     F_ACCORDING, F_ADVLY, F_CAP, F_CONJ, F_CUE, F_DET, F_INVERT, F_LINK, F_PARTICIPLE, F_POSS, F_PREP, F_PRONOUN,
-    F_SKIP, F_SPEECH_NOUN, F_STOP, F_THAT, F_TIMELEAD,
+    F_SKIP, F_SPEECH_NOUN, F_STOP, F_THAT, F_TIME, F_TIMELEAD,
 };
 use super::marks::QuoteSpan;
 use super::phrases::Phrase;
@@ -119,7 +119,8 @@ impl Extraction<'_> {
                 Some(after) => Some(after),
                 None => d.attribution_before(s),
             });
-            let found = found.map(|m| self.antecedent_in_sentence(s, m));
+            // Datelines (`WASHINGTON —`) name a place, never a speaker.
+            let found = found.filter(|m| !d.in_dateline(m.phrase.start)).map(|m| self.antecedent_in_sentence(s, m));
             let attr = found.map(|m| {
                 let (speaker, factor) = self.speaker(m.phrase);
                 if !m.phrase.pronoun && (speaker.entity_id.is_some() || d.name_in(m.phrase).is_some()) {
@@ -227,7 +228,32 @@ impl Doc<'_> {
         }
         // `"…," Fred Kagan, director of the Critical Threats Project, said`: when no shorter pattern
         // fits, an apposition of any length.
-        self.cue_after(j, hi).or_else(|| self.after_apposition(j, hi, 2))
+        self.cue_after(j, hi).or_else(|| self.after_apposition(j, hi, 2)).or_else(|| self.sentence_final_cue(j, hi))
+    }
+
+    /// `… "arbitrarily detained" by Britain and Sweden since 2010, and should be freed, the rights group
+    /// says.`: a speaker and cue closing the sentence after a comma, however far from the quote.
+    fn sentence_final_cue(&self, j: usize, hi: usize) -> Option<CueMatch> {
+        let mut end = hi;
+        while end > j && self.tok(end - 1).kind == Kind::Punct {
+            end -= 1;
+        }
+        // `the group said Friday.`
+        let mut c = end;
+        while c > j && end - c < 3 && self.tok(c - 1).has(F_TIME | F_TIMELEAD) {
+            c -= 1;
+        }
+        let cue = c.checked_sub(1).filter(|&k| k > j)?;
+        let t = self.tok(cue);
+        if self.cue_len(cue) != 1 || t.has(F_PARTICIPLE | F_ACCORDING) {
+            return None;
+        }
+        let phrase = self.subject_before(cue, j)?;
+        (phrase.start > j && self.tok(phrase.start - 1).punct(',')).then_some(CueMatch {
+            phrase,
+            cue: cue..cue + 1,
+            pattern: Pattern::RightFinal,
+        })
     }
 
     /// The cue and speaker after a quote, from token `j` (after the closing mark and its comma).
@@ -463,7 +489,7 @@ impl Doc<'_> {
         for i in lo..pc {
             let opens = i == lo || self.tok(i - 1).punct(',');
             let first = self.tok(i);
-            if !opens || !first.word() || first.has(F_PARTICIPLE) {
+            if !opens || !first.word() || first.has(F_PARTICIPLE) || self.in_dateline(i) {
                 continue;
             }
             if !(first.has(F_CAP | F_PRONOUN | F_DET)) || self.word_is(i, "it") {

@@ -181,7 +181,7 @@ impl Extraction<'_> {
             if quoted.iter().any(|&(o, e)| o <= c && c <= e) || d.cue_len(c) == 0 || d.tok(c).has(F_ACCORDING) {
                 continue;
             }
-            if let Some(phrase) = d.subject_before(c, lo) {
+            if let Some(phrase) = d.subject_before(c, lo).filter(|p| !d.in_dateline(p.start)) {
                 return Some(SpeechEvent { phrase, cue: c, intro });
             }
             // `Bolton distanced himself … by saying he would help.`: a participle's speaker is its

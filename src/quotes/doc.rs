@@ -26,8 +26,13 @@ pub(super) struct Doc<'a> {
     pub(super) entities: &'a [Entity],
     /// The mentions that lie inside the text, sorted.
     mentions: Vec<EntityMention>,
+    /// Token ranges of datelines (`WASHINGTON, Dec. 8 (UPI) —`): never a speaker.
+    datelines: Vec<(usize, usize)>,
     pub(super) lexicon: &'a Lexicon,
 }
+
+/// How many tokens a dateline may hold before its dash: `WASHINGTON, Dec. 8 (UPI) —`.
+const MAX_DATELINE_TOKENS: usize = 14;
 
 impl<'a> Doc<'a> {
     pub(super) fn new(text: &'a str, lexicon: &'a Lexicon, entities: &'a [Entity]) -> Self {
@@ -35,7 +40,13 @@ impl<'a> Doc<'a> {
         let char_of_byte = char_table(text);
         let paras = paragraphs(&toks);
         let mentions = mentions_in_text(entities, char_of_byte[text.len()] as usize);
-        Doc { text, toks, paras, char_of_byte, entities, mentions, lexicon }
+        let datelines = paras.iter().filter_map(|&(start, end)| dateline(text, &toks, start, end)).collect();
+        Doc { text, toks, paras, char_of_byte, entities, mentions, datelines, lexicon }
+    }
+
+    /// Whether token `i` lies in a paragraph's dateline.
+    pub(super) fn in_dateline(&self, i: usize) -> bool {
+        self.datelines.iter().any(|&(start, end)| (start..end).contains(&i))
     }
 
     /// Char offset of byte offset `byte`.
@@ -178,4 +189,19 @@ fn mentions_in_text(entities: &[Entity], char_count: usize) -> Vec<EntityMention
     }
     mentions.sort_unstable();
     mentions
+}
+
+/// The dateline opening the paragraph `start..end`, through its dash: a place in capitals
+/// (`WASHINGTON —`, `TEHRAN, Iran (AP) —`, `GENEVA -`).
+fn dateline(text: &str, toks: &[Token], start: usize, end: usize) -> Option<(usize, usize)> {
+    let first = toks.get(start).filter(|t| t.kind == Kind::Word)?;
+    let word = &text[first.start..first.end];
+    if word.chars().filter(|c| c.is_alphabetic()).count() < 2 || word.chars().any(char::is_lowercase) {
+        return None;
+    }
+    let spaced_hyphen =
+        |k: usize| toks[k].kind == Kind::Punct && toks[k].ch == '-' && k > start && toks[k - 1].end < toks[k].start;
+    let dash = (start + 1..end.min(start + MAX_DATELINE_TOKENS)).find(|&k| toks[k].is_dash() || spaced_hyphen(k))?;
+    let plain = (start..dash).all(|k| toks[k].kind != Kind::Mark && !matches!(toks[k].ch, ':' | '!' | '?'));
+    plain.then_some((start, dash + 1))
 }

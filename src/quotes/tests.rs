@@ -662,3 +662,21 @@ fn a_paragraph_ending_in_a_colon_introduces_the_quotes_after_it() {
         assert_eq!((speaker_name(q), mention_text(q)), (Some("Morton Blackwell"), Some("He")));
     }
 }
+
+#[test]
+fn a_dateline_is_never_the_speaker() {
+    let text = "WASHINGTON, Dec. 8 (UPI) — Asked about the talks, the envoy's deputy rallied supporters, saying: \
+        \"We have to be ready.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("the envoy's deputy"));
+    let text = "TEHRAN — Speaking on state television, Araghchi said \"the ball is in Washington's court.\"";
+    let q = only(text, &[person("Q1", "Abbas Araghchi", text, &["Araghchi"])]);
+    assert_eq!(speaker_name(&q), Some("Abbas Araghchi"));
+}
+
+#[test]
+fn a_speaker_and_cue_closing_the_sentence_attribute_a_quote_far_before_them() {
+    let text = "The envoy has been \"arbitrarily detained\" by the authorities since December, and should be freed \
+        and compensated, the rights group says.";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("says", Some("the rights group")));
+}
