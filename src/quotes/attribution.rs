@@ -492,7 +492,14 @@ impl Doc<'_> {
             if !opens || !first.word() || first.has(F_PARTICIPLE) || self.in_dateline(i) {
                 continue;
             }
-            if !(first.has(F_CAP | F_PRONOUN | F_DET)) || self.word_is(i, "it") {
+            // `it` is mostly expletive (`it is`), a subject only before a past verb (`it attacked`).
+            let past_verb_next = i + 1 < pc && {
+                let t = self.tok(i + 1);
+                let w = &self.text[t.start..t.end];
+                w.len() > 4 && w.ends_with("ed") && w.bytes().all(|b| b.is_ascii_lowercase())
+            };
+            let expletive_it = self.word_is(i, "it") && !past_verb_next;
+            if !(first.has(F_CAP | F_PRONOUN | F_DET)) || expletive_it {
                 continue;
             }
             let Some(phrase) = self.phrase_after(i, pc) else {

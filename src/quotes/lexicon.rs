@@ -175,7 +175,8 @@ const PREPOSITIONS: &str = "
 const SKIPPABLE: &str = "
     also has have had later then previously once again further recently earlier repeatedly reportedly publicly
     privately separately subsequently simply just now would will could did does even quickly often always never
-    not first since only still allegedly apparently initially finally";
+    not first since only still allegedly apparently initially finally meanwhile however instead moreover
+    nevertheless nonetheless similarly likewise indeed";
 
 const TIME_WORDS: &str = "
     today yesterday tonight monday tuesday wednesday thursday friday saturday sunday week weekend night morning

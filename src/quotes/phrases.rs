@@ -286,7 +286,9 @@ impl Doc<'_> {
                 let opens = self.opens_clause(phrase.start, lo)
                     || (self.at_sentence_start(phrase.start - 1)
                         && self.tok(phrase.start - 1).has(F_STOP | F_SKIP | F_TIMELEAD));
-                let named = phrase.pronoun || self.tok(phrase.end - 1).has(F_CAP | F_DESC);
+                // `Meanwhile, it attacked Trump, saying`: a sentence adverb before a comma is no speaker.
+                let head = self.tok(phrase.end - 1);
+                let named = phrase.pronoun || (head.has(F_CAP | F_DESC) && !head.has(F_SKIP | F_TIMELEAD));
                 if opens && named {
                     return Some(phrase);
                 }

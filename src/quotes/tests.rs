@@ -680,3 +680,11 @@ fn a_speaker_and_cue_closing_the_sentence_attribute_a_quote_far_before_them() {
     let q = only(text, &[]);
     assert_eq!((q.cue.as_str(), mention_text(&q)), ("says", Some("the rights group")));
 }
+
+#[test]
+fn a_sentence_adverb_is_no_speaker_and_it_before_a_past_verb_is_a_subject() {
+    let text = "The newspaper endorsed the deal.\n\nMeanwhile, it attacked the critics, saying they \"have \
+        offered nothing but slogans.\"";
+    let q = only(text, &[]);
+    assert_eq!(mention_text(&q), Some("it"));
+}
