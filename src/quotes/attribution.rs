@@ -22,6 +22,12 @@ use crate::record::Speaker;
 /// would stop inside it.
 const LONG_APPOSITION: usize = 14;
 
+/// Plural time units: `Eight years ago` opens no clause.
+const TIME_UNITS: [&str; 5] = ["years", "months", "weeks", "days", "ago"];
+
+/// How far back (in tokens) the subject of a relative clause's sentence is looked for.
+const MAX_ANTECEDENT_DISTANCE: usize = 60;
+
 /// How far before a quote (in tokens) a speech noun may own it: `her remark that "…"`.
 const MAX_SPEECH_NOUN_DISTANCE: usize = 10;
 
@@ -169,7 +175,10 @@ impl Extraction<'_> {
             !subject.pronoun
                 || d.tok_text(subject.start, subject.end).eq_ignore_ascii_case(d.tok_text(start, m.phrase.end))
         };
-        match d.clause_subject(s.left_start, start - 1) {
+        // The sentence may begin before an earlier quote (`X says A is "…," and what she calls "…"`).
+        let floor = start.saturating_sub(MAX_ANTECEDENT_DISTANCE);
+        let sentence_start = (floor..start).rev().find(|&k| d.at_sentence_start(k)).unwrap_or(s.left_start);
+        match d.clause_subject(sentence_start, start - 1) {
             Some(subject)
                 if same_pronoun(&subject) && self.speaker(subject).0.name == self.speaker(m.phrase).0.name =>
             {
@@ -394,6 +403,15 @@ impl Doc<'_> {
                 // "Stated Stone: "…"", "Continued Stone: "…""
                 return CueMatch::new(phrase, c..c + len, Pattern::LeftAdjacent);
             }
+            // `Speaking in Salem, New Hampshire, Trump went after Bush, calling him "…"`: a participle
+            // after a comma belongs to the main clause, whose subject wins when it can be found.
+            if t.has(F_PARTICIPLE)
+                && c > lo
+                && self.tok(c - 1).punct(',')
+                && let Some(phrase) = self.nearest_clause_subject(lo, c)
+            {
+                return CueMatch::new(phrase, c..c + len, self.left_pattern(c + len, open));
+            }
             let subject = self.subject_before(c, lo).filter(|p| {
                 // `emailed supporters saying`: a participle's phrase must open its clause, else it is
                 // the object of the main verb.
@@ -483,41 +501,60 @@ impl Doc<'_> {
     }
 
     /// The subject of the clause holding a participle cue (`Trump went after Bush, calling him "…"`):
-    /// the last name or pronoun, before `pc`, that opens the sentence or a clause and is followed by a
+    /// the first name or pronoun, before `pc`, that opens the sentence or a clause and is followed by a
     /// lowercase word.
     pub(super) fn clause_subject(&self, lo: usize, pc: usize) -> Option<Phrase> {
-        for i in lo..pc {
-            let opens = i == lo || self.tok(i - 1).punct(',');
-            let first = self.tok(i);
-            if !opens || !first.word() || first.has(F_PARTICIPLE) || self.in_dateline(i) {
+        (lo..pc).find_map(|i| self.clause_subject_at(i, lo, pc))
+    }
+
+    /// Like [`Doc::clause_subject`], the last such subject outside quotes: the clause nearest the cue
+    /// (`Mateen left early, Nefzi said, adding "…"`).
+    fn nearest_clause_subject(&self, lo: usize, pc: usize) -> Option<Phrase> {
+        // The cue stands outside quotes, so a token with an odd number of marks after it is inside one.
+        let mut marks_after = 0;
+        for i in (lo..pc).rev() {
+            if self.tok(i).kind == Kind::Mark {
+                marks_after += 1;
                 continue;
             }
-            // `it` is mostly expletive (`it is`), a subject only before a past verb (`it attacked`).
-            let past_verb_next = i + 1 < pc && {
-                let t = self.tok(i + 1);
-                let w = &self.text[t.start..t.end];
-                w.len() > 4 && w.ends_with("ed") && w.bytes().all(|b| b.is_ascii_lowercase())
-            };
-            let expletive_it = self.word_is(i, "it") && !past_verb_next;
-            if !(first.has(F_CAP | F_PRONOUN | F_DET)) || expletive_it {
-                continue;
-            }
-            let Some(phrase) = self.phrase_after(i, pc) else {
-                continue;
-            };
-            let head = self.tok(phrase.end - 1);
-            let named = phrase.pronoun
-                || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP))
-                || first.has(F_DET);
-            let verb_next = phrase.end < pc && {
-                let v = self.tok(phrase.end);
-                v.word() && !v.has(F_CAP) && !v.has(F_DET | F_PREP | F_LINK | F_CONJ)
-            };
-            if named && verb_next {
+            let inside_quote = marks_after % 2 == 1;
+            if let Some(phrase) = self.clause_subject_at(i, lo, pc).filter(|_| !inside_quote) {
                 return Some(phrase);
             }
         }
         None
+    }
+
+    /// The clause subject starting at token `i`, if there is one (see [`Doc::clause_subject`]).
+    fn clause_subject_at(&self, i: usize, lo: usize, pc: usize) -> Option<Phrase> {
+        // `"…," Clinton responded`: a comma inside the closing mark opens the clause too.
+        let after_quote = i > lo + 1 && self.tok(i - 1).kind == Kind::Mark && self.tok(i - 2).is_dash_or_comma();
+        let opens = i == lo || self.tok(i - 1).punct(',') || after_quote;
+        let first = self.tok(i);
+        if !opens || !first.word() || first.has(F_PARTICIPLE | F_PREP) || self.in_dateline(i) {
+            return None;
+        }
+        // `it` is mostly expletive (`it is`), a subject only before a past verb (`it attacked`).
+        let past_verb_next = i + 1 < pc && {
+            let t = self.tok(i + 1);
+            let w = &self.text[t.start..t.end];
+            w.len() > 4 && w.ends_with("ed") && w.bytes().all(|b| b.is_ascii_lowercase())
+        };
+        let expletive_it = self.word_is(i, "it") && !past_verb_next;
+        if !(first.has(F_CAP | F_PRONOUN | F_DET)) || expletive_it {
+            return None;
+        }
+        let phrase = self.phrase_after(i, pc)?;
+        let head = self.tok(phrase.end - 1);
+        let named =
+            phrase.pronoun || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP)) || first.has(F_DET);
+        let verb_next = phrase.end < pc && {
+            let v = self.tok(phrase.end);
+            // `Eight years ago, he said`: a time word after a number is no verb.
+            let time = v.has(F_TIME) || TIME_UNITS.iter().any(|w| self.word_is(phrase.end, w));
+            v.word() && !v.has(F_CAP) && !v.has(F_DET | F_PREP | F_LINK | F_CONJ) && !time
+        };
+        (named && verb_next).then_some(phrase)
     }
 
     /// A cue on the left, ending at `from`, either touches the quote or embeds it (`said that …`).

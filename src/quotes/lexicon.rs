@@ -169,7 +169,7 @@ const FUNCTION_WORDS: &str = "
 
 const PREPOSITIONS: &str = "
     in on at of for with by from to about after before during under over against between into through among
-    across upon via like than without within toward towards";
+    across upon via like than without within toward towards alongside amid despite";
 
 /// Words that may stand between a subject and its cue: `Trump later said`, `officials have repeatedly said`.
 const SKIPPABLE: &str = "
@@ -204,7 +204,7 @@ const DESCRIPTOR_HEADS: &str = "
     protesters police authorities leaders statement report media officers commanders advisers advisors
     organizers organisers researchers investigators prosecutors democrats republicans voters members ministry
     government agency campaign ad ads commercial video letter memo tweet email filing document website narrator
-    narrators announcer host";
+    narrators announcer host hopeful hopefuls candidate candidates nominee contender attorney";
 
 const ORGANISATION_HEADS: &str = "
     department ministry office house council committee agency organization organisation party court guard guards

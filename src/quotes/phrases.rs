@@ -357,8 +357,10 @@ impl Doc<'_> {
                         break;
                     }
                     let next_cap = j + 1 < hi && self.tok(j + 1).has(F_CAP);
-                    // A role between a capitalised modifier and a name: "former Iranian diplomat Nadia Farrokh".
-                    let role_before_name = f & (F_DESC | F_TITLE) != 0 && next_cap;
+                    // A role between a capitalised modifier and a name: "former Iranian diplomat Nadia Farrokh",
+                    // "Republican presidential hopeful Sen. Ted Cruz".
+                    let role_before_name =
+                        (f & (F_DESC | F_TITLE) != 0 && next_cap) || self.role_run_before_name(j, hi);
                     if f & F_CAP == 0 && seen_cap && !det && !role_before_name {
                         break;
                     }
@@ -393,6 +395,14 @@ impl Doc<'_> {
             return None;
         }
         Some(Phrase::new(start, j))
+    }
+
+    /// Whether lowercase words from `j` lead, through a role, to a name: `presidential hopeful Sen. Ted
+    /// Cruz`, `state attorney Dave Aronberg`.
+    fn role_run_before_name(&self, j: usize, hi: usize) -> bool {
+        (j..hi.min(j + 3))
+            .take_while(|&k| self.tok(k).word() && !self.tok(k).has(F_CAP | F_STOP | F_CUE))
+            .any(|k| self.tok(k).has(F_DESC | F_TITLE) && k + 1 < hi && self.tok(k + 1).has(F_CAP))
     }
 
     /// A lowercase past participle that ends a phrase: seen, obtained, released.

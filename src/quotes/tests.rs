@@ -688,3 +688,26 @@ fn a_sentence_adverb_is_no_speaker_and_it_before_a_past_verb_is_a_subject() {
     let q = only(text, &[]);
     assert_eq!(mention_text(&q), Some("it"));
 }
+
+#[test]
+fn a_participle_after_a_comma_takes_the_nearest_clause_subject() {
+    let text = "Speaking at a town hall in Salem, New Hampshire, Trump went after Bush, calling him \"a total stiff.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Trump"));
+    let text =
+        "\"Absolutely not. Absolutely not,\" Clinton responded, remarking that she is \"looking for a team\" now.";
+    let quotes = run(text, &[]);
+    assert_eq!(quotes.iter().map(mention_text).collect::<Vec<_>>(), vec![Some("Clinton"), Some("Clinton")]);
+}
+
+#[test]
+fn a_time_phrase_opening_the_sentence_is_no_subject() {
+    let text = "Eight years ago, he supported Obama over Clinton and said, \"Clinton has never done anything for us.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("he"));
+}
+
+#[test]
+fn lowercase_roles_between_a_modifier_and_a_name_stay_in_the_phrase() {
+    let text = "Republican presidential hopeful Sen. Ted Cruz was critical of the deal, telling reporters: \"It is a \
+        disaster for our allies.\"";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Ted Cruz"));
+}
