@@ -135,6 +135,13 @@ impl<'a> Doc<'a> {
             // "a statement released by the campaign": a passive, whose subject is no speaker.
             return 0;
         }
+        if self.word_is(i, "spoke")
+            && self.word_is(i + 1, "on")
+            && (self.word_is(i + 2, "condition") || self.word_is(i + 3, "condition"))
+        {
+            // "who spoke on condition of anonymity": why the source is unnamed, not what they said.
+            return 0;
+        }
         if t.flags & F_PHRASAL != 0 && PARTICLES_OF_CUES.iter().any(|p| self.word_is(i + 1, p)) {
             return 2;
         }

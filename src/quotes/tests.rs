@@ -711,3 +711,11 @@ fn lowercase_roles_between_a_modifier_and_a_name_stay_in_the_phrase() {
         disaster for our allies.\"";
     assert_eq!(speaker_name(&only(text, &[])), Some("Ted Cruz"));
 }
+
+#[test]
+fn speaking_on_condition_of_anonymity_is_no_cue() {
+    let text = "An Iranian official who spoke on condition of anonymity told Reuters that Tehran would accept \
+        \"more intrusive inspections\" if sanctions were lifted.";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("told", Some("An Iranian official")));
+}
