@@ -47,6 +47,12 @@ pub enum FetchError {
     /// robots.txt forbids the URL for talkwire.
     #[error("disallowed by robots.txt")]
     Robots,
+    /// The site's robots.txt could not be read (5xx or no answer): the site is left alone until it can.
+    #[error("robots.txt unavailable ({reason}); site not fetched until it can be read")]
+    RobotsUnavailable {
+        /// Why robots.txt could not be read.
+        reason: String,
+    },
     /// The server answered with an error status.
     #[error("HTTP status {status}")]
     Status {
@@ -91,6 +97,7 @@ impl FetchError {
     pub fn kind(&self) -> String {
         match self {
             FetchError::Robots => "robots".into(),
+            FetchError::RobotsUnavailable { .. } => "robots_unavailable".into(),
             FetchError::Status { status, .. } => format!("status_{status}"),
             FetchError::TooLarge { .. } => "too_large".into(),
             FetchError::Network(_) => "network".into(),
@@ -104,7 +111,7 @@ impl FetchError {
         match self {
             FetchError::Robots | FetchError::TooLarge { .. } | FetchError::NotPublic(_) => false,
             FetchError::Status { status, .. } => *status >= 500 || *status == 408 || *status == 429,
-            FetchError::Network(_) | FetchError::File { .. } => true,
+            FetchError::Network(_) | FetchError::File { .. } | FetchError::RobotsUnavailable { .. } => true,
         }
     }
 }
@@ -145,6 +152,8 @@ struct HostGate {
 struct RobotsEntry {
     robot: Option<texting_robots::Robot>,
     allow_all: bool,
+    /// Why robots.txt could not be read, when it could not (5xx or no answer).
+    unavailable: Option<String>,
     fetched: Instant,
 }
 
@@ -204,8 +213,8 @@ impl Fetcher {
             SourceLocation::File(path) => self.read_file(path).await,
             SourceLocation::Http(url) => {
                 ssrf::check_url(url, self.allow_private).map_err(FetchError::NotPublic)?;
-                if self.config.respect_robots && !self.robots_allow(url).await {
-                    return Err(FetchError::Robots);
+                if self.config.respect_robots {
+                    self.robots_check(url).await?;
                 }
                 self.get(url, cursor).await
             }
@@ -298,7 +307,7 @@ impl Fetcher {
     }
 
     /// Whether robots.txt of `url`'s origin lets talkwire fetch it.
-    async fn robots_allow(&self, url: &Url) -> bool {
+    async fn robots_check(&self, url: &Url) -> Result<(), FetchError> {
         let origin = url.origin().ascii_serialization();
         // One lock per origin: a slow robots.txt holds up its own site only.
         let slot = self.robots.lock().unwrap_or_else(|p| p.into_inner()).entry(origin).or_default().clone();
@@ -311,7 +320,14 @@ impl Fetcher {
                 fresh
             }
         };
-        entry.allow_all || entry.robot.as_ref().is_some_and(|r| r.allowed(url.as_str()))
+        if let Some(reason) = &entry.unavailable {
+            return Err(FetchError::RobotsUnavailable { reason: reason.clone() });
+        }
+        if entry.allow_all || entry.robot.as_ref().is_some_and(|r| r.allowed(url.as_str())) {
+            Ok(())
+        } else {
+            Err(FetchError::Robots)
+        }
     }
 
     /// Google's rules: 4xx means no restrictions; 5xx or no answer means stay away for now.
@@ -320,7 +336,7 @@ impl Fetcher {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        let entry = |robot, allow_all| RobotsEntry { robot, allow_all, fetched: Instant::now() };
+        let entry = |robot, allow_all| RobotsEntry { robot, allow_all, unavailable: None, fetched: Instant::now() };
         match self.get(&robots_url, None).await {
             Ok(Fetched::Body(body)) => {
                 let cut = &body.bytes[..body.bytes.len().min(ROBOTS_MAX_BYTES)];
@@ -337,6 +353,7 @@ impl Fetcher {
                 RobotsEntry {
                     robot: None,
                     allow_all: false,
+                    unavailable: Some(e.to_string()),
                     fetched: Instant::now() - ROBOTS_TTL + Duration::from_secs(60),
                 }
             }
@@ -492,6 +509,22 @@ mod http_tests {
         assert_eq!(busy.retry_after(), Some(Duration::from_secs(120)));
         assert!(busy.is_transient());
         assert!(matches!(get_url(&f, &base, "private/x", None).await, Err(FetchError::Robots)));
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_robots_txt_is_its_own_transient_error() {
+        let app = axum::Router::new()
+            .route("/robots.txt", get(|| async { StatusCode::SERVICE_UNAVAILABLE }))
+            .route("/feed", get(|| async { "<rss/>" }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let base = Url::parse(&format!("http://{addr}/")).unwrap();
+        let err = get_url(&fetcher(1), &base, "feed", None).await.unwrap_err();
+        assert!(matches!(err, FetchError::RobotsUnavailable { .. }), "{err:?}");
+        assert!(err.is_transient());
+        assert_eq!(err.kind(), "robots_unavailable");
+        assert!(err.to_string().contains("HTTP status 503"), "{err}");
     }
 
     #[tokio::test]
