@@ -17,9 +17,10 @@ use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::{ClusterError, FetchRequest, UrlState, client_config, group_member_config};
+use super::{ClusterError, FetchRequest, UrlState, join_group};
 use crate::config::Config;
 use crate::delivery::{CommitSender, Inflight, PollHandle, Ticketed};
+use crate::sink::kafka::client_config;
 use crate::sources::Discovered;
 use crate::state::{Commit, Store};
 
@@ -248,13 +249,7 @@ impl Intake {
             failure: Mutex::new(None),
         };
         let context = IntakeContext { fetch_topic: cluster.fetch_topic.clone(), restorer, events: self.events.clone() };
-        let group = format!("{}.articles", cluster.group_id);
-        let consumer: BaseConsumer<IntakeContext> = group_member_config(&config.kafka, cluster, &group)
-            .create_with_context(context)
-            .map_err(ClusterError::kafka(format!("joining consumer group {group}")))?;
-        consumer
-            .subscribe(&[cluster.fetch_topic.as_str()])
-            .map_err(ClusterError::kafka(format!("subscribing to {}", cluster.fetch_topic)))?;
+        let consumer = join_group(&config.kafka, cluster, "articles", &cluster.fetch_topic, context)?;
         let thread = std::thread::Builder::new()
             .name("tw-articles-group".into())
             .spawn(move || {

@@ -30,13 +30,14 @@ pub mod publisher;
 pub mod sources;
 pub mod topics;
 
-use rdkafka::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::{ClusterConfig, KafkaConfig};
 use crate::record::SourceRef;
+use crate::sink::kafka::client_config;
 use crate::sources::FeedHints;
 use crate::state::ArticleEntry;
 
@@ -108,31 +109,31 @@ pub struct UrlState {
     pub articles: Vec<(String, ArticleEntry)>,
 }
 
-/// Settings every talkwire Kafka client shares: the brokers and the user's extra properties
-/// (security settings above all). Producer-only properties are ignored by consumers.
-fn client_config(kafka: &KafkaConfig) -> ClientConfig {
-    let mut c = ClientConfig::new();
-    c.set("bootstrap.servers", &kafka.brokers);
-    for (k, v) in &kafka.properties {
-        c.set(k, v);
-    }
-    c
-}
-
-/// A consumer-group member: short sessions so a dead instance's partitions move soon, the
-/// classic eager protocol (a partition changes hands only after its owner gave it up), and
-/// offsets committed only by talkwire.
-fn group_member_config(kafka: &KafkaConfig, cluster: &ClusterConfig, group: &str) -> ClientConfig {
-    let mut c = client_config(kafka);
-    c.set("group.id", group)
+/// Join the consumer group `{group_id}.{role}` and subscribe to `topic`, with `context` for its
+/// rebalance callbacks. Members have short sessions so a dead instance's partitions move soon, the
+/// classic eager protocol (a partition changes hands only after its owner gave it up), and offsets
+/// committed only by talkwire.
+fn join_group<C: ConsumerContext>(
+    kafka: &KafkaConfig,
+    cluster: &ClusterConfig,
+    role: &str,
+    topic: &str,
+    context: C,
+) -> Result<BaseConsumer<C>, ClusterError> {
+    let group = format!("{}.{role}", cluster.group_id);
+    let consumer: BaseConsumer<C> = client_config(kafka)
+        .set("group.id", &group)
         .set("client.id", format!("talkwire-{}", cluster.instance_id))
         .set("session.timeout.ms", cluster.session_timeout_ms.to_string())
         .set("heartbeat.interval.ms", (cluster.session_timeout_ms / 3).max(100).to_string())
         .set("partition.assignment.strategy", "roundrobin")
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
-        .set("isolation.level", "read_committed");
-    c
+        .set("isolation.level", "read_committed")
+        .create_with_context(context)
+        .map_err(ClusterError::kafka(format!("joining consumer group {group}")))?;
+    consumer.subscribe(&[topic]).map_err(ClusterError::kafka(format!("subscribing to {topic}")))?;
+    Ok(consumer)
 }
 
 #[cfg(test)]

@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
+use rdkafka::consumer::{BaseConsumer, ConsumerContext, Rebalance};
 use rdkafka::{ClientContext, TopicPartitionList};
 use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::{ClusterError, group_member_config, partition_of};
+use super::{ClusterError, join_group, partition_of};
 use crate::config::{Config, SourceSpec};
 use crate::sources::poller::Poller;
 use crate::sources::schedule::Schedule;
@@ -128,13 +128,8 @@ pub fn spawn(
         shutdown: shutdown.clone(),
         running: Mutex::new(HashMap::new()),
     });
-    let group = format!("{}.sources", cluster.group_id);
-    let consumer: BaseConsumer<AssignmentContext> = group_member_config(&config.kafka, cluster, &group)
-        .create_with_context(AssignmentContext(assignment.clone()))
-        .map_err(ClusterError::kafka(format!("joining consumer group {group}")))?;
-    consumer
-        .subscribe(&[cluster.sources_topic.as_str()])
-        .map_err(ClusterError::kafka(format!("subscribing to {}", cluster.sources_topic)))?;
+    let consumer =
+        join_group(&config.kafka, cluster, "sources", &cluster.sources_topic, AssignmentContext(assignment.clone()))?;
     let thread = std::thread::Builder::new()
         .name("tw-sources-group".into())
         .spawn(move || {

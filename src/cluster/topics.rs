@@ -6,8 +6,9 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::types::RDKafkaErrorCode;
 
-use super::{ClusterError, client_config};
+use super::ClusterError;
 use crate::config::{ClusterConfig, KafkaConfig};
+use crate::sink::kafka::client_config;
 
 /// How long a new topic may take to show in the metadata with all its partitions.
 const METADATA_WAIT: Duration = Duration::from_secs(30);

@@ -79,17 +79,30 @@ fn too_large(record: &Record, error: &KafkaError) -> DeadLetter {
 /// The producer settings talkwire insists on, then the user's extra properties.
 pub fn producer_config(config: &KafkaConfig) -> ClientConfig {
     let mut c = ClientConfig::new();
-    c.set("bootstrap.servers", &config.brokers)
-        .set("enable.idempotence", "true")
+    c.set("enable.idempotence", "true")
         .set("acks", "all")
         .set("compression.type", &config.compression)
         .set("message.timeout.ms", config.message_timeout_ms.to_string())
         .set("linger.ms", "20")
         .set("client.id", format!("talkwire-{}", env!("CARGO_PKG_VERSION")));
+    set_brokers_and_properties(&mut c, config);
+    c
+}
+
+/// Settings every talkwire Kafka client shares: the brokers and the user's extra properties
+/// (security settings above all). Producer-only properties are ignored by consumers.
+pub fn client_config(config: &KafkaConfig) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    set_brokers_and_properties(&mut c, config);
+    c
+}
+
+/// The brokers and `[kafka.properties]`, set last so the user's properties win over defaults.
+fn set_brokers_and_properties(c: &mut ClientConfig, config: &KafkaConfig) {
+    c.set("bootstrap.servers", &config.brokers);
     for (k, v) in &config.properties {
         c.set(k, v);
     }
-    c
 }
 
 /// Report whether `producer`'s brokers answer to `readiness` every few seconds until `stop`.
