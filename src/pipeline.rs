@@ -36,6 +36,9 @@ use crate::sources::{Discovered, SourceLocation};
 use crate::state::{ArticleEntry, Commit, Retention, Store};
 use crate::telemetry::Readiness;
 
+/// A storm of one source's identical errors is logged once per this window.
+const SOURCE_LOG_WINDOW: Duration = Duration::from_secs(300);
+
 /// How the pipeline runs.
 pub struct RunOptions {
     /// Effective configuration (flags applied).
@@ -203,7 +206,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
         inflight,
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: discovered_tx,
-        log_limiter: Arc::new(crate::telemetry::LogLimiter::new(Duration::from_secs(300))),
+        log_limiter: Arc::new(crate::telemetry::LogLimiter::new(SOURCE_LOG_WINDOW)),
     };
     let pollers = tokio::spawn(run_pollers(poller, sources, config.clone(), once, shutdown.clone()));
 
@@ -356,7 +359,7 @@ async fn run_cluster(
         inflight: Inflight::default(),
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: handoff_tx,
-        log_limiter: Arc::new(crate::telemetry::LogLimiter::new(Duration::from_secs(300))),
+        log_limiter: Arc::new(crate::telemetry::LogLimiter::new(SOURCE_LOG_WINDOW)),
     };
 
     let ArticlePath { inflight, discovered_tx, quoted_rx, dead_rx, fetch_stage, committer } = articles;

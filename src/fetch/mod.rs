@@ -148,13 +148,18 @@ struct HostGate {
     pace: DefaultDirectRateLimiter,
 }
 
-/// A parsed robots.txt, or "everything allowed" when there is none.
+/// What an origin's robots.txt says, as of `fetched`.
 struct RobotsEntry {
-    robot: Option<texting_robots::Robot>,
-    allow_all: bool,
-    /// Why robots.txt could not be read, when it could not (5xx or no answer).
-    unavailable: Option<String>,
+    rules: RobotsRules,
     fetched: Instant,
+}
+
+/// An origin's robots.txt: its rules, none (everything allowed), or unreadable for now.
+enum RobotsRules {
+    Parsed(texting_robots::Robot),
+    AllowAll,
+    /// 5xx or no answer: the site is left alone; the reason goes into the error.
+    Unavailable(String),
 }
 
 /// An origin's robots.txt, fetched at most once at a time.
@@ -320,13 +325,11 @@ impl Fetcher {
                 fresh
             }
         };
-        if let Some(reason) = &entry.unavailable {
-            return Err(FetchError::RobotsUnavailable { reason: reason.clone() });
-        }
-        if entry.allow_all || entry.robot.as_ref().is_some_and(|r| r.allowed(url.as_str())) {
-            Ok(())
-        } else {
-            Err(FetchError::Robots)
+        match &entry.rules {
+            RobotsRules::AllowAll => Ok(()),
+            RobotsRules::Parsed(robot) if robot.allowed(url.as_str()) => Ok(()),
+            RobotsRules::Parsed(_) => Err(FetchError::Robots),
+            RobotsRules::Unavailable(reason) => Err(FetchError::RobotsUnavailable { reason: reason.clone() }),
         }
     }
 
@@ -336,24 +339,23 @@ impl Fetcher {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        let entry = |robot, allow_all| RobotsEntry { robot, allow_all, unavailable: None, fetched: Instant::now() };
+        let entry = |rules| RobotsEntry { rules, fetched: Instant::now() };
         match self.get(&robots_url, None).await {
             Ok(Fetched::Body(body)) => {
                 let cut = &body.bytes[..body.bytes.len().min(ROBOTS_MAX_BYTES)];
                 match texting_robots::Robot::new(&self.agent_token, cut) {
-                    Ok(robot) => entry(Some(robot), false),
-                    Err(_) => entry(None, true),
+                    Ok(robot) => entry(RobotsRules::Parsed(robot)),
+                    Err(_) => entry(RobotsRules::AllowAll),
                 }
             }
-            Ok(Fetched::NotModified(_)) => entry(None, true),
-            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => entry(None, true),
-            Err(FetchError::TooLarge { .. }) => entry(None, true),
+            Ok(Fetched::NotModified(_)) => entry(RobotsRules::AllowAll),
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => entry(RobotsRules::AllowAll),
+            Err(FetchError::TooLarge { .. }) => entry(RobotsRules::AllowAll),
             Err(e) => {
                 tracing::warn!(robots_url = %robots_url, error = %e, "robots.txt unavailable; not fetching from this site for now");
+                // Asked again in a minute rather than after the full TTL.
                 RobotsEntry {
-                    robot: None,
-                    allow_all: false,
-                    unavailable: Some(e.to_string()),
+                    rules: RobotsRules::Unavailable(e.to_string()),
                     fetched: Instant::now() - ROBOTS_TTL + Duration::from_secs(60),
                 }
             }

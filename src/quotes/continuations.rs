@@ -199,8 +199,11 @@ impl Extraction<'_> {
         }
         // `He then listed the qualities he looks for:`: without a cue, the subject of the sentence that
         // introduces the quote.
+        if !intro {
+            return None;
+        }
         let last_sentence = (lo..hi - 1).rev().find(|&k| d.at_sentence_start(k)).unwrap_or(lo);
-        let phrase = d.clause_subject(last_sentence, hi - 1).filter(|_| intro)?;
+        let phrase = d.clause_subject(last_sentence, hi - 1)?;
         Some(SpeechEvent { phrase, cue: phrase.end, intro })
     }
 }
