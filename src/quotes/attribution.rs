@@ -529,7 +529,8 @@ impl Doc<'_> {
     fn clause_subject_at(&self, i: usize, lo: usize, pc: usize) -> Option<Phrase> {
         // `"…," Clinton responded`: a comma inside the closing mark opens the clause too.
         let after_quote = i > lo + 1 && self.tok(i - 1).kind == Kind::Mark && self.tok(i - 2).is_dash_or_comma();
-        let opens = i == lo || self.tok(i - 1).punct(',') || after_quote;
+        // `Washington (AFP) – Democrat Hillary Clinton has …`: a dash opens one as well.
+        let opens = i == lo || self.tok(i - 1).punct(',') || self.tok(i - 1).is_dash() || after_quote;
         let first = self.tok(i);
         if !opens || !first.word() || first.has(F_PARTICIPLE | F_PREP) || self.in_dateline(i) {
             return None;
@@ -548,13 +549,27 @@ impl Doc<'_> {
         let head = self.tok(phrase.end - 1);
         let named =
             phrase.pronoun || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP)) || first.has(F_DET);
-        let verb_next = phrase.end < pc && {
-            let v = self.tok(phrase.end);
+        // `Khan, who is Muslim, also decried …`, `Bush, however, interjected`: an aside between the
+        // subject and its verb.
+        let verb_at = self.after_aside(phrase.end, pc).unwrap_or(phrase.end);
+        let verb_next = verb_at < pc && {
+            let v = self.tok(verb_at);
             // `Eight years ago, he said`: a time word after a number is no verb.
-            let time = v.has(F_TIME) || TIME_UNITS.iter().any(|w| self.word_is(phrase.end, w));
+            let time = v.has(F_TIME) || TIME_UNITS.iter().any(|w| self.word_is(verb_at, w));
             v.word() && !v.has(F_CAP) && !v.has(F_DET | F_PREP | F_LINK | F_CONJ) && !time
         };
         (named && verb_next).then_some(phrase)
+    }
+
+    /// The token after an aside set off by commas that starts at token `comma`, before `hi`: a
+    /// relative clause, an apposition or an adverb (`, who is Muslim,`, `, however,`).
+    fn after_aside(&self, comma: usize, hi: usize) -> Option<usize> {
+        if !self.tok(comma).punct(',') {
+            return None;
+        }
+        let last = hi.min(comma + 1 + LONG_APPOSITION);
+        let close = (comma + 1..last).find(|&k| !self.tok(k).word() || self.tok(k).punct(','))?;
+        (close > comma + 1 && self.tok(close).punct(',')).then_some(close + 1)
     }
 
     /// A cue on the left, ending at `from`, either touches the quote or embeds it (`said that …`).

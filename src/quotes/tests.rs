@@ -719,3 +719,25 @@ fn speaking_on_condition_of_anonymity_is_no_cue() {
     let q = only(text, &[]);
     assert_eq!((q.cue.as_str(), mention_text(&q)), ("told", Some("An Iranian official")));
 }
+
+#[test]
+fn a_number_with_a_slash_stays_in_the_speaker_phrase() {
+    let text = "\"The rationales do not hold. They are 100 percent wrong,\" said 9/11 widow Terry Strada.";
+    assert_eq!(mention_text(&only(text, &[])), Some("9/11 widow Terry Strada"));
+}
+
+#[test]
+fn an_aside_between_subject_and_verb_keeps_the_subject() {
+    let text = "Araghchi, who leads Iran's delegation, also rejected the proposal, noting that Tehran had \
+        \"sacrificed nothing\" of its rights.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Araghchi"));
+    let text = "Vance, however, countered that the offer was \"not serious\" in a briefing.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Vance"));
+}
+
+#[test]
+fn a_dash_opens_the_clause_whose_subject_speaks() {
+    let text = "Muscat (AFP) – Omani Foreign Minister Badr Albusaidi has urged both sides to return to the table, saying \
+        that \"bombastic comments\" do more harm than good.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Omani Foreign Minister Badr Albusaidi"));
+}

@@ -90,8 +90,8 @@ pub(super) fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
 }
 
 /// End of the word starting at byte `start` with character `first`. A word runs on through apostrophes,
-/// hyphens, periods, `&` and `_` between letters (`Iran's`, `U.S`, `AT&T`), and through `,`/`:` between
-/// digits (`1,000`, `10:30`).
+/// hyphens, periods, `&` and `_` between letters (`Iran's`, `U.S`, `AT&T`), and through `,`, `:` and `/`
+/// between digits (`1,000`, `10:30`, `9/11`).
 fn word_end(text: &str, start: usize, first: char) -> usize {
     let mut end = start + first.len_utf8();
     let mut has_dot = false;
@@ -104,12 +104,12 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
         }
         let joins = match d {
             '\'' | '’' | '-' | '‐' | '.' | '&' | '_' => true,
-            ',' | ':' => text[..end].chars().next_back().is_some_and(|p| p.is_ascii_digit()),
+            ',' | ':' | '/' => text[..end].chars().next_back().is_some_and(|p| p.is_ascii_digit()),
             _ => false,
         };
         let next = rest.next();
         let next_ok = match d {
-            ',' | ':' => next.is_some_and(|n| n.is_ascii_digit()),
+            ',' | ':' | '/' => next.is_some_and(|n| n.is_ascii_digit()),
             _ => next.is_some_and(|n| n.is_alphanumeric()),
         };
         if joins && next_ok {
