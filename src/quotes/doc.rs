@@ -127,8 +127,9 @@ impl<'a> Doc<'a> {
             // "Trump's tweet", "a statement read": a noun.
             return 0;
         }
-        if i > 0 && self.hyphenated_modifier(i - 1) {
-            // "late-night tweets", "early-morning posts": a noun too.
+        if i > 0 && self.hyphenated_modifier(i - 1) && !self.text[t.start..t.end].ends_with("ed") {
+            // "late-night tweets", "early-morning posts": a noun too (a past form never is: "this
+            // look-alike declared").
             return 0;
         }
         if self.word_is(i + 1, "by") {

@@ -204,7 +204,9 @@ const DESCRIPTOR_HEADS: &str = "
     protesters police authorities leaders statement report media officers commanders advisers advisors
     organizers organisers researchers investigators prosecutors democrats republicans voters members ministry
     government agency campaign ad ads commercial video letter memo tweet email filing document website narrator
-    narrators announcer host hopeful hopefuls candidate candidates nominee contender attorney";
+    narrators announcer host hopeful hopefuls candidate candidates nominee contender attorney adviser advisor
+    staffer staffers strategist strategists consultant consultants operative operatives insider insiders
+    voice-over economist economists activist activists lawyer lawyers";
 
 const ORGANISATION_HEADS: &str = "
     department ministry office house council committee agency organization organisation party court guard guards

@@ -741,3 +741,17 @@ fn a_dash_opens_the_clause_whose_subject_speaks() {
         that \"bombastic comments\" do more harm than good.";
     assert_eq!(mention_text(&only(text, &[])), Some("Omani Foreign Minister Badr Albusaidi"));
 }
+
+#[test]
+fn a_past_form_after_a_hyphenated_word_is_a_cue() {
+    let text = "\"Sanctions relief comes first,\" a Khamenei look-alike declared at the rally.";
+    assert_eq!(mention_text(&only(text, &[])), Some("a Khamenei look-alike"));
+}
+
+#[test]
+fn campaign_roles_are_descriptors() {
+    let text = "\"Will he be the next envoy?\" a Democratic staffer in the room wondered.";
+    assert_eq!(mention_text(&only(text, &[])), Some("a Democratic staffer in the room"));
+    let text = "\"The deal is on track,\" Democratic strategist Simon Rosenberg said.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Simon Rosenberg"));
+}
