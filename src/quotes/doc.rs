@@ -2,7 +2,8 @@
 //! chars, the code in bytes), the entity mentions, and the token queries the other parts share.
 
 use super::lexicon::{
-    F_ABBR, F_ACCORDING, F_CAP, F_CUE, F_DET, F_PHRASAL, F_POSS, F_QUANT, Lexicon, PARTICLES_OF_CUES,
+    F_ABBR, F_ACCORDING, F_CAP, F_CUE, F_DESC, F_DET, F_NAMING, F_PHRASAL, F_POSS, F_PRONOUN, F_QUANT, F_STOP, F_TITLE,
+    F_WHO, Lexicon, PARTICLES_OF_CUES,
 };
 use super::tokens::{Kind, Token, tokenize};
 use crate::record::{Entity, Mention};
@@ -143,10 +144,26 @@ impl<'a> Doc<'a> {
             // "who spoke on condition of anonymity": why the source is unnamed, not what they said.
             return 0;
         }
+        if self.names_a_thing(i) {
+            // "a consulting firm called Gavekal", "a film called \"Argo\"": a name given, not speech.
+            return 0;
+        }
         if t.flags & F_PHRASAL != 0 && PARTICLES_OF_CUES.iter().any(|p| self.word_is(i + 1, p)) {
             return 2;
         }
         usize::from(t.flags & F_CUE != 0)
+    }
+
+    /// Whether token `i` is a naming verb's participle after a thing's noun: `a firm called Gavekal`,
+    /// `the show dubbed "…"` (but `the official called Iran's offer …`, `Trump called it …` are speech).
+    fn names_a_thing(&self, i: usize) -> bool {
+        let named_next = self.toks.get(i + 1).is_some_and(|n| n.has(F_CAP) || n.kind == Kind::Mark);
+        if !self.tok(i).has(F_NAMING) || i < 2 || !named_next {
+            return false;
+        }
+        let noun = self.tok(i - 1);
+        let thing = noun.word() && !noun.has(F_CAP | F_PRONOUN | F_WHO | F_DESC | F_TITLE | F_STOP);
+        thing && (i.saturating_sub(4)..i - 1).any(|k| self.tok(k).has(F_DET) && !self.tok(k).has(F_CAP))
     }
 
     /// A lowercase hyphenated word (`late-night`), which modifies a noun rather than ends a subject.

@@ -755,3 +755,17 @@ fn campaign_roles_are_descriptors() {
     let text = "\"The deal is on track,\" Democratic strategist Simon Rosenberg said.";
     assert_eq!(speaker_name(&only(text, &[])), Some("Simon Rosenberg"));
 }
+
+#[test]
+fn a_title_with_a_preposition_is_one_speaker_phrase() {
+    let text = "The senator from Connecticut said the interim deal was \"a gift to Tehran.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("The senator from Connecticut"));
+}
+
+#[test]
+fn a_naming_participle_after_a_noun_is_no_cue() {
+    let text = "But Ali Vaez, at a research group called Crisis Group, argues that as talks drag on, \"the window \
+        for a deal is closing,\" too.";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("argues", Some("Ali Vaez")));
+}
