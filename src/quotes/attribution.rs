@@ -521,6 +521,12 @@ impl Doc<'_> {
             if let Some(phrase) = self.clause_subject_at(i, lo, pc).filter(|_| !inside_quote) {
                 return Some(phrase);
             }
+            // `And then Trump went on the attack, saying "…"`: a sentence may open with a conjunction
+            // or an adverb before its subject.
+            let after_opener = i > lo && i - lo <= 2 && (lo..i).all(|k| self.tok(k).has(F_CONJ | F_SKIP | F_ADVLY));
+            if after_opener && let Some(phrase) = self.clause_subject_at(i, i, pc).filter(|_| !inside_quote) {
+                return Some(phrase);
+            }
         }
         None
     }

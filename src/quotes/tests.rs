@@ -769,3 +769,11 @@ fn a_naming_participle_after_a_noun_is_no_cue() {
     let q = only(text, &[]);
     assert_eq!((q.cue.as_str(), mention_text(&q)), ("argues", Some("Ali Vaez")));
 }
+
+#[test]
+fn a_participle_finds_the_subject_after_a_sentence_opener() {
+    let text = "Then came another post about the talks. And then Netanyahu went fully on the attack, saying, \
+        \"Is Washington going to finally say the word?\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("saying", Some("Netanyahu")));
+}
