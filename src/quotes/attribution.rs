@@ -425,6 +425,14 @@ impl Doc<'_> {
             if let Some(phrase) = subject {
                 return CueMatch::new(phrase, c..c + len, self.left_pattern(c + len, open));
             }
+            // `Trump visited Ohio and said …`, `… but later warned that "…"`: a verb joined to the
+            // clause's first verb shares its subject.
+            if !t.has(F_PARTICIPLE)
+                && let Some(conj) = self.conjunction_before(c, lo)
+                && let Some(phrase) = self.nearest_clause_subject(lo, conj)
+            {
+                return CueMatch::new(phrase, c..c + len, self.left_pattern(c + len, open));
+            }
             if t.has(F_PARTICIPLE) && participle.is_none() {
                 participle = Some(c);
             }
@@ -498,6 +506,16 @@ impl Doc<'_> {
             Phrase::new(start, owner + 1)
         };
         CueMatch::new(phrase, noun..noun + 1, Pattern::LeftEmbedded)
+    }
+
+    /// The `and`/`but` right before token `cue`, past adverbs (`but later warned`), after `lo`.
+    fn conjunction_before(&self, cue: usize, lo: usize) -> Option<usize> {
+        let mut k = cue;
+        while k > lo + 1 && self.tok(k - 1).has(F_ADVLY | F_SKIP) && !self.tok(k - 1).has(F_CONJ) {
+            k -= 1;
+        }
+        let conj = k.checked_sub(1).filter(|&k| k > lo)?;
+        ["and", "but"].iter().any(|w| self.word_is(conj, w)).then_some(conj)
     }
 
     /// The subject of the clause holding a participle cue (`Trump went after Bush, calling him "…"`):

@@ -777,3 +777,13 @@ fn a_participle_finds_the_subject_after_a_sentence_opener() {
     let q = only(text, &[]);
     assert_eq!((q.cue.as_str(), mention_text(&q)), ("saying", Some("Netanyahu")));
 }
+
+#[test]
+fn a_cue_joined_by_and_or_but_shares_the_clause_subject() {
+    let text = "Araghchi met Witkoff for three hours in Muscat but later warned that \"nothing is agreed.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("warned", Some("Araghchi")));
+    let text = "Republican presidential front-runner Donald Trump visited Ohio and said the deal was \"a disaster.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), speaker_name(&q)), ("said", Some("Donald Trump")));
+}
