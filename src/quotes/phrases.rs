@@ -13,6 +13,10 @@ use super::lexicon::{
 };
 use super::tokens::Kind;
 
+/// Adjectives that tie an anonymous source to what it knows, like a participle: `a person familiar
+/// with the talks`, `a source close to the delegation`.
+const SOURCE_ADJECTIVES: [&str; 2] = ["familiar", "close"];
+
 /// A noun phrase: token range `start..end`.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Phrase {
@@ -131,10 +135,14 @@ impl Doc<'_> {
         None
     }
 
-    /// `a Western diplomat involved in the talks`: a descriptor, a participle and the prepositional phrase
+    /// `a Western diplomat involved in the talks`, `a person familiar with the matter`: a descriptor, a
+    /// participle (or an adjective of [`SOURCE_ADJECTIVES`]) and the prepositional phrase
     /// `tail` (which starts after the preposition), as one phrase.
     fn descriptor_before_participle(&self, tail: Phrase, lo: usize) -> Option<Phrase> {
-        let participle = tail.start.checked_sub(2).filter(|&p| p > lo && self.participle_like(p))?;
+        let participle = tail
+            .start
+            .checked_sub(2)
+            .filter(|&p| p > lo && (self.participle_like(p) || SOURCE_ADJECTIVES.iter().any(|w| self.word_is(p, w))))?;
         let head = self.phrase_ending_at(participle, lo, 1).filter(|p| !p.pronoun)?;
         self.tok(head.end - 1).has(F_DESC).then_some(Phrase::new(head.start, tail.end))
     }

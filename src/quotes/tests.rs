@@ -787,3 +787,13 @@ fn a_cue_joined_by_and_or_but_shares_the_clause_subject() {
     let q = only(text, &[]);
     assert_eq!((q.cue.as_str(), speaker_name(&q)), ("said", Some("Donald Trump")));
 }
+
+#[test]
+fn anonymous_sources_familiar_with_or_close_to_something() {
+    let text = "A source close to the Iranian delegation told Reuters: \"There is no deal yet.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("told", Some("A source close to the Iranian delegation")));
+    let text = "Sources familiar with the matter said the offer was \"final.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("said", Some("Sources familiar with the matter")));
+}
