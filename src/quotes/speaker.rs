@@ -18,6 +18,23 @@ use super::phrases::Phrase;
 use super::tokens::Kind;
 use crate::record::{Entity, EntityType, Mention, Speaker};
 
+/// Descriptor heads that are documents, not people: what is written `from`/`by` someone is theirs.
+const DOCUMENT_HEADS: [&str; 13] = [
+    "statement",
+    "report",
+    "ad",
+    "ads",
+    "commercial",
+    "video",
+    "letter",
+    "memo",
+    "tweet",
+    "email",
+    "filing",
+    "document",
+    "website",
+];
+
 /// How many mentions to look back over: on the phrase, and for a pronoun's antecedent.
 const MENTIONS_ON_PHRASE: usize = 64;
 const MENTIONS_FOR_PRONOUN: usize = 400;
@@ -267,9 +284,10 @@ impl<'a> Doc<'a> {
         let start = self.char_pos(self.tok(phrase.start).start);
         let end = self.char_pos(self.tok(phrase.end - 1).end);
         let head_start = self.char_pos(self.tok(phrase.end - 1).start);
+        let complement = self.complement_of_role(phrase);
         let mut best: Option<(u8, EntityMention, &'a Entity)> = None;
         for (m, e) in self.mentions_before(end).take(MENTIONS_ON_PHRASE) {
-            if m.end <= start {
+            if m.end <= start || complement.contains(&m.start) {
                 continue;
             }
             if self.possessive_at(m.end) {
@@ -289,10 +307,29 @@ impl<'a> Doc<'a> {
         best.map(|(_, m, e)| (m, e))
     }
 
+    /// The chars of the prepositional phrase after a lowercase role, up to an apposition's comma: in
+    /// `a spokesman for Araghchi`, `an aide to Netanyahu`, `officials in Tehran` the people and places
+    /// named there are whom the speaker belongs to, not the speaker. A document's are its author
+    /// (`a statement from the ministry`).
+    fn complement_of_role(&self, phrase: Phrase) -> std::ops::Range<usize> {
+        let role_then_preposition = (phrase.start + 1..phrase.end).find(|&k| {
+            let (role, prep) = (self.tok(k - 1), self.tok(k));
+            let document = DOCUMENT_HEADS.iter().any(|w| self.word_is(k - 1, w));
+            role.word() && role.has(F_DESC | F_TITLE) && !role.has(F_CAP) && !document && prep.has(F_PREP | F_LINK)
+        });
+        let Some(prep) = role_then_preposition else {
+            return 0..0;
+        };
+        let end = (prep..phrase.end).find(|&k| self.tok(k).punct(',')).unwrap_or(phrase.end);
+        self.char_pos(self.tok(prep).start)..self.char_pos(self.tok(end - 1).end)
+    }
+
     /// The proper name in a phrase whose head is capitalised, titles stripped:
     /// "Iran's Foreign Minister Abbas Araghchi" → "Abbas Araghchi". None for descriptors.
     pub(super) fn name_in(&self, phrase: Phrase) -> Option<String> {
-        // The phrase may be an apposition: take the first capitalised run that ends a part.
+        // The phrase may be an apposition: take the first capitalised run that ends a part, outside
+        // the complement of a role (`a spokesman for Araghchi` names nobody).
+        let complement = self.complement_of_role(phrase);
         let mut best: Option<(usize, usize)> = None;
         let mut i = phrase.start;
         while i < phrase.end {
@@ -317,7 +354,8 @@ impl<'a> Doc<'a> {
                     }
                 }
                 let ends_part = e == phrase.end || self.tok(e).punct(',');
-                if ends_part && best.is_none() {
+                let in_complement = complement.contains(&self.char_pos(self.tok(s).start));
+                if ends_part && !in_complement && best.is_none() {
                     best = Some((s, e));
                 }
                 i = e;

@@ -797,3 +797,16 @@ fn anonymous_sources_familiar_with_or_close_to_something() {
     let q = only(text, &[]);
     assert_eq!((q.cue.as_str(), mention_text(&q)), ("said", Some("Sources familiar with the matter")));
 }
+
+#[test]
+fn a_spokesman_for_someone_is_not_that_someone() {
+    let text = "A spokesman for Araghchi said the proposal was \"unacceptable.\"";
+    let q = only(text, &[person("Q1", "Abbas Araghchi", text, &["Araghchi"])]);
+    assert_eq!(
+        (speaker_name(&q), mention_text(&q)),
+        (Some("A spokesman for Araghchi"), Some("A spokesman for Araghchi"))
+    );
+    let text = "The foreign minister of Iran, Abbas Araghchi, said the proposal was \"unacceptable.\"";
+    let q = only(text, &[person("Q1", "Abbas Araghchi", text, &["Abbas Araghchi"])]);
+    assert_eq!(speaker_name(&q), Some("Abbas Araghchi"));
+}
