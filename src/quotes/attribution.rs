@@ -25,6 +25,9 @@ const LONG_APPOSITION: usize = 14;
 /// Plural time units: `Eight years ago` opens no clause.
 const TIME_UNITS: [&str; 5] = ["years", "months", "weeks", "days", "ago"];
 
+/// Words the object of `quoted … as saying` may have.
+const MAX_QUOTED_OBJECT: usize = 8;
+
 /// How far back (in tokens) the subject of a relative clause's sentence is looked for.
 const MAX_ANTECEDENT_DISTANCE: usize = 60;
 
@@ -403,6 +406,12 @@ impl Doc<'_> {
                 // "Stated Stone: "…"", "Continued Stone: "…""
                 return CueMatch::new(phrase, c..c + len, Pattern::LeftAdjacent);
             }
+            // `State media quoted Araghchi as saying "…"`: the one quoted speaks.
+            if t.has(F_PARTICIPLE)
+                && let Some(phrase) = self.quoted_as(c, lo)
+            {
+                return CueMatch::new(phrase, c..c + len, self.left_pattern(c + len, open));
+            }
             // `Speaking in Salem, New Hampshire, Trump went after Bush, calling him "…"`: a participle
             // after a comma belongs to the main clause, whose subject wins when it can be found.
             if t.has(F_PARTICIPLE)
@@ -506,6 +515,15 @@ impl Doc<'_> {
             Phrase::new(start, owner + 1)
         };
         CueMatch::new(phrase, noun..noun + 1, Pattern::LeftEmbedded)
+    }
+
+    /// The object of `quoted … as` before the participle at `cue` (`quoted the president as saying`).
+    fn quoted_as(&self, cue: usize, lo: usize) -> Option<Phrase> {
+        let as_at = cue.checked_sub(1).filter(|&k| k > lo + 1 && self.word_is(k, "as"))?;
+        let quoted = (as_at.saturating_sub(MAX_QUOTED_OBJECT + 1).max(lo)..as_at - 1)
+            .rev()
+            .find(|&k| self.word_is(k, "quoted") || self.word_is(k, "quotes") || self.word_is(k, "quoting"))?;
+        self.phrase_after(quoted + 1, as_at).filter(|p| p.end == as_at)
     }
 
     /// The `and`/`but` right before token `cue`, past adverbs (`but later warned`), after `lo`.

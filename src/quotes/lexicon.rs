@@ -206,7 +206,7 @@ const DESCRIPTOR_HEADS: &str = "
     government agency campaign ad ads commercial video letter memo tweet email filing document website narrator
     narrators announcer host hopeful hopefuls candidate candidates nominee contender attorney adviser advisor
     staffer staffers strategist strategists consultant consultants operative operatives insider insiders
-    voice-over economist economists activist activists lawyer lawyers front-runner frontrunner person persons";
+    voice-over economist economists activist activists lawyer lawyers front-runner frontrunner person persons mission delegation";
 
 const ORGANISATION_HEADS: &str = "
     department ministry office house council committee agency organization organisation party court guard guards

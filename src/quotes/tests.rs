@@ -810,3 +810,16 @@ fn a_spokesman_for_someone_is_not_that_someone() {
     let q = only(text, &[person("Q1", "Abbas Araghchi", text, &["Abbas Araghchi"])]);
     assert_eq!(speaker_name(&q), Some("Abbas Araghchi"));
 }
+
+#[test]
+fn quoted_as_saying_credits_the_one_quoted() {
+    let text = "Iranian state media quoted Araghchi as saying the talks were \"serious.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("saying", Some("Araghchi")));
+}
+
+#[test]
+fn a_mission_to_an_organisation_is_the_speaker() {
+    let text = "Iran's mission to the United Nations said in a post on X that the talks were \"constructive.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Iran's mission to the United Nations"));
+}
