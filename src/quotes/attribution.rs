@@ -164,14 +164,22 @@ impl Extraction<'_> {
     /// `Ban Ki-moon condemned what he called a "brazen breach"`: a pronoun in a relative clause is
     /// mentioned by the subject of its sentence when both name the same speaker; the subject is the
     /// words an editor (and PolNeAR) credits.
+    ///
+    /// Likewise a pronoun reported by its own antecedent (`Lynch said she recalled thinking, "…"`): the
+    /// one who says it is credited.
     fn antecedent_in_sentence(&self, s: &QuoteSpan, m: CueMatch) -> CueMatch {
         let d = self.doc;
         let start = m.phrase.start;
-        let relative = m.phrase.pronoun
-            && start > s.left_start
-            && ["what", "which"].iter().any(|w| d.word_is(start - 1, w))
-            && start <= s.open;
-        if !relative {
+        let inside = m.phrase.pronoun && start > s.left_start && start <= s.open;
+        let relative = inside && ["what", "which"].iter().any(|w| d.word_is(start - 1, w));
+        let reporting_cue = if inside && d.cue_len(start - 1) > 0 {
+            Some(start - 1)
+        } else if inside && start - 1 > s.left_start && d.word_is(start - 1, "that") && d.cue_len(start - 2) > 0 {
+            Some(start - 2)
+        } else {
+            None
+        };
+        if !relative && reporting_cue.is_none() {
             return m;
         }
         let same_pronoun = |subject: &Phrase| {
@@ -181,7 +189,11 @@ impl Extraction<'_> {
         // The sentence may begin before an earlier quote (`X says A is "…," and what she calls "…"`).
         let floor = start.saturating_sub(MAX_ANTECEDENT_DISTANCE);
         let sentence_start = (floor..start).rev().find(|&k| d.at_sentence_start(k)).unwrap_or(s.left_start);
-        match d.clause_subject(sentence_start, start - 1) {
+        let subject = match reporting_cue {
+            Some(cue) => d.subject_before(cue, sentence_start),
+            None => d.clause_subject(sentence_start, start - 1),
+        };
+        match subject {
             Some(subject)
                 if same_pronoun(&subject) && self.speaker(subject).0.name == self.speaker(m.phrase).0.name =>
             {

@@ -823,3 +823,12 @@ fn a_mission_to_an_organisation_is_the_speaker() {
     let text = "Iran's mission to the United Nations said in a post on X that the talks were \"constructive.\"";
     assert_eq!(mention_text(&only(text, &[])), Some("Iran's mission to the United Nations"));
 }
+
+#[test]
+fn a_pronoun_reported_by_its_antecedent_credits_the_reporter() {
+    let entities = |text: &str| [person("Q1", "Loretta Lynch", text, &["Lynch"])];
+    let text = "Lynch said she recalled thinking, \"This is what people have talked about.\"";
+    assert_eq!(mention_text(&only(text, &entities(text))), Some("Lynch"));
+    let text = "Lynch said that she was \"confused\" by the question.";
+    assert_eq!(mention_text(&only(text, &entities(text))), Some("Lynch"));
+}
