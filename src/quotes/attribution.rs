@@ -615,9 +615,14 @@ impl Doc<'_> {
         (named && verb_next).then_some(phrase)
     }
 
-    /// The token after an aside set off by commas that starts at token `comma`, before `hi`: a
-    /// relative clause, an apposition or an adverb (`, who is Muslim,`, `, however,`).
+    /// The token after an aside set off by commas (or a parenthesis) that starts at token `comma`,
+    /// before `hi`: a relative clause, an apposition or an adverb (`, who is Muslim,`, `, however,`).
     fn after_aside(&self, comma: usize, hi: usize) -> Option<usize> {
+        if self.tok(comma).punct('(') {
+            // `Rep. Hakeem Jeffries (D-N.Y.) reacted`
+            let last = hi.min(comma + 1 + LONG_APPOSITION);
+            return (comma + 1..last).find(|&k| self.tok(k).punct(')')).map(|close| close + 1);
+        }
         if !self.tok(comma).punct(',') {
             return None;
         }

@@ -8,6 +8,9 @@ use super::lexicon::{
 use super::tokens::{Kind, Token, tokenize};
 use crate::record::{Entity, Mention};
 
+/// Cues that name an action rather than speech when `to` follows them.
+const ACTION_CUES_BEFORE_TO: [&str; 4] = ["offered", "reacted", "reacts", "reacting"];
+
 /// An entity mention in chars, with the index of its entity. Ordered by start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct EntityMention {
@@ -142,6 +145,11 @@ impl<'a> Doc<'a> {
             && (self.word_is(i + 2, "condition") || self.word_is(i + 3, "condition"))
         {
             // "who spoke on condition of anonymity": why the source is unnamed, not what they said.
+            return 0;
+        }
+        if ACTION_CUES_BEFORE_TO.iter().any(|w| self.word_is(i, w)) && self.word_is(i + 1, "to") {
+            // "Iran had offered to pause enrichment", "markets reacted to the latest \"breakthrough\"":
+            // an action, not words spoken.
             return 0;
         }
         if self.names_a_thing(i) {

@@ -40,7 +40,9 @@ impl Extraction<'_> {
                 if !with_speaker && d.headline_by(s) {
                     continue;
                 }
-                if words == 1 && !adjacent && !(in_sentence && with_speaker) {
+                // `Markets barely reacted to the latest "breakthrough" headlines`: one word needs a cue.
+                let cued = attr.as_ref().is_some_and(|a| !a.cue.is_empty());
+                if words == 1 && !adjacent && !(in_sentence && with_speaker && cued) {
                     continue;
                 }
                 if words <= 3 && !in_sentence && !adjacent {

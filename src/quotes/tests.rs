@@ -832,3 +832,26 @@ fn a_pronoun_reported_by_its_antecedent_credits_the_reporter() {
     let text = "Lynch said that she was \"confused\" by the question.";
     assert_eq!(mention_text(&only(text, &entities(text))), Some("Lynch"));
 }
+
+#[test]
+fn offered_to_is_an_action_so_the_reporter_speaks() {
+    let text =
+        "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), mention_text(&q)), ("said", Some("Two diplomats familiar with the talks")));
+}
+
+#[test]
+fn a_one_word_scare_quote_needs_a_cue() {
+    assert_no_quotes(&["Markets barely reacted to the latest \"breakthrough\" headlines from Muscat."]);
+}
+
+#[test]
+fn a_parenthesis_between_subject_and_verb_keeps_the_subject() {
+    let text = "In a statement, Rep. Joe Wilson (R-S.C.) reacted to the news, saying: \"Tehran cannot be trusted.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), speaker_name(&q)), ("saying", Some("Joe Wilson")));
+    let text = "Sen. Susan Collins (Maine) praised the deal, calling it \"a step forward.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), speaker_name(&q)), ("calling", Some("Susan Collins")));
+}
