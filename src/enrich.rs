@@ -33,12 +33,9 @@ impl Stages {
             Some(dir) => EntityRecognizer::with_extra_dir(dir)?,
             None => EntityRecognizer::builtin()?,
         };
-        Ok(Self {
-            extractor: Extractor::new(),
-            topic: TopicFilter::new(&config.topic),
-            entities,
-            quotes: QuoteExtractor::new(),
-        })
+        // The quote stage names the holders of the offices the entity data lists.
+        let quotes = QuoteExtractor::new().with_offices(entities.offices());
+        Ok(Self { extractor: Extractor::new(), topic: TopicFilter::new(&config.topic), entities, quotes })
     }
 
     /// Score the record's topic, then find its entities and quotes.

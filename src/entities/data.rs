@@ -46,6 +46,9 @@ pub(crate) struct EntityDef {
     /// Roles written before the name.
     #[serde(default)]
     pub titles: Vec<String>,
+    /// The place or organisation whose office a person's titles are (`place:iran`), so that a role
+    /// written with it ("Iran's president", "the Iranian foreign minister") names the person.
+    pub serves: Option<String>,
     pub wikidata: Option<String>,
     /// ISO 3166-1 alpha-2 code (countries).
     #[allow(dead_code)]
@@ -195,6 +198,9 @@ fn validate(def: &EntityDef) -> Result<(), String> {
     }
     if !def.demonyms.is_empty() && def.kind != EntityType::Place {
         return Err(format!("entity {:?}: demonyms are for places", def.id));
+    }
+    if def.serves.is_some() && (def.kind != EntityType::Person || def.titles.is_empty()) {
+        return Err(format!("entity {:?}: serves is for people with titles", def.id));
     }
     Ok(())
 }

@@ -42,7 +42,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::record::Entity;
@@ -70,6 +70,19 @@ pub enum EntityError {
 pub struct EntityRecognizer {
     gazetteer: gazetteer::Gazetteer,
     lexicon: data::Lexicon,
+    offices: Vec<Office>,
+}
+
+/// An office and the person the entity data says holds it: "President" of `place:iran`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Office {
+    /// The title, lowercase ("foreign minister").
+    pub title: String,
+    /// Id of the place or organisation the office belongs to.
+    pub of: String,
+    /// Id and canonical name of the holder.
+    pub holder_id: String,
+    pub holder_name: String,
 }
 
 impl std::fmt::Debug for EntityRecognizer {
@@ -132,9 +145,38 @@ impl EntityRecognizer {
         Ok((loaded, index))
     }
 
+    /// The offices the entity data names holders for (entries with `serves`).
+    pub fn offices(&self) -> &[Office] {
+        &self.offices
+    }
+
     fn from_loaded(loaded: data::Loaded) -> Result<Self, EntityError> {
         let lexicon = data::Lexicon::compile(&loaded.lexicon, &loaded.entities);
         let gazetteer = gazetteer::Gazetteer::compile(&loaded.entities, &lexicon)?;
-        Ok(EntityRecognizer { gazetteer, lexicon })
+        let offices = offices(&loaded.entities)?;
+        Ok(EntityRecognizer { gazetteer, lexicon, offices })
     }
+}
+
+/// Every (title, served entity) → holder pair, checking that each served id exists.
+fn offices(entities: &[data::Sourced]) -> Result<Vec<Office>, EntityError> {
+    let ids: HashSet<&str> = entities.iter().map(|e| e.def.id.as_str()).collect();
+    let mut offices = Vec::new();
+    for sourced in entities {
+        let def = &sourced.def;
+        let Some(of) = &def.serves else { continue };
+        if !ids.contains(of.as_str()) {
+            return Err(EntityError::Invalid {
+                file: sourced.file.clone(),
+                reason: format!("entity {:?}: serves {:?}, which is not defined", def.id, of),
+            });
+        }
+        offices.extend(def.titles.iter().map(|title| Office {
+            title: title.to_lowercase(),
+            of: of.clone(),
+            holder_id: def.id.clone(),
+            holder_name: def.name.clone(),
+        }));
+    }
+    Ok(offices)
 }

@@ -490,3 +490,31 @@ fn context_rules_leave_languages_bodies_and_platforms_alone() {
                     Parliament would pass during Ramadan.");
     assert!(ents.is_empty(), "{:#?}", summary(&ents));
 }
+
+#[test]
+fn offices_name_their_holders_and_are_checked() {
+    let president = rec().offices().iter().find(|o| o.of == "place:iran" && o.title == "president").cloned();
+    assert_eq!(president.map(|o| o.holder_id), Some("person:masoud-pezeshkian".to_string()));
+
+    let dir = std::env::temp_dir().join(format!("talkwire-offices-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let entry = |serves: &str| {
+        format!(
+            "[[entity]]\nid = \"person:x-y\"\ntype = \"PERSON\"\nname = \"X Y\"\ntitles = [\"Envoy\"]\nserves = \"{serves}\"\n"
+        )
+    };
+    std::fs::write(dir.join("x.toml"), entry("place:nowhere")).unwrap();
+    let err = EntityRecognizer::with_extra_dir(&dir).unwrap_err();
+    assert!(err.to_string().contains("not defined"), "{err}");
+    std::fs::write(dir.join("x.toml"), entry("place:oman")).unwrap();
+    let r = EntityRecognizer::with_extra_dir(&dir).unwrap();
+    assert!(r.offices().iter().any(|o| o.holder_id == "person:x-y" && o.of == "place:oman" && o.title == "envoy"));
+    std::fs::write(
+        dir.join("x.toml"),
+        "[[entity]]\nid = \"place:x\"\ntype = \"PLACE\"\nname = \"X\"\nserves = \"place:oman\"\n",
+    )
+    .unwrap();
+    let err = EntityRecognizer::with_extra_dir(&dir).unwrap_err();
+    assert!(err.to_string().contains("serves is for people"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -44,6 +44,7 @@ mod tokens;
 #[cfg(test)]
 mod tests;
 
+use crate::entities::Office;
 use crate::record::{Entity, Quote, Speaker};
 use doc::Doc;
 use lexicon::Lexicon;
@@ -52,6 +53,8 @@ use marks::{QUOTE_MARKS, QuoteSpan};
 /// Finds quotations and attributes them to speakers. Build once, share freely (`Send + Sync`).
 pub struct QuoteExtractor {
     lexicon: Lexicon,
+    /// Who holds which office, from the entity data: resolves "Iran's president" to a person.
+    offices: Vec<Office>,
 }
 
 impl Default for QuoteExtractor {
@@ -63,7 +66,14 @@ impl Default for QuoteExtractor {
 impl QuoteExtractor {
     /// Builds the lexicon (once; reuse the extractor).
     pub fn new() -> Self {
-        QuoteExtractor { lexicon: Lexicon::new() }
+        QuoteExtractor { lexicon: Lexicon::new(), offices: Vec::new() }
+    }
+
+    /// Resolve roles written with their place or organisation ("Iran's foreign minister", "the
+    /// Iranian president") to the holders these offices name.
+    pub fn with_offices(mut self, offices: &[Office]) -> Self {
+        self.offices = offices.to_vec();
+        self
     }
 
     /// Quotes in `text`, in text order. `entities` are the article's entities (char-offset mentions into
@@ -77,7 +87,7 @@ impl QuoteExtractor {
         if spans.is_empty() {
             return Vec::new();
         }
-        let mut extraction = Extraction::new(&doc, &spans);
+        let mut extraction = Extraction::new(&doc, &spans, &self.offices);
         let mut attrs = extraction.own_attributions();
         extraction.lend_attributions(&mut attrs);
         extraction.build_quotes(attrs)
@@ -88,6 +98,7 @@ impl QuoteExtractor {
 struct Extraction<'d> {
     doc: &'d Doc<'d>,
     spans: &'d [QuoteSpan],
+    offices: &'d [Office],
     /// Char ranges of the quotes' contents, in text order: people named inside quotes are not antecedents.
     quote_chars: Vec<(usize, usize)>,
     /// Named speakers found so far, sorted by the char end of their mention: antecedents for pronouns.
@@ -95,8 +106,8 @@ struct Extraction<'d> {
 }
 
 impl<'d> Extraction<'d> {
-    fn new(doc: &'d Doc<'d>, spans: &'d [QuoteSpan]) -> Self {
+    fn new(doc: &'d Doc<'d>, spans: &'d [QuoteSpan], offices: &'d [Office]) -> Self {
         let quote_chars = spans.iter().map(|s| (doc.char_pos(s.content_start), doc.char_pos(s.content_end))).collect();
-        Extraction { doc, spans, quote_chars, named: Vec::new() }
+        Extraction { doc, spans, offices, quote_chars, named: Vec::new() }
     }
 }

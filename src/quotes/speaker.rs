@@ -16,6 +16,7 @@ use super::doc::{Doc, EntityMention};
 use super::lexicon::{F_CAP, F_DESC, F_DET, F_LINK, F_ORGHEAD, F_PARTICLE, F_POSS, F_PREP, F_STOP, F_TITLE};
 use super::phrases::Phrase;
 use super::tokens::Kind;
+use crate::entities::Office;
 use crate::record::{Entity, EntityType, Mention, Speaker};
 
 /// Descriptor heads that are documents, not people: what is written `from`/`by` someone is theirs.
@@ -163,11 +164,52 @@ impl Extraction<'_> {
     /// "the Guards") for the nearest organisation whose name holds it, "Netanyahu's office" for Netanyahu.
     /// Indefinite phrases ("a senior official") and possessive pronouns ("his spokesman": someone else)
     /// stay descriptors.
+    /// `Iran's president`, `the Iranian foreign minister`, `the president of Iran`: a title and the
+    /// place or organisation it belongs to, whose holder the entity data names. The longest title
+    /// wins ("vice president" over "president"); nothing when two people would fit. A holder the
+    /// article does not mention leaves the role as it is written (`entity_id` must be one of the
+    /// record's entities), rather than letting it fall to whichever person was named last.
+    fn office_holder(&self, phrase: Phrase) -> Option<(String, Option<String>)> {
+        let d = self.doc;
+        let start = d.char_pos(d.tok(phrase.start).start);
+        let end = d.char_pos(d.tok(phrase.end - 1).end);
+        let words = format!(" {} ", d.tok_text(phrase.start, phrase.end).to_lowercase());
+        let owners: Vec<&str> = d
+            .mentions_before(end)
+            .filter(|(m, e)| m.start >= start && m.end <= end && e.kind != EntityType::Person)
+            .map(|(_, e)| e.id.as_str())
+            .collect();
+        let mut best: Option<&Office> = None;
+        let mut tied = false;
+        for office in self.offices.iter().filter(|o| owners.contains(&o.of.as_str())) {
+            if !words.contains(&format!(" {} ", office.title)) {
+                continue;
+            }
+            match best {
+                Some(b) if b.title.len() > office.title.len() => {}
+                Some(b) if b.title.len() == office.title.len() => tied |= b.holder_id != office.holder_id,
+                _ => {
+                    best = Some(office);
+                    tied = false;
+                }
+            }
+        }
+        let office = best.filter(|_| !tied)?;
+        if d.entities.iter().any(|e| e.id == office.holder_id) {
+            Some((office.holder_name.clone(), Some(office.holder_id.clone())))
+        } else {
+            Some((d.tok_text(phrase.start, phrase.end).to_string(), None))
+        }
+    }
+
     fn resolve_description(&self, phrase: Phrase, pos: usize) -> Option<(String, Option<String>)> {
         let d = self.doc;
         let head = d.tok(phrase.end - 1);
         if phrase.end - phrase.start < 2 || !head.word() || head.has(F_POSS) {
             return None;
+        }
+        if let Some(holder) = self.office_holder(phrase) {
+            return Some(holder);
         }
         let first = d.tok(phrase.start);
         let head_word = d.tok_text(phrase.end - 1, phrase.end).to_lowercase();

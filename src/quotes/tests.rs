@@ -855,3 +855,39 @@ fn a_parenthesis_between_subject_and_verb_keeps_the_subject() {
     let q = only(text, &[]);
     assert_eq!((q.cue.as_str(), speaker_name(&q)), ("calling", Some("Susan Collins")));
 }
+
+#[test]
+fn a_role_with_its_country_names_the_holder_the_entity_data_gives() {
+    use crate::entities::Office;
+    let office = |title: &str, of: &str, id: &str, name: &str| Office {
+        title: title.into(),
+        of: of.into(),
+        holder_id: id.into(),
+        holder_name: name.into(),
+    };
+    let offices = [
+        office("president", "place:iran", "person:masoud-pezeshkian", "Masoud Pezeshkian"),
+        office("president", "place:united-states", "person:donald-trump", "Donald Trump"),
+        office("vice president", "place:united-states", "person:jd-vance", "JD Vance"),
+    ];
+    let extractor = QuoteExtractor::new().with_offices(&offices);
+    let text = "Pezeshkian met Trump's envoy. Later, Iran's president said the talks were \"a test of goodwill.\"";
+    let entities = [
+        person("person:masoud-pezeshkian", "Masoud Pezeshkian", text, &["Pezeshkian"]),
+        ent("place:iran", "Iran", EntityType::Place, text, &["Iran"]),
+        person("person:donald-trump", "Donald Trump", text, &["Trump"]),
+    ];
+    let q = &extractor.extract(text, &entities)[0];
+    assert_eq!(q.speaker.as_ref().and_then(|s| s.entity_id.as_deref()), Some("person:masoud-pezeshkian"));
+    assert_eq!(mention_text(q), Some("Iran's president"));
+    // A holder the article never mentions is not named (`entity_id` must be one of its entities),
+    // and the role does not fall to the last person named either.
+    let text = "Trump spoke on Monday. Iran's president said the talks were \"a test of goodwill.\"";
+    let entities = [
+        person("person:donald-trump", "Donald Trump", text, &["Trump"]),
+        ent("place:iran", "Iran", EntityType::Place, text, &["Iran"]),
+    ];
+    let q = &extractor.extract(text, &entities)[0];
+    let speaker = q.speaker.as_ref().map(|s| (s.name.as_str(), s.entity_id.as_deref()));
+    assert_eq!(speaker, Some(("Iran's president", None)));
+}
