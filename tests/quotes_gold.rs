@@ -424,6 +424,12 @@ fn gold_set_meets_targets() {
     for passage in &passages {
         let entities = recognizer.recognize(&passage.text);
         let predicted = extractor.extract(&passage.text, &entities);
+        // The record promises that a speaker's entity_id is one of the article's entities.
+        for quote in &predicted {
+            if let Some(id) = quote.speaker.as_ref().and_then(|s| s.entity_id.as_deref()) {
+                assert!(entities.iter().any(|e| e.id == id), "{}: speaker {id} is not among the entities", passage.id);
+            }
+        }
         let tally = score(passage, &predicted, &mut misses);
         for pattern in &passage.patterns {
             let (used, perfect) = by_pattern.get_mut(pattern.as_str()).expect("patterns are checked on load");
