@@ -165,11 +165,14 @@ impl Extraction<'_> {
     /// Indefinite phrases ("a senior official") and possessive pronouns ("his spokesman": someone else)
     /// stay descriptors.
     /// `Iran's president`, `the Iranian foreign minister`, `the president of Iran`: a title and the
-    /// place or organisation it belongs to, whose holder the entity data names. The longest title
-    /// wins ("vice president" over "president"); nothing when two people would fit. A holder the
-    /// article does not mention leaves the role as it is written (`entity_id` must be one of the
-    /// record's entities), rather than letting it fall to whichever person was named last.
-    fn office_holder(&self, phrase: Phrase) -> Option<(String, Option<String>)> {
+    /// place or organisation it belongs to, whose holder the entity data names. A holder the article
+    /// does not mention leaves the role as it is written (`entity_id` must be one of the record's
+    /// entities), rather than letting it fall to whichever person was named last.
+    ///
+    /// A bare role (`the foreign minister`) names the person of the article who holds an office with
+    /// that title; when several do, the one the text points at, else the one named last before it. The longest title wins
+    /// ("vice president" over "president").
+    fn office_holder(&self, phrase: Phrase, pos: usize) -> Option<(String, Option<String>)> {
         let d = self.doc;
         let start = d.char_pos(d.tok(phrase.start).start);
         let end = d.char_pos(d.tok(phrase.end - 1).end);
@@ -179,23 +182,35 @@ impl Extraction<'_> {
             .filter(|(m, e)| m.start >= start && m.end <= end && e.kind != EntityType::Person)
             .map(|(_, e)| e.id.as_str())
             .collect();
-        let mut best: Option<&Office> = None;
-        let mut tied = false;
-        for office in self.offices.iter().filter(|o| owners.contains(&o.of.as_str())) {
-            if !words.contains(&format!(" {} ", office.title)) {
-                continue;
-            }
-            match best {
+        let in_article = |o: &Office| d.entities.iter().any(|e| e.id == o.holder_id);
+        let fits = |o: &&Office| {
+            let owner_fits = if owners.is_empty() { in_article(o) } else { owners.contains(&o.of.as_str()) };
+            owner_fits && words.contains(&format!(" {} ", o.title))
+        };
+        // The offices with the longest fitting title.
+        let mut best: Vec<&Office> = Vec::new();
+        for office in self.offices.iter().filter(fits) {
+            match best.first() {
                 Some(b) if b.title.len() > office.title.len() => {}
-                Some(b) if b.title.len() == office.title.len() => tied |= b.holder_id != office.holder_id,
-                _ => {
-                    best = Some(office);
-                    tied = false;
-                }
+                Some(b) if b.title.len() == office.title.len() => best.push(office),
+                _ => best = vec![office],
             }
         }
-        let office = best.filter(|_| !tied)?;
-        if d.entities.iter().any(|e| e.id == office.holder_id) {
+        let office = match best.as_slice() {
+            [] => return None,
+            [one] => *one,
+            several if several.iter().all(|o| o.holder_id == several[0].holder_id) => several[0],
+            // Two foreign ministers in the article: the one the text points at (as for a pronoun),
+            // else the one named last before the role.
+            several if owners.is_empty() => {
+                let holds = |id: &str| several.iter().find(|o| o.holder_id == id).copied();
+                let topic = self.resolve_pronoun(pos, EntityType::Person).and_then(|(_, id)| holds(id.as_deref()?));
+                let last = || d.mentions_before(start).find_map(|(_, e)| holds(&e.id));
+                topic.or_else(last)?
+            }
+            _ => return None,
+        };
+        if in_article(office) {
             Some((office.holder_name.clone(), Some(office.holder_id.clone())))
         } else {
             Some((d.tok_text(phrase.start, phrase.end).to_string(), None))
@@ -208,7 +223,7 @@ impl Extraction<'_> {
         if phrase.end - phrase.start < 2 || !head.word() || head.has(F_POSS) {
             return None;
         }
-        if let Some(holder) = self.office_holder(phrase) {
+        if let Some(holder) = self.office_holder(phrase, pos) {
             return Some(holder);
         }
         let first = d.tok(phrase.start);

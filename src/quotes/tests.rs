@@ -891,3 +891,33 @@ fn a_role_with_its_country_names_the_holder_the_entity_data_gives() {
     let speaker = q.speaker.as_ref().map(|s| (s.name.as_str(), s.entity_id.as_deref()));
     assert_eq!(speaker, Some(("Iran's president", None)));
 }
+
+#[test]
+fn a_bare_role_names_the_holder_of_that_office_in_the_article() {
+    use crate::entities::Office;
+    let office = |title: &str, of: &str, id: &str, name: &str| Office {
+        title: title.into(),
+        of: of.into(),
+        holder_id: id.into(),
+        holder_name: name.into(),
+    };
+    let offices = [
+        office("foreign minister", "place:iran", "person:abbas-araghchi", "Abbas Araghchi"),
+        office("foreign minister", "place:oman", "person:badr-albusaidi", "Badr Albusaidi"),
+        office("special envoy", "place:united-states", "person:steve-witkoff", "Steve Witkoff"),
+    ];
+    let extractor = QuoteExtractor::new().with_offices(&offices);
+    let speaker_of = |text: &str, people: &[(&str, &str, &str)]| {
+        let entities: Vec<Entity> = people.iter().map(|(id, name, word)| person(id, name, text, &[word])).collect();
+        extractor.extract(text, &entities)[0].speaker.as_ref().map(|s| s.name.clone())
+    };
+    let witkoff = ("person:steve-witkoff", "Steve Witkoff", "Witkoff");
+    let araghchi = ("person:abbas-araghchi", "Abbas Araghchi", "Araghchi");
+    let albusaidi = ("person:badr-albusaidi", "Badr Albusaidi", "Albusaidi");
+    // The sentence's subject is not the foreign minister; the entity data says who is.
+    let text = "Witkoff met Araghchi in Muscat on Sunday. The foreign minister later said the talks were \"useful.\"";
+    assert_eq!(speaker_of(text, &[witkoff, araghchi]).as_deref(), Some("Abbas Araghchi"));
+    // Two foreign ministers: never the envoy.
+    let text = "Witkoff met Araghchi and Albusaidi. The foreign minister later said the talks were \"useful.\"";
+    assert_eq!(speaker_of(text, &[witkoff, araghchi, albusaidi]).as_deref(), Some("Badr Albusaidi"));
+}
