@@ -615,20 +615,19 @@ impl Doc<'_> {
         (named && verb_next).then_some(phrase)
     }
 
-    /// The token after an aside set off by commas (or a parenthesis) that starts at token `comma`,
-    /// before `hi`: a relative clause, an apposition or an adverb (`, who is Muslim,`, `, however,`).
-    fn after_aside(&self, comma: usize, hi: usize) -> Option<usize> {
-        if self.tok(comma).punct('(') {
-            // `Rep. Hakeem Jeffries (D-N.Y.) reacted`
-            let last = hi.min(comma + 1 + LONG_APPOSITION);
-            return (comma + 1..last).find(|&k| self.tok(k).punct(')')).map(|close| close + 1);
+    /// The token after an aside set off by commas (or a parenthesis) that opens at token `open`,
+    /// before `hi`: a relative clause, an apposition or an adverb (`, who is Muslim,`, `, however,`,
+    /// `(D-N.Y.)`).
+    fn after_aside(&self, open: usize, hi: usize) -> Option<usize> {
+        let last = hi.min(open + 1 + LONG_APPOSITION);
+        if self.tok(open).punct('(') {
+            return (open + 1..last).find(|&k| self.tok(k).punct(')')).map(|close| close + 1);
         }
-        if !self.tok(comma).punct(',') {
+        if !self.tok(open).punct(',') {
             return None;
         }
-        let last = hi.min(comma + 1 + LONG_APPOSITION);
-        let close = (comma + 1..last).find(|&k| !self.tok(k).word() || self.tok(k).punct(','))?;
-        (close > comma + 1 && self.tok(close).punct(',')).then_some(close + 1)
+        let close = (open + 1..last).find(|&k| !self.tok(k).word() || self.tok(k).punct(','))?;
+        (close > open + 1 && self.tok(close).punct(',')).then_some(close + 1)
     }
 
     /// A cue on the left, ending at `from`, either touches the quote or embeds it (`said that …`).

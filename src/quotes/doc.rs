@@ -127,6 +127,10 @@ impl<'a> Doc<'a> {
         if t.flags & F_ACCORDING != 0 {
             return if self.word_is(i + 1, "to") { 2 } else { 0 };
         }
+        if t.flags & (F_CUE | F_PHRASAL) == 0 {
+            // Most words: none of the checks below can make them a cue.
+            return 0;
+        }
         if i > 0 && self.tok(i - 1).has(F_DET | F_POSS) && !self.tok(i - 1).has(F_QUANT) {
             // "Trump's tweet", "a statement read": a noun.
             return 0;

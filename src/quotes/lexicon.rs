@@ -62,6 +62,8 @@ pub(super) const F_CONJ: u32 = 1 << 25;
 pub(super) const F_IRREGULAR: u32 = 1 << 26;
 /// A noun naming something said (`remark`, `claim`): owned by a possessive, it names the speaker.
 pub(super) const F_SPEECH_NOUN: u32 = 1 << 27;
+/// `statement`, `ad`, `memo`: a descriptor that is a document, whose `from`/`by` names its author.
+pub(super) const F_DOCUMENT: u32 = 1 << 28;
 
 /// Every list with the flags it gives its words.
 const WORD_LISTS: &[(&str, u32)] = &[
@@ -89,6 +91,7 @@ const WORD_LISTS: &[(&str, u32)] = &[
     (TITLES, F_TITLE),
     (ABBREVIATIONS, F_ABBR),
     (DESCRIPTOR_HEADS, F_DESC),
+    (DOCUMENT_HEADS, F_DESC | F_DOCUMENT),
     (ORGANISATION_HEADS, F_ORGHEAD),
     (NAME_PARTICLES, F_PARTICLE),
     (NOT_ADVERBS, 0),
@@ -201,12 +204,14 @@ const DESCRIPTOR_HEADS: &str = "
     official officials source sources diplomat diplomats analyst analysts expert experts spokesman spokeswoman
     spokesperson spokespeople minister ministers aide aides lawmaker lawmakers legislator legislators negotiator
     negotiators observer observers critic critics resident residents witness witnesses people supporters
-    protesters police authorities leaders statement report media officers commanders advisers advisors
+    protesters police authorities leaders media officers commanders advisers advisors
     organizers organisers researchers investigators prosecutors democrats republicans voters members ministry
-    government agency campaign ad ads commercial video letter memo tweet email filing document website narrator
-    narrators announcer host hopeful hopefuls candidate candidates nominee contender attorney adviser advisor
+    government agency campaign narrator narrators announcer host hopeful hopefuls candidate candidates nominee contender attorney adviser advisor
     staffer staffers strategist strategists consultant consultants operative operatives insider insiders
     voice-over economist economists activist activists lawyer lawyers front-runner frontrunner person persons mission delegation";
+
+/// Descriptors that are documents, not people: what is written `from`/`by` someone is theirs.
+const DOCUMENT_HEADS: &str = "statement report ad ads commercial video letter memo tweet email filing document website";
 
 const ORGANISATION_HEADS: &str = "
     department ministry office house council committee agency organization organisation party court guard guards

@@ -13,28 +13,13 @@
 
 use super::Extraction;
 use super::doc::{Doc, EntityMention};
-use super::lexicon::{F_CAP, F_DESC, F_DET, F_LINK, F_ORGHEAD, F_PARTICLE, F_POSS, F_PREP, F_STOP, F_TITLE};
+use super::lexicon::{
+    F_CAP, F_DESC, F_DET, F_DOCUMENT, F_LINK, F_ORGHEAD, F_PARTICLE, F_POSS, F_PREP, F_STOP, F_TITLE,
+};
 use super::phrases::Phrase;
 use super::tokens::Kind;
 use crate::entities::Office;
 use crate::record::{Entity, EntityType, Mention, Speaker};
-
-/// Descriptor heads that are documents, not people: what is written `from`/`by` someone is theirs.
-const DOCUMENT_HEADS: [&str; 13] = [
-    "statement",
-    "report",
-    "ad",
-    "ads",
-    "commercial",
-    "video",
-    "letter",
-    "memo",
-    "tweet",
-    "email",
-    "filing",
-    "document",
-    "website",
-];
 
 /// How many mentions to look back over: on the phrase, and for a pronoun's antecedent.
 const MENTIONS_ON_PHRASE: usize = 64;
@@ -159,19 +144,14 @@ impl Extraction<'_> {
             .last()
     }
 
-    /// A definite description standing for someone named before: a role ("the foreign minister", "Iran's
-    /// president", "The IAEA chief") for the person a pronoun would be, an organisation noun ("the agency",
-    /// "the Guards") for the nearest organisation whose name holds it, "Netanyahu's office" for Netanyahu.
-    /// Indefinite phrases ("a senior official") and possessive pronouns ("his spokesman": someone else)
-    /// stay descriptors.
     /// `Iran's president`, `the Iranian foreign minister`, `the president of Iran`: a title and the
     /// place or organisation it belongs to, whose holder the entity data names. A holder the article
     /// does not mention leaves the role as it is written (`entity_id` must be one of the record's
     /// entities), rather than letting it fall to whichever person was named last.
     ///
     /// A bare role (`the foreign minister`) names the person of the article who holds an office with
-    /// that title; when several do, the one the text points at, else the one named last before it. The longest title wins
-    /// ("vice president" over "president").
+    /// that title; when several do, the one the text points at, else the one named last before it.
+    /// The longest title wins ("vice president" over "president").
     fn office_holder(&self, phrase: Phrase, pos: usize) -> Option<(String, Option<String>)> {
         let d = self.doc;
         let start = d.char_pos(d.tok(phrase.start).start);
@@ -217,6 +197,12 @@ impl Extraction<'_> {
         }
     }
 
+    /// A definite description standing for someone named before: an office whose holder the entity data
+    /// names ([`Extraction::office_holder`]), else a role ("the foreign minister", "Iran's president",
+    /// "The IAEA chief") for the person a pronoun would be, an organisation noun ("the agency",
+    /// "the Guards") for the nearest organisation whose name holds it, "Netanyahu's office" for Netanyahu.
+    /// Indefinite phrases ("a senior official") and possessive pronouns ("his spokesman": someone else)
+    /// stay descriptors.
     fn resolve_description(&self, phrase: Phrase, pos: usize) -> Option<(String, Option<String>)> {
         let d = self.doc;
         let head = d.tok(phrase.end - 1);
@@ -371,8 +357,7 @@ impl<'a> Doc<'a> {
     fn complement_of_role(&self, phrase: Phrase) -> std::ops::Range<usize> {
         let role_then_preposition = (phrase.start + 1..phrase.end).find(|&k| {
             let (role, prep) = (self.tok(k - 1), self.tok(k));
-            let document = DOCUMENT_HEADS.iter().any(|w| self.word_is(k - 1, w));
-            role.word() && role.has(F_DESC | F_TITLE) && !role.has(F_CAP) && !document && prep.has(F_PREP | F_LINK)
+            role.word() && role.has(F_DESC | F_TITLE) && !role.has(F_CAP | F_DOCUMENT) && prep.has(F_PREP | F_LINK)
         });
         let Some(prep) = role_then_preposition else {
             return 0..0;

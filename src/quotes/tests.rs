@@ -24,6 +24,11 @@ fn person(id: &str, name: &str, text: &str, words: &[&str]) -> Entity {
     ent(id, name, EntityType::Person, text, words)
 }
 
+/// An office held by `name` (`id`), as the entity data gives it.
+fn office(title: &str, of: &str, id: &str, name: &str) -> crate::entities::Office {
+    crate::entities::Office { title: title.into(), of: of.into(), holder_id: id.into(), holder_name: name.into() }
+}
+
 fn chars(text: &str, s: usize, e: usize) -> String {
     text.chars().skip(s).take(e - s).collect()
 }
@@ -858,13 +863,6 @@ fn a_parenthesis_between_subject_and_verb_keeps_the_subject() {
 
 #[test]
 fn a_role_with_its_country_names_the_holder_the_entity_data_gives() {
-    use crate::entities::Office;
-    let office = |title: &str, of: &str, id: &str, name: &str| Office {
-        title: title.into(),
-        of: of.into(),
-        holder_id: id.into(),
-        holder_name: name.into(),
-    };
     let offices = [
         office("president", "place:iran", "person:masoud-pezeshkian", "Masoud Pezeshkian"),
         office("president", "place:united-states", "person:donald-trump", "Donald Trump"),
@@ -894,13 +892,6 @@ fn a_role_with_its_country_names_the_holder_the_entity_data_gives() {
 
 #[test]
 fn a_bare_role_names_the_holder_of_that_office_in_the_article() {
-    use crate::entities::Office;
-    let office = |title: &str, of: &str, id: &str, name: &str| Office {
-        title: title.into(),
-        of: of.into(),
-        holder_id: id.into(),
-        holder_name: name.into(),
-    };
     let offices = [
         office("foreign minister", "place:iran", "person:abbas-araghchi", "Abbas Araghchi"),
         office("foreign minister", "place:oman", "person:badr-albusaidi", "Badr Albusaidi"),
