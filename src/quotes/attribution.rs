@@ -121,9 +121,16 @@ impl Extraction<'_> {
             let content = &d.text[s.content_start..s.content_end];
             let found = d.transcript_label(s).or_else(|| match d.attribution_after(s, content) {
                 // `Sen. Claire McCaskill scolded him: "…," she said.`: the name on the left, not the pronoun.
+                // `DuVernay said she felt … because "…," she said.`: nor when the quote runs on inside the
+                // clause the name reports, and the pronoun is that name's person.
                 Some(after) if after.phrase.pronoun => {
-                    let named_adjacent = |b: &CueMatch| !b.phrase.pronoun && b.pattern.adjacent();
-                    Some(d.attribution_before(s).filter(named_adjacent).unwrap_or(after))
+                    let reported = |b: &CueMatch| {
+                        b.pattern == Pattern::LeftEmbedded
+                            && d.tok(s.open - 1).word()
+                            && self.speaker(b.phrase).0.name == self.speaker(after.phrase).0.name
+                    };
+                    let named = |b: &CueMatch| !b.phrase.pronoun && (b.pattern.adjacent() || reported(b));
+                    Some(d.attribution_before(s).filter(named).unwrap_or(after))
                 }
                 Some(after) => Some(after),
                 None => d.attribution_before(s),

@@ -422,6 +422,13 @@ fn a_name_introducing_the_quote_beats_a_pronoun_after_it() {
 }
 
 #[test]
+fn a_name_reporting_the_clause_a_quote_runs_on_in_beats_the_pronoun_after_it() {
+    let text = "Roe said the deal mattered because \u{201c}nobody else would sign it,\u{201d} she said.";
+    let q = only(text, &[person("Q1", "Jane Roe", text, &["Roe"])]);
+    assert_eq!(mention_text(&q), Some("Roe"));
+}
+
+#[test]
 fn pronoun_resolves_to_the_person_the_sentence_is_about() {
     let text = "Rubio, who spoke with Prime Minister Benjamin Netanyahu on Monday, said talks would go on.\n\n\"We would rather solve this at the table,\" he said.";
     let e = [
