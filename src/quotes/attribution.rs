@@ -607,6 +607,9 @@ impl Doc<'_> {
             return None;
         }
         let phrase = self.phrase_after(i, pc)?;
+        if phrase.end == i + 1 && self.opening_participle(i) {
+            return None;
+        }
         let head = self.tok(phrase.end - 1);
         let named =
             phrase.pronoun || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP)) || first.has(F_DET);
@@ -620,6 +623,18 @@ impl Doc<'_> {
             v.word() && !v.has(F_CAP) && !v.has(F_DET | F_PREP | F_LINK | F_CONJ) && !time
         };
         (named && verb_next).then_some(phrase)
+    }
+
+    /// `Flying home one night, she vented …`: a capitalised word in -ing opening a sentence is a
+    /// participle (or a gerund), not a name, unless the entity stage found a name there.
+    fn opening_participle(&self, i: usize) -> bool {
+        let t = self.tok(i);
+        let word = &self.text[t.start..t.end];
+        let start = self.char_pos(t.start);
+        self.at_sentence_start(i)
+            && word.len() > 5
+            && word.ends_with("ing")
+            && self.mentions_before(start + 1).next().is_none_or(|(m, _)| m.start != start)
     }
 
     /// The token after an aside set off by commas (or a parenthesis) that opens at token `open`,

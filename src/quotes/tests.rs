@@ -606,6 +606,16 @@ fn a_pronoun_in_a_relative_clause_is_mentioned_by_the_sentence_subject() {
 }
 
 #[test]
+fn a_sentence_opening_participle_is_no_clause_subject() {
+    let text = "Flying home that night, she vented to her husband that the merger would be \"incredibly ugly.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("she"));
+    // A name the entity stage found there stays the subject.
+    let text = "Manning then vented to her husband that the merger would be \"incredibly ugly.\"";
+    let q = only(text, &[person("Q1", "Chelsea Manning", text, &["Manning"])]);
+    assert_eq!(mention_text(&q), Some("Manning"));
+}
+
+#[test]
 fn as_x_put_it_names_the_speaker_after_the_quote() {
     let q = only("The main test is a \"lawful source of investment income,\" as a Homeland Security memo put it.", &[]);
     assert_eq!(mention_text(&q), Some("a Homeland Security memo"));
