@@ -25,6 +25,9 @@ const LONG_APPOSITION: usize = 14;
 /// Plural time units: `Eight years ago` opens no clause.
 const TIME_UNITS: [&str; 5] = ["years", "months", "weeks", "days", "ago"];
 
+/// Function words that open a clause of their own: `after he said`.
+const SUBORDINATORS: [&str; 6] = ["after", "before", "until", "unless", "since", "whether"];
+
 /// Words the object of `quoted … as saying` may have.
 const MAX_QUOTED_OBJECT: usize = 8;
 
@@ -173,7 +176,8 @@ impl Extraction<'_> {
     /// words an editor (and PolNeAR) credits.
     ///
     /// Likewise a pronoun reported by its own antecedent (`Lynch said she recalled thinking, "…"`): the
-    /// one who says it is credited.
+    /// one who says it is credited; and a pronoun inside the clause its antecedent governs (`Graham
+    /// assures his audience he will tell the "bigots" …`).
     fn antecedent_in_sentence(&self, s: &QuoteSpan, m: CueMatch) -> CueMatch {
         let d = self.doc;
         let start = m.phrase.start;
@@ -186,7 +190,7 @@ impl Extraction<'_> {
         } else {
             None
         };
-        if !relative && reporting_cue.is_none() {
+        if !inside {
             return m;
         }
         let same_pronoun = |subject: &Phrase| {
@@ -198,7 +202,12 @@ impl Extraction<'_> {
         let sentence_start = (floor..start).rev().find(|&k| d.at_sentence_start(k)).unwrap_or(s.left_start);
         let subject = match reporting_cue {
             Some(cue) => d.subject_before(cue, sentence_start),
-            None => d.clause_subject(sentence_start, start - 1),
+            None if relative => d.clause_subject(sentence_start, start - 1),
+            // `Graham assures his audience he will tell the "bigots" …`: a pronoun in the clause its
+            // subject governs, with no conjunction or comma opening another clause between them.
+            None => d
+                .clause_subject(sentence_start, start - 1)
+                .filter(|subject| !subject.pronoun && d.one_clause(subject.end, start)),
         };
         match subject {
             Some(subject)
@@ -623,6 +632,17 @@ impl Doc<'_> {
             v.word() && !v.has(F_CAP) && !v.has(F_DET | F_PREP | F_LINK | F_CONJ) && !time
         };
         (named && verb_next).then_some(phrase)
+    }
+
+    /// Whether tokens `from..to` hold no comma, dash or conjunction (but `that`) that would open
+    /// another clause.
+    fn one_clause(&self, from: usize, to: usize) -> bool {
+        (from..to).all(|k| {
+            let t = self.tok(k);
+            let opens_clause =
+                (t.has(F_CONJ) && !self.word_is(k, "that")) || SUBORDINATORS.iter().any(|w| self.word_is(k, w));
+            (t.word() || self.attached_abbr_period(k)) && !opens_clause
+        })
     }
 
     /// `Flying home one night, she vented …`: a capitalised word in -ing opening a sentence is a

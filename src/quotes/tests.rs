@@ -856,6 +856,16 @@ fn a_pronoun_reported_by_its_antecedent_credits_the_reporter() {
 }
 
 #[test]
+fn a_pronoun_in_the_clause_its_subject_governs_credits_the_subject() {
+    let entities = |text: &str| [person("Q1", "Lindsey Graham", text, &["Graham"])];
+    let text = "Graham assures his audience he will tell the \"bigots\" to back off.";
+    assert_eq!(mention_text(&only(text, &entities(text))), Some("Graham"));
+    // A conjunction opens another clause, whose own subject the pronoun is.
+    let text = "Graham spoke for an hour, but he told the \"bigots\" to back off.";
+    assert_eq!(mention_text(&only(text, &entities(text))), Some("he"));
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
