@@ -59,11 +59,14 @@ impl Extraction<'_> {
     }
 
     /// A later quote of the same sentence, attributed on its right, lends its speaker to earlier ones:
-    /// `"All that Glitters" was to be a "cautionary tale," said Susan Crawford.`
+    /// `"All that Glitters" was to be a "cautionary tale," said Susan Crawford.` It outranks a clause
+    /// subject found without a speech verb (`Guns are "…" and "…," Howard Dean said`).
     fn lend_back_within_sentences(&self, attrs: &mut [Option<Attribution>]) {
         let spans = self.spans;
         for k in (0..spans.len().saturating_sub(1)).rev() {
-            if has_speaker(&attrs[k]) || !spans[k + 1].same_sentence_as_prev {
+            let bare_subject =
+                attrs[k].as_ref().is_some_and(|a| a.pattern == Some(Pattern::ClauseSubject) && a.cue.is_empty());
+            if (has_speaker(&attrs[k]) && !bare_subject) || !spans[k + 1].same_sentence_as_prev {
                 continue;
             }
             if let Some(a) = &attrs[k + 1]

@@ -866,6 +866,13 @@ fn a_pronoun_in_the_clause_its_subject_governs_credits_the_subject() {
 }
 
 #[test]
+fn a_later_quote_attributed_on_its_right_outranks_a_bare_clause_subject() {
+    let text = "Tariffs are \"the worst possible tax\" and \"a gift to our rivals,\" Jane Roe said on Monday.";
+    let q = run(text, &[]);
+    assert_eq!(q.iter().map(mention_text).collect::<Vec<_>>(), [Some("Jane Roe"); 2]);
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
