@@ -286,7 +286,8 @@ impl Doc<'_> {
             // a quote before the speaker would have been cut off by its cue or sentence end.
             // A participle cue may open the aside: `McKeague, writing for the majority, said`.
             let aside_participle = k > 0 && self.tok(k).has(F_PARTICIPLE) && self.tok(k - 1).punct(',');
-            if self.sentence_end(k) || (self.cue_len(k) > 0 && !aside_participle) {
+            // So may a relative clause's: `Graham, who says allies should send troops, tweeted`.
+            if self.sentence_end(k) || (self.cue_len(k) > 0 && !aside_participle && !self.relative_verb(k, floor)) {
                 return None;
             }
             if t.punct(',')
@@ -304,6 +305,16 @@ impl Doc<'_> {
             }
         }
         None
+    }
+
+    /// Whether the verb at token `k` opens a relative clause set off by a comma, past adverbs and
+    /// auxiliaries (`, who has long said`), not before `floor`.
+    fn relative_verb(&self, k: usize, floor: usize) -> bool {
+        let mut j = k;
+        while j > floor && self.tok(j - 1).has(F_SKIP | F_ADVLY) && !self.tok(j - 1).has(F_CAP) {
+            j -= 1;
+        }
+        j > floor + 1 && self.tok(j - 1).has(F_WHO) && self.tok(j - 2).punct(',')
     }
 
     /// The noun phrase starting at token `start` (after an inverted cue or `according to`), before `hi`.

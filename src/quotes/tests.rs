@@ -873,6 +873,12 @@ fn a_later_quote_attributed_on_its_right_outranks_a_bare_clause_subject() {
 }
 
 #[test]
+fn a_cue_inside_a_relative_aside_leaves_the_main_cue_to_the_subject() {
+    let text = "Graham, who says allies should send troops, tweeted that the plan \"will not destroy ISIL.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Graham"));
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
