@@ -470,6 +470,12 @@ impl Doc<'_> {
             {
                 return CueMatch::new(phrase, c..c + len, self.left_pattern(c + len, open));
             }
+            // `with Sen. John McCain calling it a "Chinese menu"`: the participle's own subject.
+            if t.has(F_PARTICIPLE)
+                && let Some(phrase) = self.subject_after_with(c, lo)
+            {
+                return CueMatch::new(phrase, c..c + len, self.left_pattern(c + len, open));
+            }
             if t.has(F_PARTICIPLE) && participle.is_none() {
                 participle = Some(c);
             }

@@ -317,6 +317,17 @@ impl Doc<'_> {
         j > floor + 1 && self.tok(j - 1).has(F_WHO) && self.tok(j - 2).punct(',')
     }
 
+    /// `with Gorka noting`, `with one of her ads asking`: the phrase between `with` and the participle at
+    /// token `cue` (past adverbs: `with Cruz recently promising`), not before `lo`.
+    pub(super) fn subject_after_with(&self, cue: usize, lo: usize) -> Option<Phrase> {
+        let mut end = cue;
+        while end > lo && self.tok(end - 1).has(F_ADVLY | F_SKIP) && !self.tok(end - 1).has(F_CAP) {
+            end -= 1;
+        }
+        let phrase = self.phrase_ending_at(end, lo, 1).filter(|p| !p.pronoun)?;
+        (phrase.start > lo && self.word_is(phrase.start - 1, "with")).then_some(phrase)
+    }
+
     /// The noun phrase starting at token `start` (after an inverted cue or `according to`), before `hi`.
     pub(super) fn phrase_after(&self, start: usize, hi: usize) -> Option<Phrase> {
         if start >= hi {

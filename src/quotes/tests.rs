@@ -879,6 +879,14 @@ fn a_cue_inside_a_relative_aside_leaves_the_main_cue_to_the_subject() {
 }
 
 #[test]
+fn with_a_name_and_a_participle_names_the_speaker() {
+    let text = "Democrats were irritated by the plan, with Sen. Jane Roe calling it a \"Chinese menu.\"";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Jane Roe"));
+    let text = "Republicans defended the strikes, with Roe recently promising to \"finish the job.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Roe"));
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
