@@ -195,6 +195,11 @@ impl Doc<'_> {
         if p.punct(',') && depth == 0 {
             return self.apposition_ending_at(end, lo);
         }
+        if depth == 0
+            && let Some(dash) = self.dash_ending_at(end)
+        {
+            return self.dash_apposition_before(dash, lo);
+        }
         let inner = depth > 0;
         let mut j = end;
         let mut n = 0;
@@ -326,6 +331,34 @@ impl Doc<'_> {
         }
         let phrase = self.phrase_ending_at(end, lo, 1).filter(|p| !p.pronoun)?;
         (phrase.start > lo && self.word_is(phrase.start - 1, "with")).then_some(phrase)
+    }
+
+    /// The first token of a dash (`—`, or `--` written as two hyphens) ending just before token `end`.
+    fn dash_ending_at(&self, end: usize) -> Option<usize> {
+        let last = self.tok(end.checked_sub(1)?);
+        if last.is_dash() {
+            return Some(end - 1);
+        }
+        let hyphen = |k: usize| self.tok(k).punct('-');
+        (end >= 2 && hyphen(end - 1) && hyphen(end - 2)).then(|| end - 2)
+    }
+
+    /// `Jason Sims — a teacher from Mount Pleasant — says`: the phrase before an aside set off by dashes,
+    /// whose closing dash starts at token `dash`, when that phrase opens its sentence or a clause.
+    fn dash_apposition_before(&self, dash: usize, lo: usize) -> Option<Phrase> {
+        let floor = dash.saturating_sub(30).max(lo);
+        let mut k = dash;
+        while k > floor {
+            k -= 1;
+            if self.sentence_end(k) || self.tok(k).kind == Kind::Mark {
+                return None;
+            }
+            if let Some(open) = self.dash_ending_at(k + 1) {
+                let phrase = self.phrase_ending_at(open, lo, 1).filter(|p| !p.pronoun)?;
+                return self.opens_clause(phrase.start, lo).then_some(phrase);
+            }
+        }
+        None
     }
 
     /// The noun phrase starting at token `start` (after an inverted cue or `according to`), before `hi`.

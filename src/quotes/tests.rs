@@ -887,6 +887,14 @@ fn with_a_name_and_a_participle_names_the_speaker() {
 }
 
 #[test]
+fn an_aside_between_dashes_stands_between_the_speaker_and_the_cue() {
+    let text = "Jane Roe \u{2014} a teacher from Mount Pleasant \u{2014} says the endorsement was \"a big deal.\"";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Jane Roe"));
+    let text = "Jane Roe -- who lost the 2008 race -- said the plan \"offered no changes.\"";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Jane Roe"));
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
