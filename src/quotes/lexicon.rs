@@ -109,7 +109,10 @@ const CUES_EITHER_SIDE: &str = "
     chimed chanted chants read reads testified texted emailed messaged mocked questioned pronounced implored
     underscored highlighted predicts repeated echoed remembered confessed mocks barked growled gushed marveled
     marvelled raged proclaims jokes bemoaned reasoned speculated speculates opined theorized surmised answers
-    yells shouts screamed screams sang sings exclaims whispers cries";
+    yells shouts screamed screams sang sings exclaims whispers cries alleges announces bemoans boasts
+    cautions complains confesses confirms contends elaborates emphasizes emphasises implores interjects laments
+    maintains muses observes opines pleads quips recounts reiterates remembers repeats retorts scoffs surmises
+    testifies theorizes wonders";
 
 /// Speech cues whose speaker comes first: after them, `told X` names the listener, `called X` the target.
 const CUES_SPEAKER_FIRST: &str = "

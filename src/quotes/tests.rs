@@ -895,6 +895,14 @@ fn an_aside_between_dashes_stands_between_the_speaker_and_the_cue() {
 }
 
 #[test]
+fn present_tense_cues_are_cues() {
+    let text = "\"It depends on you,\" Stevens says, but she cautions that she sees \"two different sides to it.\"";
+    let q = run(text, &[]);
+    assert_eq!(q.iter().map(mention_text).collect::<Vec<_>>(), [Some("Stevens"), Some("she")]);
+    assert_eq!(q[1].cue, "cautions");
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
