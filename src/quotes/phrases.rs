@@ -112,8 +112,9 @@ impl Doc<'_> {
         let head_last = self.tok(head.end - 1);
         let tail_is_name = (tail.start..tail.end).all(|k| self.tok(k).has(F_CAP) || self.attached_abbr_period(k));
         let inside_name = head_last.has(F_CAP) && tail_is_name;
-        // `a narrator in the ad`, `the senator from Vermont`.
-        let role_of = head_last.has(F_DESC | F_TITLE) && !head_last.has(F_CAP);
+        // `a narrator in the ad`, `the senator from Vermont`, `Leaders of the group` (a capital opening the sentence).
+        let role_of =
+            head_last.has(F_DESC | F_TITLE) && (!head_last.has(F_CAP) || self.at_sentence_start(head.end - 1));
         (inside_name || role_of).then_some(Phrase::new(head.start, tail.end))
     }
 

@@ -903,6 +903,12 @@ fn present_tense_cues_are_cues() {
 }
 
 #[test]
+fn a_role_opening_the_sentence_takes_what_it_belongs_to() {
+    let text = "Leaders of the group have said they want \"a fair hearing for everyone.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Leaders of the group"));
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
