@@ -211,7 +211,8 @@ const DESCRIPTOR_HEADS: &str = "
     organizers organisers researchers investigators prosecutors democrats republicans voters members ministry
     government agency campaign narrator narrators announcer host hopeful hopefuls candidate candidates nominee contender attorney adviser advisor
     staffer staffers strategist strategists consultant consultants operative operatives insider insiders
-    voice-over economist economists activist activists lawyer lawyers front-runner frontrunner person persons mission delegation";
+    voice-over economist economists activist activists lawyer lawyers front-runner frontrunner person persons mission delegation
+    percent";
 
 /// Descriptors that are documents, not people: what is written `from`/`by` someone is theirs.
 const DOCUMENT_HEADS: &str = "statement report ad ads commercial video letter memo tweet email filing document website";

@@ -909,6 +909,12 @@ fn a_role_opening_the_sentence_takes_what_it_belongs_to() {
 }
 
 #[test]
+fn a_share_of_respondents_speaks_for_them() {
+    let text = "This doubt was reflected in the poll, in which 21 percent said \"not too likely.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("21 percent"));
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
