@@ -485,7 +485,7 @@ impl Doc<'_> {
         {
             return CueMatch::new(phrase, pc..pc + 1, Pattern::LeftParticiple);
         }
-        if let Some(owned) = self.owned_speech_noun(lo, open) {
+        if let Some(owned) = self.owned_speech_noun(lo, open).or_else(|| self.quote_as_owned_speech_noun(s)) {
             return Some(owned);
         }
         // No cue: the subject of the clause the quote sits in (`Rubio also bemoaned the climate in which
@@ -538,17 +538,31 @@ impl Doc<'_> {
         if !between_are_modifiers {
             return None;
         }
-        let phrase = if self.tok(owner).has(F_DET) {
-            Phrase::pronoun(owner)
-        } else {
-            // `Donald Trump's`: the name the possessive ends.
-            let mut start = owner;
-            while start > lo && self.tok(start - 1).has(F_CAP) && !self.tok(start - 1).has(F_POSS | F_STOP) {
-                start -= 1;
-            }
-            Phrase::new(start, owner + 1)
-        };
-        CueMatch::new(phrase, noun..noun + 1, Pattern::LeftEmbedded)
+        CueMatch::new(self.owner_phrase(owner, lo), noun..noun + 1, Pattern::LeftEmbedded)
+    }
+
+    /// `Obama's "if you like your plan, you can keep it" promise`: a quote between a possessive and the
+    /// speech noun it names.
+    fn quote_as_owned_speech_noun(&self, s: &QuoteSpan) -> Option<CueMatch> {
+        let noun = s.close? + 1;
+        let owner = s.open.checked_sub(1).filter(|&k| k >= s.left_start && self.tok(k).has(F_POSS))?;
+        let t = self.toks.get(noun)?;
+        if !t.has(F_SPEECH_NOUN) || t.has(F_CAP) {
+            return None;
+        }
+        CueMatch::new(self.owner_phrase(owner, s.left_start), noun..noun + 1, Pattern::LeftAdjacent)
+    }
+
+    /// The possessive at token `owner` as a speaker phrase: `her`, or the name it ends (`Donald Trump's`).
+    fn owner_phrase(&self, owner: usize, lo: usize) -> Phrase {
+        if self.tok(owner).has(F_DET) {
+            return Phrase::pronoun(owner);
+        }
+        let mut start = owner;
+        while start > lo && self.tok(start - 1).has(F_CAP) && !self.tok(start - 1).has(F_POSS | F_STOP) {
+            start -= 1;
+        }
+        Phrase::new(start, owner + 1)
     }
 
     /// The object of `quoted … as` before the participle at `cue` (`quoted the president as saying`).

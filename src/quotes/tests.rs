@@ -915,6 +915,13 @@ fn a_share_of_respondents_speaks_for_them() {
 }
 
 #[test]
+fn a_quote_between_a_possessive_and_a_speech_noun_is_the_owners() {
+    let text = "Unions never forgot Obama's \"if you like your plan, you can keep it\" promise.";
+    let q = only(text, &[]);
+    assert_eq!((mention_text(&q), q.cue.as_str()), (Some("Obama's"), "promise"));
+}
+
+#[test]
 fn offered_to_is_an_action_so_the_reporter_speaks() {
     let text =
         "Two diplomats familiar with the talks said Iran had offered to \"pause enrichment for a limited period.\"";
