@@ -872,6 +872,14 @@ fn a_later_quote_attributed_on_its_right_outranks_a_bare_clause_subject() {
     assert_eq!(q.iter().map(mention_text).collect::<Vec<_>>(), [Some("Jane Roe"); 2]);
 }
 
+/// PolNeAR credits relayed words to the outer source (the outlet); a reader following the talks
+/// wants the person who said them, so talkwire keeps the speaker and leaves the outlet out.
+#[test]
+fn words_relayed_by_an_outlet_stay_with_their_speaker() {
+    let text = "\"We will win this,\" Roe said, according to CNN.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Roe"));
+}
+
 #[test]
 fn a_cue_inside_a_relative_aside_leaves_the_main_cue_to_the_subject() {
     let text = "Graham, who says allies should send troops, tweeted that the plan \"will not destroy ISIL.\"";
