@@ -128,7 +128,8 @@ impl Doc<'_> {
         }
         let t = self.tok(p);
         t.has(F_PREP | F_POSS | F_NAMING)
-            || (t.word() && !t.has(F_CAP) && self.tok(s.open - 1).punct(','))
+            // `her memoir, "Tough Choices"`; but after `said,` the quote is what was said.
+            || (t.word() && !t.has(F_CAP) && self.cue_len(p) == 0 && self.tok(s.open - 1).punct(','))
             || self.after_media_noun(s)
     }
 

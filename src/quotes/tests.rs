@@ -938,6 +938,14 @@ fn offered_to_is_an_action_so_the_reporter_speaks() {
 }
 
 #[test]
+fn a_short_quote_right_after_its_cue_is_speech_not_a_title() {
+    let text = "She ran to the car and repeatedly says, \"Don't you do it,\" until the shots.";
+    assert_eq!(mention_text(&only(text, &[])), Some("She"));
+    let text = "Asked about the deadline, Roe said, \"We'll see.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Roe"));
+}
+
+#[test]
 fn a_one_word_scare_quote_needs_a_cue() {
     assert_no_quotes(&["Markets barely reacted to the latest \"breakthrough\" headlines from Muscat."]);
 }
