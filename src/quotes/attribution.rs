@@ -130,7 +130,7 @@ impl Extraction<'_> {
                     let reported = |b: &CueMatch| {
                         b.pattern == Pattern::LeftEmbedded
                             && d.tok(s.open - 1).word()
-                            && self.speaker(b.phrase).0.name == self.speaker(after.phrase).0.name
+                            && self.same_person(b.phrase, after.phrase)
                     };
                     let named = |b: &CueMatch| !b.phrase.pronoun && (b.pattern.adjacent() || reported(b));
                     Some(d.attribution_before(s).filter(named).unwrap_or(after))
@@ -171,6 +171,11 @@ impl Extraction<'_> {
 }
 
 impl Extraction<'_> {
+    /// Whether two phrases resolve to the same speaker (a pronoun and the name it stands for).
+    fn same_person(&self, a: Phrase, b: Phrase) -> bool {
+        self.speaker(a).0.name == self.speaker(b).0.name
+    }
+
     /// `Ban Ki-moon condemned what he called a "brazen breach"`: a pronoun in a relative clause is
     /// mentioned by the subject of its sentence when both name the same speaker; the subject is the
     /// words an editor (and PolNeAR) credits.
@@ -182,17 +187,17 @@ impl Extraction<'_> {
         let d = self.doc;
         let start = m.phrase.start;
         let inside = m.phrase.pronoun && start > s.left_start && start <= s.open;
-        let relative = inside && ["what", "which"].iter().any(|w| d.word_is(start - 1, w));
-        let reporting_cue = if inside && d.cue_len(start - 1) > 0 {
+        if !inside {
+            return m;
+        }
+        let relative = ["what", "which"].iter().any(|w| d.word_is(start - 1, w));
+        let reporting_cue = if d.cue_len(start - 1) > 0 {
             Some(start - 1)
-        } else if inside && start - 1 > s.left_start && d.word_is(start - 1, "that") && d.cue_len(start - 2) > 0 {
+        } else if start - 1 > s.left_start && d.word_is(start - 1, "that") && d.cue_len(start - 2) > 0 {
             Some(start - 2)
         } else {
             None
         };
-        if !inside {
-            return m;
-        }
         let same_pronoun = |subject: &Phrase| {
             !subject.pronoun
                 || d.tok_text(subject.start, subject.end).eq_ignore_ascii_case(d.tok_text(start, m.phrase.end))
@@ -210,9 +215,7 @@ impl Extraction<'_> {
                 .filter(|subject| !subject.pronoun && d.one_clause(subject.end, start)),
         };
         match subject {
-            Some(subject)
-                if same_pronoun(&subject) && self.speaker(subject).0.name == self.speaker(m.phrase).0.name =>
-            {
+            Some(subject) if same_pronoun(&subject) && self.same_person(subject, m.phrase) => {
                 CueMatch { phrase: subject, ..m }
             }
             _ => m,
