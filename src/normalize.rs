@@ -180,6 +180,15 @@ pub fn site_of(url: &Url) -> String {
     url.host_str().map(|h| h.strip_prefix("www.").unwrap_or(h).to_string()).unwrap_or_default()
 }
 
+/// Whether `c`, met inside a word and followed by `rest`, is a leftover of text decoded twice
+/// (`François` read as Latin-1 twice is `FranÃ\u{83}Â§ois`): a C1 control or Latin-1 symbol before
+/// a letter or another such leftover. Real text never puts these between letters, so tokenizers
+/// keep the word whole rather than cutting a name in two.
+pub fn joins_mojibake_word(c: char, rest: &str) -> bool {
+    let stray = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{a1}'..='\u{bf}');
+    stray(c) && rest.starts_with(|n: char| n.is_alphabetic() || stray(n))
+}
+
 /// Clean article text: Unicode NFC, line endings `\n`, spaces collapsed inside
 /// paragraphs, paragraphs separated by exactly one blank line.
 pub fn normalize_text(text: &str) -> String {

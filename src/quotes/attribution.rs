@@ -22,6 +22,10 @@ use crate::record::Speaker;
 /// would stop inside it.
 const LONG_APPOSITION: usize = 14;
 
+/// How far after a quote a cue may stand, in tokens; a parenthesis does not count (`Scott's niece, state
+/// Del. Marcia "Cia" Price (D-Newport News), shouted`).
+const CUE_AFTER_TOKENS: usize = 16;
+
 /// Plural time units: `Eight years ago` opens no clause.
 const TIME_UNITS: [&str; 5] = ["years", "months", "weeks", "days", "ago"];
 
@@ -301,9 +305,20 @@ impl Doc<'_> {
 
     /// The cue and speaker after a quote, from token `j` (after the closing mark and its comma).
     fn cue_after(&self, j: usize, hi: usize) -> Option<CueMatch> {
-        for c in j..hi.min(j + 16) {
+        let (mut counted, mut in_parens) = (0, false);
+        for c in j..hi {
+            let t = self.tok(c);
+            in_parens = (in_parens || t.punct('(')) && !t.punct(')');
+            if !in_parens && !t.punct(')') {
+                counted += 1;
+                if counted > CUE_AFTER_TOKENS {
+                    break;
+                }
+            }
             let len = self.cue_len(c);
-            if len == 0 || self.tok(c).has(F_PARTICIPLE) {
+            // `"…," Read said`: a capitalised cue inside a sentence is a name.
+            let name = t.has(F_CAP) && !self.at_sentence_start(c);
+            if len == 0 || t.has(F_PARTICIPLE) || name {
                 continue;
             }
             let after_comma = c > j && self.tok(c - 1).is_dash_or_comma();

@@ -112,6 +112,20 @@ impl<'a> Doc<'a> {
         self.tok(i).punct('.') && i > 0 && self.tok(i - 1).has(F_ABBR)
     }
 
+    /// Whether the marks at tokens `open` and `close` hold a nickname inside a name (`Marcia "Cia"
+    /// Price`): one or two capitalised words between a capitalised word and a last name that ends the
+    /// name (so not a headline's `Felt "Invisible" As A Child`). Such marks quote nobody.
+    pub(super) fn quoted_nickname(&self, open: usize, close: usize) -> bool {
+        let cap = |k: usize| self.tok(k).has(F_CAP);
+        open > 0
+            && close + 2 < self.toks.len()
+            && (open + 2..=open + 3).contains(&close)
+            && (open + 1..close).all(cap)
+            && cap(open - 1)
+            && cap(close + 1)
+            && !cap(close + 2)
+    }
+
     /// Whether token `i` is an abbreviation's period written against its word (`Sen.`, not `Sen .`).
     pub(super) fn attached_abbr_period(&self, i: usize) -> bool {
         self.abbr_period(i) && self.tok(i - 1).end == self.tok(i).start

@@ -196,12 +196,12 @@ const TITLES: &str = "
     governor mr mrs ms dr gen lt col capt sgt adm maj judge justice mayor chairman chairwoman chair king queen
     prince crown sheikh emir pope state defense defence affairs treasury interior commander adviser advisor
     former acting attorney imam cardinal rabbi professor prof pres sens reps candidate nominee host anchor
-    congressman congresswoman councilman councilwoman ceo chancellor premier massachusetts";
+    congressman congresswoman councilman councilwoman ceo chancellor premier massachusetts delegate del";
 
 const ABBREVIATIONS: &str = "
     mr mrs ms dr sen rep gov gen lt col sgt capt adm maj st jr sr prof rev hon jan feb apr jun jul aug sep sept
     oct nov dec no vs inc corp co ltd mt ft ave pres sens reps gens govs messrs cmdr brig supt insp det fig
-    approx";
+    approx del";
 
 const DESCRIPTOR_HEADS: &str = "
     official officials source sources diplomat diplomats analyst analysts expert experts spokesman spokeswoman

@@ -2,7 +2,7 @@
 //!
 //! Short fragments are kept only when attributed: one word needs a cue pattern touching it (or a cue in
 //! its sentence with a speaker), two or three words a cue in the same sentence. Capitalised titles
-//! (`on "Meet the Press"`) and headline-plus-byline lines are dropped. Parts of a multi-paragraph quote
+//! (`on "Meet the Press"`), nicknames (`Marcia "Cia" Price`) and headline-plus-byline lines are dropped. Parts of a multi-paragraph quote
 //! are always kept. Offsets in the output are chars, confidences rounded to three decimals.
 
 use super::Extraction;
@@ -22,7 +22,7 @@ impl Extraction<'_> {
         for ((k, s), attr) in spans.iter().enumerate().zip(attrs) {
             let content = &d.text[s.content_start..s.content_end];
             let words = word_count(content);
-            if words == 0 {
+            if words == 0 || s.close.is_some_and(|c| d.quoted_nickname(s.open, c)) {
                 continue;
             }
             let with_speaker = attr.as_ref().is_some_and(|a| a.speaker.is_some());

@@ -256,6 +256,13 @@ impl Doc<'_> {
                     n += 1;
                 }
                 Kind::Punct if j - 1 > lo && self.attached_abbr_period(j - 1) => j -= 1,
+                Kind::Mark if j < end => match self.quoted_nickname_ending_at(j, lo) {
+                    Some(open) => {
+                        n += j - 2 - open;
+                        j = open;
+                    }
+                    None => break,
+                },
                 _ => break,
             }
         }
@@ -266,6 +273,13 @@ impl Doc<'_> {
             return None;
         }
         Some(Phrase::new(j, end))
+    }
+
+    /// `Marcia "Cia" Price`: token `close - 1` is the closing mark of a nickname inside a name (see
+    /// [`Doc::quoted_nickname`]). Returns the opening mark's index.
+    fn quoted_nickname_ending_at(&self, close: usize, lo: usize) -> Option<usize> {
+        let open = (close.saturating_sub(4).max(lo)..close - 1).rev().find(|&k| self.tok(k).kind == Kind::Mark)?;
+        self.quoted_nickname(open, close - 1).then_some(open)
     }
 
     /// `end - 1` is a comma before the cue: "Soe Min, a USDP member, said", "the foreign minister, Abbas

@@ -67,11 +67,14 @@ impl Doc<'_> {
         for k in 0..spans.len() {
             let (para_start, para_end) = self.paras[spans[k].para];
             let same_para = |j: usize| spans[j].para == spans[k].para;
-            // A title in marks (`appearing on CBS's "Face the Nation" on Sunday, said`) bounds no context.
+            // A title in marks (`appearing on CBS's "Face the Nation" on Sunday, said`) bounds no context,
+            // nor does a nickname (`Marcia "Cia" Price shouted`).
             let title = |j: usize| title_like(&self.text[spans[j].content_start..spans[j].content_end]);
-            let prev = (0..k).rev().take_while(|&j| same_para(j)).find(|&j| !title(j));
+            let nickname = |j: usize| spans[j].close.is_some_and(|c| self.quoted_nickname(spans[j].open, c));
+            let prev = (0..k).rev().take_while(|&j| same_para(j)).find(|&j| !title(j) && !nickname(j));
             let prev_close = prev.and_then(|j| spans[j].close);
-            let next_open = if k + 1 < spans.len() && same_para(k + 1) { spans[k + 1].open } else { para_end };
+            let next = (k + 1..spans.len()).take_while(|&j| same_para(j)).find(|&j| !nickname(j));
+            let next_open = next.map_or(para_end, |j| spans[j].open);
 
             let floor = prev_close.map_or(para_start, |c| c + 1);
             let mut lo = spans[k].open;

@@ -353,11 +353,20 @@ impl<'a> Doc<'a> {
     /// The chars of the prepositional phrase after a lowercase role, up to an apposition's comma: in
     /// `a spokesman for Araghchi`, `an aide to Netanyahu`, `officials in Tehran` the people and places
     /// named there are whom the speaker belongs to, not the speaker. A document's are its author
-    /// (`a statement from the ministry`).
+    /// (`a statement from the ministry`). So are those after a full name: `Del. Stacey Plaskett of the
+    /// Virgin Islands` (but not after a title: `Secretary of State John Kerry`).
     fn complement_of_role(&self, phrase: Phrase) -> std::ops::Range<usize> {
         let role_then_preposition = (phrase.start + 1..phrase.end).find(|&k| {
             let (role, prep) = (self.tok(k - 1), self.tok(k));
-            role.word() && role.has(F_DESC | F_TITLE) && !role.has(F_CAP | F_DOCUMENT) && prep.has(F_PREP | F_LINK)
+            let lowercase_role =
+                role.has(F_DESC | F_TITLE) && !role.has(F_CAP | F_DOCUMENT) && prep.has(F_PREP | F_LINK);
+            let full_name = k >= phrase.start + 2
+                && role.has(F_CAP)
+                && !role.has(F_TITLE | F_DESC)
+                && self.tok(k - 2).has(F_CAP)
+                && !self.tok(k - 2).has(F_TITLE)
+                && (self.word_is(k, "of") || self.word_is(k, "from"));
+            role.word() && (lowercase_role || full_name)
         });
         let Some(prep) = role_then_preposition else {
             return 0..0;
@@ -395,7 +404,10 @@ impl<'a> Doc<'a> {
                         break;
                     }
                 }
-                let ends_part = e == phrase.end || self.tok(e).punct(',');
+                // `Del. Stacey Plaskett of the Virgin Islands`: a name ends where its complement starts.
+                let ends_part = e == phrase.end
+                    || self.tok(e).punct(',')
+                    || (!complement.is_empty() && complement.start == self.char_pos(self.tok(e).start));
                 let in_complement = complement.contains(&self.char_pos(self.tok(s).start));
                 if ends_part && !in_complement && best.is_none() {
                     best = Some((s, e));

@@ -1011,3 +1011,44 @@ fn a_bare_role_names_the_holder_of_that_office_in_the_article() {
     let text = "Witkoff met Araghchi and Albusaidi. The foreign minister later said the talks were \"useful.\"";
     assert_eq!(speaker_of(text, &[witkoff, araghchi, albusaidi]).as_deref(), Some("Badr Albusaidi"));
 }
+
+#[test]
+fn a_nickname_in_marks_is_part_of_the_name_not_a_quote() {
+    let text = "\"This is a big year for the talks!\" Araghchi's deputy, state Del. Majid \"Mo\" Takht-Ravanchi \
+                (D-Tehran), shouted to the crowd. \"The world is watching Oman.\"";
+    let quotes = run(text, &[]);
+    let texts: Vec<&str> = quotes.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(texts, ["This is a big year for the talks!", "The world is watching Oman."]);
+    for q in &quotes {
+        assert_eq!(mention_text(q), Some("Araghchi's deputy, state Del. Majid \"Mo\" Takht-Ravanchi"));
+    }
+    // A headline's capitalised words around marks are no name.
+    let text = "Maria Hinojosa Explained Why She Felt \"Invisible\" As A Child, she said.";
+    assert_eq!(run(text, &[])[0].text, "Invisible");
+}
+
+#[test]
+fn a_name_before_of_is_the_speaker_not_the_place_after_it() {
+    let text = "\"The talks are a waste of time,\" said Del. Stacey Plaskett of the Virgin Islands.";
+    let entities = [ent("place:virgin-islands", "Virgin Islands", EntityType::Place, text, &["Virgin Islands"])];
+    assert_eq!(speaker_name(&only(text, &entities)), Some("Stacey Plaskett"));
+    // After a title, `of` belongs to the title.
+    let text = "\"We are close,\" said Secretary of State Marco Rubio.";
+    let entities = [person("person:marco-rubio", "Marco Rubio", text, &["Marco Rubio"])];
+    assert_eq!(speaker_name(&only(text, &entities)), Some("Marco Rubio"));
+}
+
+#[test]
+fn a_capitalised_cue_word_inside_a_sentence_is_a_name() {
+    let text = "\"We believe this deal is a great deal for Tehran,\" Read said.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Read"));
+}
+
+#[test]
+fn mojibake_and_decomposed_accents_do_not_split_a_name() {
+    let text =
+        "\"Europe must be able to defend itself,\" French President Fran\u{c3}\u{83}\u{c2}\u{a7}ois Hollande said.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Fran\u{c3}\u{83}\u{c2}\u{a7}ois Hollande"));
+    let text = "\"Europe must be able to defend itself,\" French President Franc\u{327}ois Hollande said.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Franc\u{327}ois Hollande"));
+}
