@@ -658,8 +658,12 @@ impl Doc<'_> {
             return None;
         }
         let head = self.tok(phrase.end - 1);
-        let named =
-            phrase.pronoun || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP)) || first.has(F_DET);
+        // `Clinton's aide rallied supporters`: a named owner's someone.
+        let owned = first.has(F_CAP) && first.has(F_POSS) && phrase.end > i + 1;
+        let named = phrase.pronoun
+            || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP))
+            || first.has(F_DET)
+            || owned;
         // `Khan, who is Muslim, also decried …`, `Bush, however, interjected`: an aside between the
         // subject and its verb.
         let verb_at = self.after_aside(phrase.end, pc).unwrap_or(phrase.end);

@@ -57,10 +57,10 @@ impl Doc<'_> {
         self.at_sentence_start(i) && t.flags & F_STOP != 0
     }
 
-    /// Whether a phrase starting at token `start` opens its sentence or a clause (`lo` is where the
-    /// context starts).
+    /// Whether a phrase starting at token `start` opens its sentence, a clause or a parenthesis (`lo` is
+    /// where the context starts).
     pub(super) fn opens_clause(&self, start: usize, lo: usize) -> bool {
-        start == lo || self.at_sentence_start(start) || self.tok(start - 1).punct(',')
+        start == lo || self.at_sentence_start(start) || self.tok(start - 1).punct(',') || self.tok(start - 1).punct('(')
     }
 
     /// The subject of the cue at token `cue`: the noun phrase before it, not before `lo`.

@@ -1052,3 +1052,16 @@ fn mojibake_and_decomposed_accents_do_not_split_a_name() {
     let text = "\"Europe must be able to defend itself,\" French President Franc\u{327}ois Hollande said.";
     assert_eq!(speaker_name(&only(text, &[])), Some("Franc\u{327}ois Hollande"));
 }
+
+#[test]
+fn a_named_owners_someone_is_a_clause_subject() {
+    let text = "In response, Araghchi's deputy rallied supporters, saying: \"We have to be ready to stop him.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Araghchi's deputy"));
+}
+
+#[test]
+fn a_speaker_may_open_a_parenthesis() {
+    let text =
+        "Few recognise it (Raphael Lemkin, who coined the word genocide, once said, \"It happened so many times\").";
+    assert_eq!(mention_text(&only(text, &[])), Some("Raphael Lemkin"));
+}
