@@ -120,7 +120,7 @@ const CUES_SPEAKER_FIRST: &str = "
     describes accused accuses vowed vows pledged pledges promised promises urged urges blamed praised criticized
     criticised slammed blasted denounced dubbed labeled labelled branded termed characterized characterised
     touted cited quoted threatened demanded denied referred acknowledge admit expressed thanked hailed rejected
-    dismissed pressed interrupted reacted assured estimated estimates";
+    dismissed pressed interrupted reacted assured estimated estimates scolded scolds chided chides rebuked admonished";
 
 /// Participle cues (`…, adding "…"`): the speaker is the subject of the clause.
 const CUES_PARTICIPLE: &str = "

@@ -1065,3 +1065,9 @@ fn a_speaker_may_open_a_parenthesis() {
         "Few recognise it (Raphael Lemkin, who coined the word genocide, once said, \"It happened so many times\").";
     assert_eq!(mention_text(&only(text, &[])), Some("Raphael Lemkin"));
 }
+
+#[test]
+fn a_scolding_names_its_speaker_before_the_pronoun_after_it() {
+    let text = "Sen. Claire McCaskill (D-Mo.) scolded him: \"The scientific community is against you,\" she said.";
+    assert_eq!(mention_text(&only(text, &[])), Some("Sen. Claire McCaskill"));
+}
