@@ -118,7 +118,7 @@ pub(super) fn title_like(content: &str) -> bool {
 impl Doc<'_> {
     /// A title's usual place: after a preposition, a possessive or a naming verb (`on "Morning Joe"`,
     /// `her memoir, "Tough Choices"`, `a group called "Free Iran"`).
-    fn title_context(&self, s: &QuoteSpan) -> bool {
+    pub(super) fn title_context(&self, s: &QuoteSpan) -> bool {
         if s.open == 0 {
             return false;
         }

@@ -69,7 +69,14 @@ impl Doc<'_> {
             let same_para = |j: usize| spans[j].para == spans[k].para;
             // A title in marks (`appearing on CBS's "Face the Nation" on Sunday, said`) bounds no context,
             // nor does a nickname (`Marcia "Cia" Price shouted`).
-            let title = |j: usize| title_like(&self.text[spans[j].content_start..spans[j].content_end]);
+            let title = |j: usize| {
+                let content = &self.text[spans[j].content_start..spans[j].content_end];
+                // `Washington, star of television's "Scandal," thanked`: one capitalised word in a title's place.
+                let one_word_title = !content.trim().contains(' ')
+                    && content.starts_with(char::is_uppercase)
+                    && self.title_context(&spans[j]);
+                title_like(content) || one_word_title
+            };
             let nickname = |j: usize| spans[j].close.is_some_and(|c| self.quoted_nickname(spans[j].open, c));
             let prev = (0..k).rev().take_while(|&j| same_para(j)).find(|&j| !title(j) && !nickname(j));
             let prev_close = prev.and_then(|j| spans[j].close);

@@ -1071,3 +1071,12 @@ fn a_scolding_names_its_speaker_before_the_pronoun_after_it() {
     let text = "Sen. Claire McCaskill (D-Mo.) scolded him: \"The scientific community is against you,\" she said.";
     assert_eq!(mention_text(&only(text, &[])), Some("Sen. Claire McCaskill"));
 }
+
+#[test]
+fn a_one_word_title_does_not_cut_off_the_speaker_before_it() {
+    let text = "Sen. Bernie Sanders (I-Vt.) visited NBC’s “Today” to discuss his recent remarks about his rival, \
+                Hillary Clinton, saying “on her worst day” she’d be “an infinitely better president” than any of the \
+                Republican 2016 hopefuls.";
+    let quotes: Vec<Quote> = run(text, &[]).into_iter().filter(|q| q.text != "Today").collect();
+    assert_eq!(speaker_names(&quotes), [Some("Bernie Sanders"), Some("Bernie Sanders")]);
+}
