@@ -243,9 +243,11 @@ impl Doc<'_> {
         let hi = s.right_end;
         let j = self.skip_dashes_and_commas(close + 1, hi);
         if j >= hi {
-            return None;
+            return self.byline_paragraph_after(s);
         }
-        if let Some(byline) = self.dash_byline(close, j, hi) {
+        if let Some(byline) =
+            (close + 1..j).find(|&k| self.tok(k).is_dash()).and_then(|dash| self.dash_byline(dash, j, hi))
+        {
             return Some(byline);
         }
         // `"We are done." He added, "…"` / `… was "closing really strong." He noted that …`: a quote
@@ -407,9 +409,9 @@ impl Doc<'_> {
     }
 
     /// `"…" ― Jane Roe` / `"…" — Sen. Jane Roe (D-Wis.).`: a dash and a capitalised name ending the sentence
-    /// sign the quote, as in collected reactions and epigraphs. `j` is the first token after the dashes.
-    fn dash_byline(&self, close: usize, j: usize, hi: usize) -> Option<CueMatch> {
-        let dash = (close + 1..j).find(|&k| self.tok(k).is_dash())?;
+    /// sign the quote, as in collected reactions and epigraphs. `dash` is the dash's token, `j` the first
+    /// token after the dashes.
+    fn dash_byline(&self, dash: usize, j: usize, hi: usize) -> Option<CueMatch> {
         let phrase = self.phrase_after(j, hi).filter(|p| !p.pronoun)?;
         let rest_is_trivia = (phrase.end..hi).all(|k| {
             let t = self.tok(k);
@@ -422,6 +424,26 @@ impl Doc<'_> {
             cue: dash..dash + 1,
             pattern: Pattern::RightAdjacent,
         })
+    }
+
+    /// `"…"¶- Bernie Sanders.`: a quote making up its paragraph, signed by a dash and a name on the next
+    /// line (fact checks and collected reactions).
+    fn byline_paragraph_after(&self, s: &QuoteSpan) -> Option<CueMatch> {
+        let close = s.close?;
+        let (para_start, para_end) = self.paras[s.para];
+        // The whole paragraph is the quote (not `… and called him "my African American."¶- Reuters.`).
+        let ends_para = s.open == para_start && (close + 1..para_end).all(|k| self.tok(k).kind == Kind::Punct);
+        let &(next_start, next_end) = self.paras.get(s.para + 1)?;
+        // A hyphen standing for a dash is as good as one here: it opens the line.
+        if !ends_para
+            || next_start >= next_end
+            || !self.tok(next_start).is_dash_or_comma()
+            || self.tok(next_start).punct(',')
+        {
+            return None;
+        }
+        let j = self.skip_dashes_and_commas(next_start, next_end);
+        self.dash_byline(next_start, j, next_end).filter(|m| m.phrase.end + 2 >= next_end)
     }
 
     /// `X said: "…"` / `X said "…"` / `X said that … "…"` / `According to X, "…"` / `X: "…"`.
@@ -666,7 +688,11 @@ impl Doc<'_> {
             || owned;
         // `Khan, who is Muslim, also decried …`, `Bush, however, interjected`: an aside between the
         // subject and its verb.
-        let verb_at = self.after_aside(phrase.end, pc).unwrap_or(phrase.end);
+        let mut verb_at = self.after_aside(phrase.end, pc).unwrap_or(phrase.end);
+        // `Donald Trump on Thursday ratcheted up his attacks`: a time phrase before the verb.
+        while verb_at + 1 < pc && self.tok(verb_at).has(F_TIMELEAD) && self.tok(verb_at + 1).has(F_TIME) {
+            verb_at += 2;
+        }
         let verb_next = verb_at < pc && {
             let v = self.tok(verb_at);
             // `Eight years ago, he said`: a time word after a number is no verb.

@@ -360,6 +360,11 @@ fn arbitrary_input_never_panics() {
         "the official",
         "who",
         "—",
+        "-",
+        "Ã\u{83}Â§",
+        "\u{301}",
+        "Del.",
+        "Read",
     ];
     let x = QuoteExtractor::new();
     let step = |seed: u64| seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
@@ -1079,4 +1084,18 @@ fn a_one_word_title_does_not_cut_off_the_speaker_before_it() {
                 Republican 2016 hopefuls.";
     let quotes: Vec<Quote> = run(text, &[]).into_iter().filter(|q| q.text != "Today").collect();
     assert_eq!(speaker_names(&quotes), [Some("Bernie Sanders"), Some("Bernie Sanders")]);
+}
+
+#[test]
+fn a_dash_and_a_name_on_the_next_line_sign_a_quote_paragraph() {
+    let text =
+        "Fact check.\n\n\"We are close to a deal on enrichment.\"\n\n- Abbas Araghchi.\n\nThe minister is wrong.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Abbas Araghchi"));
+    // An agency's credit line after a sentence holding a quote signs nothing.
+    let text = "The envoy called the offer \"a serious proposal for a deal.\"\n\n- Reuters.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("The envoy"));
+    // A quote closing the text, or followed by empty lines, has no line after it.
+    for text in ["\"We are close to a deal on enrichment.\"", "\"We are close to a deal on enrichment.\"\n\n"] {
+        assert_eq!(speaker_name(&only(text, &[])), None);
+    }
 }
