@@ -330,6 +330,10 @@ impl Lexicon {
             return flags | F_POSS;
         }
         let key = lower.trim_end_matches('.');
+        if word == "US" {
+            // The country, not the pronoun: "US Senator Jeff Sessions said".
+            return flags;
+        }
         match self.flags.get(key) {
             Some(f) => flags |= f,
             None => {

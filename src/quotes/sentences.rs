@@ -80,7 +80,7 @@ impl Doc<'_> {
             let nickname = |j: usize| spans[j].close.is_some_and(|c| self.quoted_nickname(spans[j].open, c));
             let prev = (0..k).rev().take_while(|&j| same_para(j)).find(|&j| !title(j) && !nickname(j));
             let prev_close = prev.and_then(|j| spans[j].close);
-            let next = (k + 1..spans.len()).take_while(|&j| same_para(j)).find(|&j| !nickname(j));
+            let next = (k + 1..spans.len()).take_while(|&j| same_para(j)).find(|&j| !title(j) && !nickname(j));
             let next_open = next.map_or(para_end, |j| spans[j].open);
 
             let floor = prev_close.map_or(para_start, |c| c + 1);

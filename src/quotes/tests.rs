@@ -1099,3 +1099,16 @@ fn a_dash_and_a_name_on_the_next_line_sign_a_quote_paragraph() {
         assert_eq!(speaker_name(&only(text, &[])), None);
     }
 }
+
+#[test]
+fn a_title_in_marks_inside_an_aside_does_not_cut_off_the_cue() {
+    let text = "“We’ve had better rounds than this one,” Iranian delegate Ali Bagheri, wearing a “Team Melli” \
+                scarf, said after the talks.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Ali Bagheri"));
+}
+
+#[test]
+fn us_in_capitals_is_the_country_not_the_pronoun() {
+    let text = "“The talks are over!” US Senator Jeff Sessions said as he left the room.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Jeff Sessions"));
+}
