@@ -112,7 +112,7 @@ const CUES_EITHER_SIDE: &str = "
     yells shouts screamed screams sang sings exclaims whispers cries alleges announces bemoans boasts
     cautions complains confesses confirms contends elaborates emphasizes emphasises implores interjects laments
     maintains muses observes opines pleads quips recounts reiterates remembers repeats retorts scoffs surmises
-    testifies theorizes wonders conclude concede reply respond note";
+    testifies theorizes wonders conclude concede note";
 
 /// Speech cues whose speaker comes first: after them, `told X` names the listener, `called X` the target.
 const CUES_SPEAKER_FIRST: &str = "
