@@ -1112,3 +1112,16 @@ fn us_in_capitals_is_the_country_not_the_pronoun() {
     let text = "“The talks are over!” US Senator Jeff Sessions said as he left the room.";
     assert_eq!(speaker_name(&only(text, &[])), Some("Jeff Sessions"));
 }
+
+#[test]
+fn a_time_phrase_may_stand_between_a_subject_and_its_verb() {
+    let text =
+        "Araghchi on Thursday stepped up his attacks on the envoy, saying he is \"weak on enrichment, you know that.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Araghchi"));
+}
+
+#[test]
+fn present_tense_cues_after_a_plural_subject() {
+    let text = "\"The attacks on the envoy show that many oppose any deal,\" they conclude.";
+    assert_eq!(mention_text(&only(text, &[])), Some("they"));
+}
