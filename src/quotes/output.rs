@@ -126,6 +126,10 @@ impl Doc<'_> {
         if self.tok(p).punct(',') && p > 0 {
             p -= 1;
         }
+        // `his 1994 "Contract with America"`: a year between the owner and the title.
+        if p > 0 && self.tok(p).word() && self.tok(p).ch.is_ascii_digit() {
+            p -= 1;
+        }
         let t = self.tok(p);
         t.has(F_PREP | F_POSS | F_NAMING)
             // `her memoir, "Tough Choices"`; but after `said,` the quote is what was said.

@@ -1125,3 +1125,10 @@ fn present_tense_cues_after_a_plural_subject() {
     let text = "\"The attacks on the envoy show that many oppose any deal,\" they conclude.";
     assert_eq!(mention_text(&only(text, &[])), Some("they"));
 }
+
+#[test]
+fn a_year_may_stand_between_an_owner_and_a_title() {
+    assert_no_quotes(&[
+        "Republicans led the way, as shown by Newt Gingrich's inclusion of it in his 1994 \"Contract with America.\"",
+    ]);
+}
