@@ -10,8 +10,8 @@ use std::ops::Range;
 use super::Extraction;
 use super::doc::Doc;
 use super::lexicon::{
-    F_ACCORDING, F_ADVLY, F_CAP, F_CONJ, F_CUE, F_DET, F_INVERT, F_LINK, F_PARTICIPLE, F_POSS, F_PREP, F_PRONOUN,
-    F_SKIP, F_SPEECH_NOUN, F_STOP, F_THAT, F_TIME, F_TIMELEAD,
+    F_ACCORDING, F_ADVLY, F_CAP, F_CONJ, F_CUE, F_DESC, F_DET, F_INVERT, F_LINK, F_ORGHEAD, F_PARTICIPLE, F_POSS,
+    F_PREP, F_PRONOUN, F_SKIP, F_SPEECH_NOUN, F_STOP, F_THAT, F_TIME, F_TIMELEAD,
 };
 use super::marks::QuoteSpan;
 use super::phrases::Phrase;
@@ -218,10 +218,15 @@ impl Extraction<'_> {
                 .clause_subject(sentence_start, start - 1)
                 .filter(|subject| !subject.pronoun && d.one_clause(subject.end, start)),
         };
+        // `Clinton's campaign is contrasting her approach with what they call "…"`: `it` and `they` in a
+        // relative clause stand for a subject naming a group or body, whatever they would resolve to.
+        let group_pronoun = ["it", "they"].iter().any(|w| d.word_is(start, w));
+        let group_subject = |subject: &Phrase| !subject.pronoun && d.tok(subject.end - 1).has(F_DESC | F_ORGHEAD);
         match subject {
             Some(subject) if same_pronoun(&subject) && self.same_person(subject, m.phrase) => {
                 CueMatch { phrase: subject, ..m }
             }
+            Some(subject) if relative && group_pronoun && group_subject(&subject) => CueMatch { phrase: subject, ..m },
             _ => m,
         }
     }

@@ -1132,3 +1132,10 @@ fn a_year_may_stand_between_an_owner_and_a_title() {
         "Republicans led the way, as shown by Newt Gingrich's inclusion of it in his 1994 \"Contract with America.\"",
     ]);
 }
+
+#[test]
+fn it_or_they_in_a_relative_clause_stand_for_a_group_subject() {
+    let text = "Iran's foreign ministry is seeking to contrast its approach with what they call Washington's \
+                \"maximalist demands.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("Iran's foreign ministry"));
+}
