@@ -258,7 +258,7 @@ impl Doc<'_> {
                 Kind::Punct if j - 1 > lo && self.attached_abbr_period(j - 1) => j -= 1,
                 Kind::Mark if j < end => match self.quoted_nickname_ending_at(j, lo) {
                     Some(open) => {
-                        n += j - 2 - open;
+                        n += j - 2 - open; // the nickname's words
                         j = open;
                     }
                     None => break,
@@ -275,11 +275,12 @@ impl Doc<'_> {
         Some(Phrase::new(j, end))
     }
 
-    /// `Marcia "Cia" Price`: token `close - 1` is the closing mark of a nickname inside a name (see
-    /// [`Doc::quoted_nickname`]). Returns the opening mark's index.
-    fn quoted_nickname_ending_at(&self, close: usize, lo: usize) -> Option<usize> {
-        let open = (close.saturating_sub(4).max(lo)..close - 1).rev().find(|&k| self.tok(k).kind == Kind::Mark)?;
-        self.quoted_nickname(open, close - 1).then_some(open)
+    /// `Marcia "Cia" Price`: the token before `after` is the closing mark of a nickname inside a name
+    /// (see [`Doc::quoted_nickname`]). Returns the opening mark's index, not before `lo`.
+    fn quoted_nickname_ending_at(&self, after: usize, lo: usize) -> Option<usize> {
+        let close = after - 1;
+        let open = (close.saturating_sub(3).max(lo)..close).rev().find(|&k| self.tok(k).kind == Kind::Mark)?;
+        self.quoted_nickname(open, close).then_some(open)
     }
 
     /// `end - 1` is a comma before the cue: "Soe Min, a USDP member, said", "the foreign minister, Abbas
