@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use url::Url;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
@@ -180,13 +181,17 @@ pub fn site_of(url: &Url) -> String {
     url.host_str().map(|h| h.strip_prefix("www.").unwrap_or(h).to_string()).unwrap_or_default()
 }
 
-/// Whether `c`, met inside a word and followed by `rest`, is a leftover of text decoded twice
-/// (`François` read as Latin-1 twice is `FranÃ\u{83}Â§ois`): a C1 control or Latin-1 symbol before
-/// a letter or another such leftover. Real text never puts these between letters, so tokenizers
-/// keep the word whole rather than cutting a name in two.
-pub fn joins_mojibake_word(c: char, rest: &str) -> bool {
+/// Whether `c`, not a letter or digit, met inside a word and followed by `rest`, belongs to that
+/// word: a combining mark (a decomposed accent, `e` + U+0301), or a leftover of text decoded twice
+/// (`François` read as Latin-1 twice is `FranÃ\u{83}Â§ois`: a C1 control or Latin-1 symbol before a
+/// letter or another such leftover, which real text never puts between letters). Tokenizers keep
+/// the word whole rather than cutting a name in two.
+pub fn joins_word(c: char, rest: &str) -> bool {
+    if c.is_ascii() || c.is_alphanumeric() {
+        return false;
+    }
     let stray = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{a1}'..='\u{bf}');
-    stray(c) && rest.starts_with(|n: char| n.is_alphabetic() || stray(n))
+    is_combining_mark(c) || (stray(c) && rest.starts_with(|n: char| n.is_alphabetic() || stray(n)))
 }
 
 /// Clean article text: Unicode NFC, line endings `\n`, spaces collapsed inside

@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
 
-use crate::normalize::joins_mojibake_word;
+use crate::normalize::joins_word;
 use unicode_normalization::char::is_combining_mark;
 
 /// A fast, non-keyed hasher (FxHash) for the fixed word lists and alias tables: their
@@ -346,7 +346,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, particles: &WordSet) -> Doc<'a> {
         let mut initialism = false;
         let mut end: Option<(usize, u32)> = None;
         while let Some(ch) = char_at(text, b) {
-            let mark = !ch.is_ascii() && (is_combining_mark(ch) || joins_mojibake_word(ch, &text[b + ch.len_utf8()..]));
+            let mark = joins_word(ch, &text[b + ch.len_utf8()..]);
             if mark || ch.is_alphanumeric() {
                 if !mark {
                     seg_len += 1;

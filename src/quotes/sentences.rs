@@ -62,25 +62,26 @@ impl Doc<'_> {
         true
     }
 
+    /// Whether span `s` bounds its neighbours' contexts. A title in marks does not (`appearing on CBS's
+    /// "Face the Nation" on Sunday, said`, `Washington, star of television's "Scandal," thanked`), nor
+    /// does a nickname (`Marcia "Cia" Price shouted`).
+    fn bounds_context(&self, s: &QuoteSpan) -> bool {
+        let content = &self.text[s.content_start..s.content_end];
+        let one_word_title =
+            !content.trim().contains(' ') && content.starts_with(char::is_uppercase) && self.title_context(s);
+        let nickname = s.close.is_some_and(|c| self.quoted_nickname(s.open, c));
+        !(title_like(content) || one_word_title || nickname)
+    }
+
     /// Sets each span's sentence context, bounded by the neighbouring quotes of the same paragraph.
     pub(super) fn fill_contexts(&self, spans: &mut [QuoteSpan]) {
+        let bounds: Vec<bool> = spans.iter().map(|s| self.bounds_context(s)).collect();
         for k in 0..spans.len() {
             let (para_start, para_end) = self.paras[spans[k].para];
             let same_para = |j: usize| spans[j].para == spans[k].para;
-            // A title in marks (`appearing on CBS's "Face the Nation" on Sunday, said`) bounds no context,
-            // nor does a nickname (`Marcia "Cia" Price shouted`).
-            let title = |j: usize| {
-                let content = &self.text[spans[j].content_start..spans[j].content_end];
-                // `Washington, star of television's "Scandal," thanked`: one capitalised word in a title's place.
-                let one_word_title = !content.trim().contains(' ')
-                    && content.starts_with(char::is_uppercase)
-                    && self.title_context(&spans[j]);
-                title_like(content) || one_word_title
-            };
-            let nickname = |j: usize| spans[j].close.is_some_and(|c| self.quoted_nickname(spans[j].open, c));
-            let prev = (0..k).rev().take_while(|&j| same_para(j)).find(|&j| !title(j) && !nickname(j));
+            let prev = (0..k).rev().take_while(|&j| same_para(j)).find(|&j| bounds[j]);
             let prev_close = prev.and_then(|j| spans[j].close);
-            let next = (k + 1..spans.len()).take_while(|&j| same_para(j)).find(|&j| !title(j) && !nickname(j));
+            let next = (k + 1..spans.len()).take_while(|&j| same_para(j)).find(|&j| bounds[j]);
             let next_open = next.map_or(para_end, |j| spans[j].open);
 
             let floor = prev_close.map_or(para_start, |c| c + 1);

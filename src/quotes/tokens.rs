@@ -3,8 +3,7 @@
 
 use super::lexicon::Lexicon;
 use super::marks::is_quote_mark;
-use crate::normalize::joins_mojibake_word;
-use unicode_normalization::char::is_combining_mark;
+use crate::normalize::joins_word;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -100,9 +99,8 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
     loop {
         let mut rest = text[end..].chars();
         let Some(d) = rest.next() else { break };
-        // Decomposed accents (`e` + U+0301) belong to their letter; so does mojibake (`FranÃ\u{83}Â§ois`).
-        let combining = !d.is_ascii() && is_combining_mark(d);
-        if d.is_alphanumeric() || combining || joins_mojibake_word(d, &text[end + d.len_utf8()..]) {
+        // Decomposed accents and mojibake belong to their word (`FranÃ\u{83}Â§ois`).
+        if d.is_alphanumeric() || joins_word(d, &text[end + d.len_utf8()..]) {
             end += d.len_utf8();
             continue;
         }
