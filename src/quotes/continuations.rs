@@ -2,9 +2,10 @@
 //!
 //! In order: the first part of a multi-paragraph quote takes the best attribution of its later parts; an
 //! earlier quote of a sentence takes the speaker of a later one attributed on its right; then, in text
-//! order, a quote continues the previous part of its multi-paragraph quote, the previous quote of its
-//! paragraph, the speaker of the previous paragraph (`He said:` or an attributed quote), or the speaker
-//! of a paragraph that opens with an attributed quote right after it.
+//! order, a quote continues the previous part of its multi-paragraph quote, the speaker interrupting it
+//! (`"…," she said. "…"`), the previous quote of its paragraph, the speaker of the previous paragraph
+//! (`He said:` or an attributed quote), or the speaker of a paragraph that opens with an attributed quote
+//! right after it.
 
 use super::Extraction;
 use super::attribution::{Attribution, Pattern, has_speaker};
@@ -13,6 +14,9 @@ use super::phrases::Phrase;
 
 /// How far back from a paragraph's end to look for a speech event, in tokens.
 const SPEECH_EVENT_SCAN: usize = 200;
+/// Most tokens from one quote's closing mark to the next one's opening mark for the words between
+/// to be an interrupting attribution (`," the foreign minister of Iran said on Sunday. "`).
+const INTERRUPTER_TOKENS: usize = 12;
 
 /// A speaker named with a cue outside quotes in a paragraph.
 struct SpeechEvent {
@@ -95,6 +99,9 @@ impl Extraction<'_> {
                 got = borrow(p, 0.95);
             }
             if got.is_none() && k > 0 && spans[k - 1].para == s.para {
+                got = self.interrupter(k, s.same_sentence_as_prev);
+            }
+            if got.is_none() && k > 0 && spans[k - 1].para == s.para {
                 got = if s.same_sentence_as_prev {
                     borrow(k - 1, 0.95).map(|a| Attribution { in_sentence: true, ..a })
                 } else {
@@ -161,6 +168,27 @@ impl Extraction<'_> {
                 attrs[k] = got;
             }
         }
+    }
+
+    /// `"…," she said. "…"`: the speaker named in the few words between quote `k` and the one
+    /// before it. Editors attribute the second part to the words that interrupt the quote (the
+    /// pronoun itself), even when the first part was also introduced by a cue before it
+    /// (`DuVernay said … because "…," she said. "…"`).
+    fn interrupter(&self, k: usize, in_sentence: bool) -> Option<Attribution> {
+        let close = self.spans[k - 1].close?;
+        let open = self.spans[k].open;
+        if open <= close + 1 || open - close > INTERRUPTER_TOKENS {
+            return None;
+        }
+        let ev = self.speech_event_between(close + 1, open)?;
+        let (speaker, factor) = self.speaker(ev.phrase);
+        Some(Attribution {
+            speaker: Some(speaker),
+            cue: self.doc.tok_text(ev.cue, ev.cue + 1).to_string(),
+            confidence: 0.85 * factor,
+            pattern: None,
+            in_sentence,
+        })
     }
 
     /// The last speaker named in paragraph `p` outside quotes: a subject with a cue, from the end.

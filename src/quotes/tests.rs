@@ -192,6 +192,16 @@ fn split_quote_and_second_sentence() {
 }
 
 #[test]
+fn interrupted_quote_takes_the_interrupting_mention() {
+    // The first part is also introduced from the left; the second part belongs to the words that
+    // interrupt the quote, the pronoun itself.
+    let text = "Mohajerani said Tehran would not bow because \"pressure has never worked,\" she said. \"Our people remember 2018.\"";
+    let q = run(text, &[person("Q9", "Fatemeh Mohajerani", text, &["Mohajerani"])]);
+    assert_eq!(q.len(), 2);
+    assert_eq!(speaker(&q[1]), ("Fatemeh Mohajerani", Some("Q9"), "she"));
+}
+
+#[test]
 fn curly_and_straight_marks() {
     let text = "“The snapback is illegal,” Baghaei said. Rubio said \"the sanctions will stay in place until Iran changes course.\"";
     let q = run(text, &[]);
