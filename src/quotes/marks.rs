@@ -76,7 +76,14 @@ impl Doc<'_> {
             let mut nested = 0usize;
             let mut prev_part = None;
             if let Some(prev) = pending.take() {
-                if para_start < para_end && self.tok(para_start).kind == Kind::Mark && self.mark_roles(para_start).0 {
+                // A quote runs on with a mark of its own family: a straight mark opening the paragraph
+                // before a curly one is a stray, not the start of a long quote.
+                let same_family = |i: usize| mark_family(self.tok(i).ch) == mark_family(self.tok(spans[prev].open).ch);
+                if para_start < para_end
+                    && self.tok(para_start).kind == Kind::Mark
+                    && self.mark_roles(para_start).0
+                    && same_family(para_start)
+                {
                     prev_part = Some(prev);
                 } else {
                     self.drop_if_stray(&mut spans, prev);

@@ -192,6 +192,17 @@ fn split_quote_and_second_sentence() {
 }
 
 #[test]
+fn quote_runs_on_only_with_a_mark_of_its_own_family() {
+    // A stray straight mark (an excerpt marker left by a conversion) before a curly quote.
+    let text = "\"Talks were stalled.\n\n“We are still here,” Baghaei said.";
+    let q = only(text, &[]);
+    assert_eq!((q.text.as_str(), speaker_name(&q)), ("We are still here", Some("Baghaei")));
+    // The same marks throughout do run on.
+    let text = "\"Talks were stalled.\n\n\"We are still here,\" Baghaei said.";
+    assert_eq!(speaker_names(&run(text, &[])), [Some("Baghaei"); 2]);
+}
+
+#[test]
 fn interrupted_quote_takes_the_interrupting_mention() {
     // The first part is also introduced from the left; the second part belongs to the words that
     // interrupt the quote, the pronoun itself.
