@@ -69,6 +69,13 @@ impl Doc<'_> {
         let mut i = cue;
         let mut skipped = 0;
         while i > lo && skipped < 5 {
+            // `who in 2010 said`: a year after a time lead.
+            let time_lead = |k: usize| self.tok(k).has(F_TIMELEAD) || self.word_is(k, "in");
+            if i - 1 > lo && time_lead(i - 2) && is_year(self.tok_text(i - 1, i)) {
+                i -= 2;
+                skipped += 1;
+                continue;
+            }
             let p = self.tok(i - 1);
             if !p.word() {
                 break;
@@ -492,4 +499,9 @@ impl Doc<'_> {
         // An irregular form counts only as listed, all lowercase: "Set" or "sAW" may be names.
         (w.len() > 4 && w.ends_with("ed")) || (t.has(F_IRREGULAR) && w.bytes().all(|b| b.is_ascii_lowercase()))
     }
+}
+
+/// `1979`, `2025`: four digits from 1900 to 2099.
+fn is_year(word: &str) -> bool {
+    word.len() == 4 && (word.starts_with("19") || word.starts_with("20")) && word.bytes().all(|b| b.is_ascii_digit())
 }

@@ -192,6 +192,14 @@ fn split_quote_and_second_sentence() {
 }
 
 #[test]
+fn year_between_subject_and_cue() {
+    let text =
+        "Washington knows Larijani, who in 2015 said the deal would be a \"historic defeat for the arrogant powers.\"";
+    let q = only(text, &[person("Q7", "Ali Larijani", text, &["Larijani"])]);
+    assert_eq!((q.cue.as_str(), speaker(&q)), ("said", ("Ali Larijani", Some("Q7"), "who")));
+}
+
+#[test]
 fn quote_runs_on_only_with_a_mark_of_its_own_family() {
     // A stray straight mark (an excerpt marker left by a conversion) before a curly quote.
     let text = "\"Talks were stalled.\n\n“We are still here,” Baghaei said.";
