@@ -183,6 +183,14 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | (?:read|see)\s+more\s*:.{0,200} | related\s*:.{0,200} | (?:more|also)\s*:.{0,200}
           | share(?:\s+this(?:\s+article|\s+story)?)? | share\s+on\s+\w+ | (?:tweet|email|print|copy\s+link)
           | click\s+(?:here|to\s+\w+).{0,80} | caption | close | loading\.*
+          | adverts? | don[’']?t\s+miss | tags? | topics | sharing\s+is\s+caring!?
+          | you\s+(?:may|might)\s+also\s+(?:like|enjoy)\W{0,3} | tell\s+us\s+what\s+you\s+think\W{0,3}
+          | (?:report|submit)\s+(?:an\s+)?(?:error|typo|correction)
+          | (?:related|recommended|more|latest)\s+(?:stories|articles|posts|news|videos)(?:\s+from\s+.{1,60})?
+          | recommended(?:\s+for\s+you)? | trending(?:\s+now)? | most\s+(?:read|popular|viewed)
+          | this\s+slideshow\s+requires\s+javascript\.?
+          | (?:sign\s+up|subscribe)\s+(?:to|for)\s+.{0,60}\bnewsletters?\b.{0,80}
+          | you(?:[’']ve|\s+have)\s+been\s+successfully\s+subscribed\W{0,3}
         )$",
     )
     .expect("static regex")
@@ -231,7 +239,13 @@ mod tests {
             "Photo: Jane Doe, AP",
             "Updated 5:27 am CST, Wednesday, November 20, 2019",
             "Read more: Why the summer talks stalled",
+            "DON’T MISS",
+            "You may also like...",
+            "Subscribe to the Morning Review newsletter",
+            "Report Error",
+            "Tags",
             "Officials said the mood was cautious.",
+            "Tags on the cargo listed its origin.",
             "Short subhead",
             "More text follows here.",
         ]);
@@ -240,6 +254,7 @@ mod tests {
             v(&[
                 "The talks resumed on Tuesday.",
                 "Officials said the mood was cautious.",
+                "Tags on the cargo listed its origin.",
                 "Short subhead",
                 "More text follows here."
             ])
