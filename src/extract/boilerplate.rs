@@ -189,6 +189,7 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | (?:related|recommended|more|latest)\s+(?:stories|articles|posts|news|videos)(?:\s+from\s+.{1,60})?
           | recommended(?:\s+for\s+you)? | trending(?:\s+now)? | most\s+(?:read|popular|viewed)
           | this\s+slideshow\s+requires\s+javascript\.?
+          | in\s+this\s+.{0,60}?\b(?:photo|image|picture)\b.*
           | (?:sign\s+up|subscribe)\s+(?:to|for)\s+.{0,60}\bnewsletters?\b.{0,80}
           | you(?:[’']ve|\s+have)\s+been\s+successfully\s+subscribed\W{0,3}
         )$",
@@ -244,6 +245,7 @@ mod tests {
             "Subscribe to the Morning Review newsletter",
             "Report Error",
             "Tags",
+            "In this Dec. 12, 2006, file photo, made available by NASA, two astronauts work outside the station.",
             "Officials said the mood was cautious.",
             "Tags on the cargo listed its origin.",
             "Short subhead",
