@@ -197,13 +197,24 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// A byline standing alone: `By Jane Doe`, `By Reuters`, `By Jane Doe and John Roe - 11/18/19 11:04 PM EST`.
+/// Case-sensitive, and a tail after the names only of dates and times, so that `By Tuesday, the talks
+/// had collapsed.` stays.
+static BYLINE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^By\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:and|&)\s+(?:[A-Z][\w.'’-]*\s*){1,4})?
+          (?:[-–—|,]\s*(?:\d|[/:.,]|\s|[AaPp]\.?[Mm]\.?|[A-Z]{2,4}\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)*)?$",
+    )
+    .expect("static regex")
+});
+
 /// Drop furniture lines from extracted paragraphs, and short headings-without-sentences at
 /// the very start (section kickers such as "World", bylines such as "By Jane Doe").
 pub(super) fn clean_paragraphs(paragraphs: Vec<String>, title: &str) -> Vec<String> {
     let title = super::clean::fold(title);
     let mut out: Vec<String> = paragraphs
         .into_iter()
-        .filter(|p| !FURNITURE_LINE.is_match(p))
+        .filter(|p| !FURNITURE_LINE.is_match(p) && !BYLINE_LINE.is_match(p))
         .filter(|p| title.is_empty() || !super::clean::folded(p).eq(title.chars()))
         .collect();
     let lead = out.iter().take_while(|p| is_kicker(p)).count();
@@ -245,6 +256,9 @@ mod tests {
             "Subscribe to the Morning Review newsletter",
             "Report Error",
             "Tags",
+            "By Justine Coleman - 11/18/19 11:04 PM EST",
+            "By Tuesday, the talks had collapsed.",
+            "By Reuters",
             "In this Dec. 12, 2006, file photo, made available by NASA, two astronauts work outside the station.",
             "Officials said the mood was cautious.",
             "Tags on the cargo listed its origin.",
@@ -255,6 +269,7 @@ mod tests {
             clean_paragraphs(paras, "Talks resume"),
             v(&[
                 "The talks resumed on Tuesday.",
+                "By Tuesday, the talks had collapsed.",
                 "Officials said the mood was cautious.",
                 "Tags on the cargo listed its origin.",
                 "Short subhead",
