@@ -174,24 +174,43 @@ fn count_visible(node: &NodeRef, in_link: bool, counts: &mut CharCounts) {
 static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
-            advertisement(?:\s*-\s*scroll\s+to\s+continue)? | skip\s+advertisement | ad | sponsored
+          # advertising and paywall interruptions
+            advertisement(?:\s*-\s*scroll\s+to\s+continue)? | skip\s+advertisement | ad | adverts? | sponsored
+          | iklan | anzeige | publicidad | publicité | pubblicità | реклама
           | continue\s+reading(?:\s+below)? | story\s+continues(?:\s+below)?(?:\s+advertisement)?
-          | (?:image|photo|slide)\s+\d+\s+(?:of|/)\s+\d+ | \d+\s*/\s*\d+
-          | (?:last\s+)?(?:updated|published|posted|modified)\b\D{0,40}\d.{0,60}
-          | (?:photo|image|picture|video|credit|source)s?\s*:.{0,120}
-          | \(?(?:image|photo)\s+credit\s*:.{0,120}
-          | (?:read|see)\s+more\s*:.{0,200} | related\s*:.{0,200} | (?:more|also)\s*:.{0,200}
-          | share(?:\s+this(?:\s+article|\s+story)?)? | share\s+on\s+\w+ | (?:tweet|email|print|copy\s+link)
-          | click\s+(?:here|to\s+\w+).{0,80} | caption | close | loading\.*
-          | adverts? | don[’']?t\s+miss | tags? | topics | sharing\s+is\s+caring!?
-          | you\s+(?:may|might)\s+also\s+(?:like|enjoy)\W{0,3} | tell\s+us\s+what\s+you\s+think\W{0,3}
-          | (?:report|submit)\s+(?:an\s+)?(?:error|typo|correction)
-          | (?:related|recommended|more|latest)\s+(?:stories|articles|posts|news|videos)(?:\s+from\s+.{1,60})?
-          | recommended(?:\s+for\s+you)? | trending(?:\s+now)? | most\s+(?:read|popular|viewed)
-          | this\s+slideshow\s+requires\s+javascript\.?
+          | this\s+slideshow\s+requires\s+javascript\.? | loading(?:\s+content)?\s*\.*
+          # galleries, captions and credits
+          | (?:image|photo|slide)\s+\d+\s+(?:of|/|of\s*/)\s+\d+ | \d+\s*/\s*\d+ | \d+\s+of\s+\d+
+          | (?:photo|image|picture|video|credit|source|foto|фото)s?\s*:.{0,120}
+          | \(?(?:image|photo)\s+credit\s*:.{0,120} | caption
           | in\s+this\s+.{0,60}?\b(?:photo|image|picture)\b.*
-          | (?:sign\s+up|subscribe)\s+(?:to|for)\s+.{0,60}\bnewsletters?\b.{0,80}
+          # datelines of the page, not of the story
+          | \|?\s*(?:last\s+)?(?:updated|published|posted|modified)\b\D{0,40}\d.{0,60}
+          # reporting credits at the foot of wire copy
+          | \(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b.{0,300}
+          | [^.]{0,200}\bcontributed(?:\s+reporting)?(?:\s+to\s+this\s+(?:report|story|article))?(?:\s+from\s+[^.]{1,60})?\.?
+          # how to reach the author
+          | (?:e-?mail|write\s+to|reach|contact|follow)\b.{0,200}(?:@\w|twitter\.com).{0,200}
+          | follow\s+.{1,60}\s+on\s+(?:twitter|facebook|instagram)\b.{0,100}
+          # related, recommended and navigation boxes
+          | (?:read|see)\s+more\s*:.{0,200} | related\s*:.{0,200} | (?:more|also)\s*:.{0,200}
+          | don[’']?t\s+miss | tags? | topics | home | latest | popular | learn\s+more
+          | you\s+(?:may|might)\s+also\s+(?:like|enjoy)\W{0,3} | want\s+more\s+stories\s+like\s+this\?
+          | (?:related|recommended|more|latest|recent|top)\s+(?:stories|articles|posts|news|videos)(?:\s+(?:from|in)\s+.{1,60})?
+          | recommended(?:\s+for\s+you)? | trending(?:\s+now)? | most\s+(?:read|popular|viewed)(?:\s+stories)?
+          | popular\s+this\s+week
+          # sharing, comments, corrections
+          | share(?:\s+this(?:\s+article|\s+story)?)? | share\s+on\s+\w+ | (?:tweet|email|print|copy\s+link)
+          | sharing\s+is\s+caring!? | like\s+this\s+(?:story|article)\?.{0,60}
+          | (?:\d+\s+)?comments? | join\s+the\s+conversation\W{0,3} | tell\s+us\s+what\s+you\s+think\W{0,3}
+          | (?:report|submit)\s+(?:an\s+)?(?:error|typo|correction)
+          | click\s+(?:here|to\s+\w+).{0,80} | close
+          # newsletters and subscriptions
+          | subscribe | (?:sign\s+up|subscribe)\s+(?:to|for)\s+.{0,60}\bnewsletters?\b.{0,80}
           | you(?:[’']ve|\s+have)\s+been\s+successfully\s+subscribed\W{0,3}
+          # footers
+          | (?:copyright\s*)?(?:©|ⓒ|\(c\)|@)?\s*(?:copyright\s*)?\d{4}\b.{0,150}all\s+rights\s+reserved\.?
+          | copyright\s*(?:©|ⓒ|\(c\)|@)?\s*\d{4}\b.{0,150}
         )$",
     )
     .expect("static regex")
@@ -259,6 +278,16 @@ mod tests {
             "By Justine Coleman - 11/18/19 11:04 PM EST",
             "By Tuesday, the talks had collapsed.",
             "By Reuters",
+            "Image 1 of / 23",
+            "(Reporting by Parisa Hafezi; Editing by Tom Brown)",
+            "Jane Doe contributed reporting from Vienna.",
+            "Several countries contributed observers to the mission.",
+            "Follow Jane Doe on Twitter @janedoe",
+            "Comments",
+            "Comments from the minister drew criticism.",
+            "Copyright © 2025 Example News. All rights reserved.",
+            "Iklan",
+            "RECENT ARTICLES",
             "In this Dec. 12, 2006, file photo, made available by NASA, two astronauts work outside the station.",
             "Officials said the mood was cautious.",
             "Tags on the cargo listed its origin.",
@@ -270,6 +299,8 @@ mod tests {
             v(&[
                 "The talks resumed on Tuesday.",
                 "By Tuesday, the talks had collapsed.",
+                "Several countries contributed observers to the mission.",
+                "Comments from the minister drew criticism.",
                 "Officials said the mood was cautious.",
                 "Tags on the cargo listed its origin.",
                 "Short subhead",
