@@ -186,6 +186,10 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | in\s+this\s+.{0,60}?\b(?:photo|image|picture)\b.*
           # datelines of the page, not of the story
           | \|?\s*(?:last\s+)?(?:updated|published|posted|modified)\b\D{0,40}\d.{0,60}
+          | (?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?
+            (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
+              | \d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\b
+            [\d\s:,.@·|–—-]*(?:[ap]\.?m\.?)?\s*(?:[a-z]{2,4})?(?:\s*[·|–—-]\s*updated:?.{0,60})?
           # reporting credits at the foot of wire copy
           | \(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b.{0,300}
           | [^.]{0,200}\bcontributed(?:\s+reporting)?(?:\s+to\s+this\s+(?:report|story|article))?(?:\s+from\s+[^.]{1,60})?\.?
@@ -287,6 +291,9 @@ mod tests {
             "Comments from the minister drew criticism.",
             "Copyright © 2025 Example News. All rights reserved.",
             "Iklan",
+            "Nov. 20, 2019, 9:28 AM UTC",
+            "September 15, 2014",
+            "September 15, 2014 was the day the talks began.",
             "RECENT ARTICLES",
             "In this Dec. 12, 2006, file photo, made available by NASA, two astronauts work outside the station.",
             "Officials said the mood was cautious.",
@@ -301,6 +308,7 @@ mod tests {
                 "By Tuesday, the talks had collapsed.",
                 "Several countries contributed observers to the mission.",
                 "Comments from the minister drew criticism.",
+                "September 15, 2014 was the day the talks began.",
                 "Officials said the mood was cautious.",
                 "Tags on the cargo listed its origin.",
                 "Short subhead",
