@@ -171,6 +171,8 @@ fn count_visible(node: &NodeRef, in_link: bool, counts: &mut CharCounts) {
 }
 
 /// Whole lines that are furniture wherever they appear (matched on the collapsed paragraph).
+/// Word boundaries are ASCII (`(?-u:\b)`): a Unicode one would keep the regex off its fast
+/// automaton on any page with a non-ASCII character.
 static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
@@ -181,23 +183,23 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | this\s+slideshow\s+requires\s+javascript\.? | loading(?:\s+content)?\s*\.*
           # galleries, captions and credits
           | (?:image|photo|slide)\s+\d+\s+(?:of|/|of\s*/)\s+\d+ | \d+\s*/\s*\d+ | \d+\s+of\s+\d+
-          | (?:photo|image|picture|video|credit|source|foto|фото)s?\s*:.{0,120}
-          | \(?(?:image|photo)\s+credit\s*:.{0,120} | caption
-          | in\s+this\s+.{0,60}?\b(?:photo|image|picture)\b.*
+          | (?:photo|image|picture|video|credit|source|foto|фото)s?\s*:.*
+          | \(?(?:image|photo)\s+credit\s*:.* | caption
+          | in\s+this\s+.{0,60}?(?-u:\b)(?:photo|image|picture)(?-u:\b).*
           # datelines of the page, not of the story
-          | \|?\s*(?:last\s+)?(?:updated|published|posted|modified)\b\D{0,40}\d.{0,60}
+          | \|?\s*(?:last\s+)?(?:updated|published|posted|modified)(?-u:\b)\D{0,40}\d.{0,60}
           | (?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?
             (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
-              | \d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\b
+              | \d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})(?-u:\b)
             [\d\s:,.@·|–—-]*(?:[ap]\.?m\.?)?\s*(?:[a-z]{2,4})?(?:\s*[·|–—-]\s*updated:?.{0,60})?
           # reporting credits at the foot of wire copy
-          | \(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b.{0,300}
-          | [^.]{0,200}\bcontributed(?:\s+reporting)?(?:\s+to\s+this\s+(?:report|story|article))?(?:\s+from\s+[^.]{1,60})?\.?
+          | \(?(?:additional\s+)?(?:reporting|writing|editing)\s+by(?-u:\b).*
+          | [^.]*(?-u:\b)contributed(?:\s+reporting)?(?:\s+to\s+this\s+(?:report|story|article))?(?:\s+from\s+[^.]{1,60})?\.?
           # how to reach the author
-          | (?:e-?mail|write\s+to|reach|contact|follow)\b.{0,200}(?:@\w|twitter\.com).{0,200}
-          | follow\s+.{1,60}\s+on\s+(?:twitter|facebook|instagram)\b.{0,100}
+          | (?:e-?mail|write\s+to|reach|contact|follow)(?-u:\b).*(?:@\w|twitter\.com).*
+          | follow\s+.{1,60}\s+on\s+(?:twitter|facebook|instagram)(?-u:\b).*
           # related, recommended and navigation boxes
-          | (?:read|see)\s+more\s*:.{0,200} | related\s*:.{0,200} | (?:more|also)\s*:.{0,200}
+          | (?:read|see)\s+more\s*:.* | related\s*:.* | (?:more|also)\s*:.*
           | don[’']?t\s+miss | tags? | topics | home | latest | popular | learn\s+more
           | you\s+(?:may|might)\s+also\s+(?:like|enjoy)\W{0,3} | want\s+more\s+stories\s+like\s+this\?
           | (?:related|recommended|more|latest|recent|top)\s+(?:stories|articles|posts|news|videos)(?:\s+(?:from|in)\s+.{1,60})?
@@ -208,13 +210,13 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | sharing\s+is\s+caring!? | like\s+this\s+(?:story|article)\?.{0,60}
           | (?:\d+\s+)?comments? | join\s+the\s+conversation\W{0,3} | tell\s+us\s+what\s+you\s+think\W{0,3}
           | (?:report|submit)\s+(?:an\s+)?(?:error|typo|correction)
-          | click\s+(?:here|to\s+\w+).{0,80} | close
+          | click\s+(?:here|to\s+\w+).* | close
           # newsletters and subscriptions
-          | subscribe | (?:sign\s+up|subscribe)\s+(?:to|for)\s+.{0,60}\bnewsletters?\b.{0,80}
+          | subscribe | (?:sign\s+up|subscribe)\s+(?:to|for)\s+.{0,60}(?-u:\b)newsletters?(?-u:\b).*
           | you(?:[’']ve|\s+have)\s+been\s+successfully\s+subscribed\W{0,3}
           # footers
-          | (?:copyright\s*)?(?:©|ⓒ|\(c\)|@)?\s*(?:copyright\s*)?\d{4}\b.{0,150}all\s+rights\s+reserved\.?
-          | copyright\s*(?:©|ⓒ|\(c\)|@)?\s*\d{4}\b.{0,150}
+          | (?:copyright\s*)?(?:©|ⓒ|\(c\)|@)?\s*(?:copyright\s*)?\d{4}(?-u:\b).*all\s+rights\s+reserved\.?
+          | copyright\s*(?:©|ⓒ|\(c\)|@)?\s*\d{4}(?-u:\b).*
         )$",
     )
     .expect("static regex")
@@ -231,13 +233,20 @@ static BYLINE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Furniture lines are short: a longer paragraph is never one (which also bounds the patterns).
+const MAX_FURNITURE_LINE_CHARS: usize = 320;
+
+fn is_furniture_line(p: &str) -> bool {
+    p.chars().nth(MAX_FURNITURE_LINE_CHARS).is_none() && (FURNITURE_LINE.is_match(p) || BYLINE_LINE.is_match(p))
+}
+
 /// Drop furniture lines from extracted paragraphs, and short headings-without-sentences at
 /// the very start (section kickers such as "World", bylines such as "By Jane Doe").
 pub(super) fn clean_paragraphs(paragraphs: Vec<String>, title: &str) -> Vec<String> {
     let title = super::clean::fold(title);
     let mut out: Vec<String> = paragraphs
         .into_iter()
-        .filter(|p| !FURNITURE_LINE.is_match(p) && !BYLINE_LINE.is_match(p))
+        .filter(|p| !is_furniture_line(p))
         .filter(|p| title.is_empty() || !super::clean::folded(p).eq(title.chars()))
         .collect();
     let lead = out.iter().take_while(|p| is_kicker(p)).count();
