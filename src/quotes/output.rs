@@ -2,7 +2,7 @@
 //!
 //! Short fragments are kept only when attributed: one word needs a cue pattern touching it (or a cue in
 //! its sentence with a speaker), two or three words a cue in the same sentence. Capitalised titles
-//! (`on "Meet the Press"`), nicknames (`Marcia "Cia" Price`) and headline-plus-byline lines are
+//! (`on "Meet the Press"`), opinion-piece headlines (`her column, "Iran, come back," drew …`), nicknames (`Marcia "Cia" Price`) and headline-plus-byline lines are
 //! dropped. Parts of a multi-paragraph quote are always kept. Offsets in the output are chars,
 //! confidences rounded to three decimals.
 
@@ -34,7 +34,9 @@ impl Extraction<'_> {
                 // `on CNN's "State of the Union."`: in a title's place, the sentence's period may sit inside.
                 let titled = title_like(content)
                     || (content.ends_with(['.', ',']) && title_like(content.trim_end_matches(['.', ','])))
-                    || (words == 1 && d.after_media_noun(s) && content.starts_with(char::is_uppercase));
+                    || (words == 1 && d.after_media_noun(s) && content.starts_with(char::is_uppercase))
+                    // `Ouisa Davis' commentary, "Melania, tell your immigrant story," is very thoughtful`.
+                    || (!with_speaker && d.after_opinion_piece(s));
                 if titled && (!adjacent || d.title_context(s)) && (title_like(content) || d.title_context(s)) {
                     continue;
                 }
@@ -69,6 +71,9 @@ impl Extraction<'_> {
         out
     }
 }
+
+/// Opinion pieces, whose headlines are sentences.
+const OPINION_PIECES: [&str; 5] = ["commentary", "column", "op-ed", "editorial", "essay"];
 
 /// The kinds of works whose titles stand in quote marks.
 const MEDIA_NOUNS: [&str; 22] = [
@@ -145,6 +150,17 @@ impl Doc<'_> {
             p -= 1;
         }
         p > 0 && MEDIA_NOUNS.iter().any(|noun| self.word_is(p - 1, noun))
+    }
+
+    /// `her commentary, "Melania, tell your immigrant story," is`: an opinion piece's headline, whatever
+    /// its case, when the sentence goes on after it.
+    fn after_opinion_piece(&self, s: &QuoteSpan) -> bool {
+        let mut p = s.open;
+        while p > 0 && self.tok(p - 1).punct(',') {
+            p -= 1;
+        }
+        let goes_on = s.close.is_some_and(|c| self.toks.get(c + 1).is_some_and(|t| t.word()));
+        p > 0 && goes_on && OPINION_PIECES.iter().any(|noun| self.word_is(p - 1, noun))
     }
 
     /// `"Met accused of whitewashing baby Jesus," by Post's Kathianne Boniello`: a headline and byline.

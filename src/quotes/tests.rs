@@ -192,6 +192,14 @@ fn split_quote_and_second_sentence() {
 }
 
 #[test]
+fn opinion_piece_headline_is_no_quote() {
+    assert_no_quotes(&["Jane Doe's column, \"Iran, come back to the table,\" drew many letters."]);
+    // Said in the column, it is a quote.
+    let text = "Jane Doe wrote in her column, \"Iran, come back to the table.\"";
+    assert_eq!(speaker_name(&only(text, &[])), Some("Jane Doe"));
+}
+
+#[test]
 fn year_between_subject_and_cue() {
     let text =
         "Washington knows Larijani, who in 2015 said the deal would be a \"historic defeat for the arrogant powers.\"";
