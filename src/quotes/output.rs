@@ -2,8 +2,9 @@
 //!
 //! Short fragments are kept only when attributed: one word needs a cue pattern touching it (or a cue in
 //! its sentence with a speaker), two or three words a cue in the same sentence. Capitalised titles
-//! (`on "Meet the Press"`), opinion-piece headlines (`her column, "Iran, come back," drew …`), nicknames (`Marcia "Cia" Price`) and headline-plus-byline lines are
-//! dropped. Parts of a multi-paragraph quote are always kept. Offsets in the output are chars,
+//! (`on "Meet the Press"`), opinion-piece headlines (`her column, "Iran, come back," drew …`),
+//! nicknames (`Marcia "Cia" Price`) and headline-plus-byline lines are dropped. Parts of a
+//! multi-paragraph quote are always kept. Offsets in the output are chars,
 //! confidences rounded to three decimals.
 
 use super::Extraction;
