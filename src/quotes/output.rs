@@ -114,12 +114,13 @@ pub(super) fn title_like(content: &str) -> bool {
     if content.ends_with(['.', '!', '?', ',']) && words.len() > 2 {
         return false;
     }
-    words.iter().all(|w| {
-        let mut letters = w.chars().filter(|c| c.is_alphabetic());
-        let first = letters.next();
-        let short = letters.count() < 3;
-        short || first.is_some_and(|c| c.is_uppercase()) || TITLE_FUNCTION_WORDS.contains(w)
-    })
+    let capitalised = |w: &&str| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase);
+    // `"way off"`: short words pass inside a title, but a title has a capital somewhere.
+    words.iter().any(capitalised)
+        && words.iter().all(|w| {
+            let short = w.chars().filter(|c| c.is_alphabetic()).count() <= 3;
+            short || capitalised(w) || TITLE_FUNCTION_WORDS.contains(w)
+        })
 }
 
 impl Doc<'_> {

@@ -192,6 +192,14 @@ fn split_quote_and_second_sentence() {
 }
 
 #[test]
+fn short_lowercase_partial_is_no_title() {
+    // Short words pass inside a title ("Meet the Press"), but without a capital there is no title.
+    let text = "Araghchi told state television that the deal was \"way off,\" and talks would go on.";
+    let q = only(text, &[]);
+    assert_eq!((q.text.as_str(), q.kind, speaker_name(&q)), ("way off", QuoteKind::Partial, Some("Araghchi")));
+}
+
+#[test]
 fn opinion_piece_headline_is_no_quote() {
     assert_no_quotes(&["Jane Doe's column, \"Iran, come back to the table,\" drew many letters."]);
     // Said in the column, it is a quote.
