@@ -99,14 +99,13 @@ impl Extraction<'_> {
                 got = borrow(p, 0.95);
             }
             if got.is_none() && k > 0 && spans[k - 1].para == s.para {
-                got = self.interrupter(k, s.same_sentence_as_prev);
-            }
-            if got.is_none() && k > 0 && spans[k - 1].para == s.para {
-                got = if s.same_sentence_as_prev {
-                    borrow(k - 1, 0.95).map(|a| Attribution { in_sentence: true, ..a })
-                } else {
-                    borrow(k - 1, 0.85).map(|a| Attribution { in_sentence: false, ..a })
-                };
+                got = self.interrupter(k, s.same_sentence_as_prev).or_else(|| {
+                    if s.same_sentence_as_prev {
+                        borrow(k - 1, 0.95).map(|a| Attribution { in_sentence: true, ..a })
+                    } else {
+                        borrow(k - 1, 0.85).map(|a| Attribution { in_sentence: false, ..a })
+                    }
+                });
             }
             let starts_para = s.open == d.paras[s.para].0;
             if got.is_none() && starts_para && s.para > 0 && attrs[k].is_none() {

@@ -147,22 +147,23 @@ impl Doc<'_> {
 
     /// `the documentary "Weiner"`, `his memoir "Hard Choices"`: a work's kind right before its title.
     fn after_media_noun(&self, s: &QuoteSpan) -> bool {
+        self.word_before_quote(s).is_some_and(|w| MEDIA_NOUNS.iter().any(|noun| self.word_is(w, noun)))
+    }
+
+    /// The token before a quote's opening mark, past any commas (`her memoir, "…"`).
+    fn word_before_quote(&self, s: &QuoteSpan) -> Option<usize> {
         let mut p = s.open;
         while p > 0 && self.tok(p - 1).punct(',') {
             p -= 1;
         }
-        p > 0 && MEDIA_NOUNS.iter().any(|noun| self.word_is(p - 1, noun))
+        p.checked_sub(1)
     }
 
     /// `her commentary, "Melania, tell your immigrant story," is`: an opinion piece's headline, whatever
     /// its case, when the sentence goes on after it.
     fn after_opinion_piece(&self, s: &QuoteSpan) -> bool {
-        let mut p = s.open;
-        while p > 0 && self.tok(p - 1).punct(',') {
-            p -= 1;
-        }
         let goes_on = s.close.is_some_and(|c| self.toks.get(c + 1).is_some_and(|t| t.word()));
-        p > 0 && goes_on && OPINION_PIECES.iter().any(|noun| self.word_is(p - 1, noun))
+        goes_on && self.word_before_quote(s).is_some_and(|w| OPINION_PIECES.iter().any(|noun| self.word_is(w, noun)))
     }
 
     /// `"Met accused of whitewashing baby Jesus," by Post's Kathianne Boniello`: a headline and byline.
