@@ -228,7 +228,7 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static BYLINE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^By\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:and|&)\s+(?:[A-Z][\w.'’-]*\s*){1,4})?
-          (?:[-–—|,]\s*(?:\d|[/:.,]|\s|[AaPp]\.?[Mm]\.?|[A-Z]{2,4}\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)*)?$",
+          (?:[-–—|,]\s*(?:\d|[/:.,]|\s|[AaPp]\.?[Mm]\.?|[A-Z]{2,4}(?-u:\b)|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)*)?$",
     )
     .expect("static regex")
 });
