@@ -9,7 +9,7 @@
 use super::doc::Doc;
 use super::lexicon::{
     F_ADVLY, F_CAP, F_CUE, F_DESC, F_DET, F_IRREGULAR, F_LINK, F_PARTICIPLE, F_POSS, F_PREP, F_PRONOUN, F_QUANT,
-    F_SKIP, F_STOP, F_TIME, F_TIMELEAD, F_TITLE, F_WHO,
+    F_SKIP, F_STOP, F_THAT, F_TIME, F_TIMELEAD, F_TITLE, F_WHO,
 };
 use super::tokens::Kind;
 
@@ -321,9 +321,11 @@ impl Doc<'_> {
             if t.punct(',')
                 && let Some(phrase) = self.phrase_ending_at(k, lo, 1)
             {
+                // `said that Bloomberg, who is weighing a run, told …`: `that` opens a clause too.
                 let opens = self.opens_clause(phrase.start, lo)
                     || (self.at_sentence_start(phrase.start - 1)
-                        && self.tok(phrase.start - 1).has(F_STOP | F_SKIP | F_TIMELEAD));
+                        && self.tok(phrase.start - 1).has(F_STOP | F_SKIP | F_TIMELEAD))
+                    || (phrase.start > lo && self.tok(phrase.start - 1).has(F_THAT));
                 // `Meanwhile, it attacked Trump, saying`: a sentence adverb before a comma is no speaker.
                 let head = self.tok(phrase.end - 1);
                 let named = phrase.pronoun || (head.has(F_CAP | F_DESC) && !head.has(F_SKIP | F_TIMELEAD));

@@ -192,6 +192,15 @@ fn split_quote_and_second_sentence() {
 }
 
 #[test]
+fn aside_after_that_keeps_its_subject() {
+    // The reported clause's own subject speaks, not the one reporting it.
+    let text =
+        "Analysts noted that Pezeshkian, who is weighing a visit to New York, said the offer was \"not serious.\"";
+    let q = only(text, &[]);
+    assert_eq!((q.cue.as_str(), speaker_name(&q)), ("said", Some("Pezeshkian")));
+}
+
+#[test]
 fn short_lowercase_partial_is_no_title() {
     // Short words pass inside a title ("Meet the Press"), but without a capital there is no title.
     let text = "Araghchi told state television that the deal was \"way off,\" and talks would go on.";
