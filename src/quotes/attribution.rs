@@ -261,8 +261,16 @@ impl Doc<'_> {
         if content.ends_with(['.', '!', '?']) && self.tok(j).has(F_CAP) {
             let starts_sentence = s.left_start == s.open && s.left_reaches_sentence_start;
             let long_tail = content.ends_with('.') && hi - j > 7;
-            if s.right_cut_by_quote || !starts_sentence || long_tail {
+            if !starts_sentence || long_tail {
                 return None;
+            }
+            if s.right_cut_by_quote {
+                // `"Is it two?" Clinton asks as a guy walks in, saying he's "here …"`: the tail is this
+                // quote's when another cue introduces the next quote; else its cue does (`He added, "…"`,
+                // `Reid said both are "…"`).
+                let m = self.cue_after(j, hi)?;
+                let another_cue = (m.cue.end..hi).any(|c| self.cue_len(c) > 0);
+                return another_cue.then_some(m);
             }
         }
         let first = self.tok(j);

@@ -192,6 +192,14 @@ fn split_quote_and_second_sentence() {
 }
 
 #[test]
+fn short_tail_before_a_quote_introduced_by_another_cue() {
+    let text = "\"Is a deal close?\" Araghchi asked as reporters crowded in, adding that the talks were \"serious.\"";
+    let q = run(text, &[]);
+    assert_eq!(speaker_names(&q), [Some("Araghchi"); 2]);
+    assert_eq!(q[0].cue, "asked");
+}
+
+#[test]
 fn aside_after_that_keeps_its_subject() {
     // The reported clause's own subject speaks, not the one reporting it.
     let text =
