@@ -119,15 +119,8 @@ impl Extraction<'_> {
                     Some(ev)
                         if ev.intro || prev_quote.is_none_or(|j| spans[j].open < ev.cue) || quote_attr.is_none() =>
                     {
-                        let (speaker, factor) = self.speaker(ev.phrase);
                         let base = if ev.intro { 0.8 } else { 0.45 };
-                        Some(Attribution {
-                            speaker: Some(speaker),
-                            cue: d.tok_text(ev.cue, ev.cue + 1).to_string(),
-                            confidence: base * factor,
-                            pattern: None,
-                            in_sentence: false,
-                        })
+                        Some(self.event_attribution(&ev, base, false))
                     }
                     _ => quote_attr,
                 };
@@ -138,16 +131,7 @@ impl Extraction<'_> {
                 // `Schiff said. "The other factor …"`: a quote opening a sentence with no cue takes the
                 // speaker of the sentence before it in its paragraph.
                 let para_start = d.paras[s.para].0;
-                got = self.speech_event_between(para_start, s.open).map(|ev| {
-                    let (speaker, factor) = self.speaker(ev.phrase);
-                    Attribution {
-                        speaker: Some(speaker),
-                        cue: d.tok_text(ev.cue, ev.cue + 1).to_string(),
-                        confidence: 0.6 * factor,
-                        pattern: None,
-                        in_sentence: false,
-                    }
-                });
+                got = self.speech_event_between(para_start, s.open).map(|ev| self.event_attribution(&ev, 0.6, false));
             }
             if got.is_none() && starts_para && attrs[k].is_none() && s.close.is_some() {
                 // `"Not only can Cruz win …"¶¶"He may be the only one," Viguerie notes.`: a paragraph
@@ -180,14 +164,20 @@ impl Extraction<'_> {
             return None;
         }
         let ev = self.speech_event_between(close + 1, open)?;
+        Some(self.event_attribution(&ev, 0.85, in_sentence))
+    }
+
+    /// A speech event lent to a quote: its speaker and cue, at confidence `base` scaled by how sure
+    /// the speaker's resolution is.
+    fn event_attribution(&self, ev: &SpeechEvent, base: f64, in_sentence: bool) -> Attribution {
         let (speaker, factor) = self.speaker(ev.phrase);
-        Some(Attribution {
+        Attribution {
             speaker: Some(speaker),
             cue: self.doc.tok_text(ev.cue, ev.cue + 1).to_string(),
-            confidence: 0.85 * factor,
+            confidence: base * factor,
             pattern: None,
             in_sentence,
-        })
+        }
     }
 
     /// The last speaker named in paragraph `p` outside quotes: a subject with a cue, from the end.
