@@ -3,7 +3,8 @@
 //! Short fragments are kept only when attributed: one word needs a cue pattern touching it (or a cue in
 //! its sentence with a speaker), two or three words a cue in the same sentence. Capitalised titles
 //! (`on "Meet the Press"`), opinion-piece headlines (`her column, "Iran, come back," drew …`),
-//! nicknames (`Marcia "Cia" Price`) and headline-plus-byline lines are dropped. Parts of a
+//! nicknames (`Marcia "Cia" Price`), headline-plus-byline lines and transcripts' stage directions
+//! (`"(CROSSTALK.)`) are dropped. Parts of a
 //! multi-paragraph quote are always kept. Offsets in the output are chars,
 //! confidences rounded to three decimals.
 
@@ -24,7 +25,7 @@ impl Extraction<'_> {
         for ((k, s), attr) in spans.iter().enumerate().zip(attrs) {
             let content = &d.text[s.content_start..s.content_end];
             let words = word_count(content);
-            if words == 0 || s.close.is_some_and(|c| d.quoted_nickname(s.open, c)) {
+            if words == 0 || s.close.is_some_and(|c| d.quoted_nickname(s.open, c)) || stage_direction(content) {
                 continue;
             }
             let with_speaker = attr.as_ref().is_some_and(|a| a.speaker.is_some());
@@ -71,6 +72,15 @@ impl Extraction<'_> {
         }
         out
     }
+}
+
+/// A transcript's stage direction standing alone in its quote (`"(CROSSTALK.)`, `"[Applause]"`):
+/// nobody said it, so it is no quote, even as one turn of a multi-paragraph transcript.
+fn stage_direction(content: &str) -> bool {
+    let inner = content.trim().trim_end_matches(['.', ',']);
+    let bracketed =
+        (inner.starts_with('(') && inner.ends_with(')')) || (inner.starts_with('[') && inner.ends_with(']'));
+    bracketed && word_count(inner) <= 4 && !inner[1..inner.len() - 1].contains(['(', ')', '[', ']'])
 }
 
 /// Opinion pieces, whose headlines are sentences.

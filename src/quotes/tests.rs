@@ -474,6 +474,14 @@ fn transcript_turns_are_attributed_to_their_capitalised_label() {
 }
 
 #[test]
+fn a_transcripts_stage_directions_are_no_quotes() {
+    let text = "\"HOST: Will you meet him?\n\n\"(CROSSTALK.)\n\n\"[Applause]\n\n\"ARAGHCHI: Not before the sanctions \
+                are lifted (as we said).\"";
+    let texts: Vec<_> = run(text, &[]).into_iter().map(|q| q.text).collect();
+    assert_eq!(texts, ["HOST: Will you meet him?", "ARAGHCHI: Not before the sanctions are lifted (as we said)."]);
+}
+
+#[test]
 fn a_long_apposition_between_the_name_and_the_cue_is_crossed() {
     let text = "\u{201c}We will not be rushed,\u{201d} Abbas Araghchi, the foreign minister who has led every round \
                 of the indirect talks since April, said on Sunday.";
