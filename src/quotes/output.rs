@@ -4,9 +4,8 @@
 //! its sentence with a speaker), two or three words a cue in the same sentence. Capitalised titles
 //! (`on "Meet the Press"`), opinion-piece headlines (`her column, "Iran, come back," drew …`),
 //! nicknames (`Marcia "Cia" Price`), headline-plus-byline lines and transcripts' stage directions
-//! (`"(CROSSTALK.)`) are dropped. Parts of a
-//! multi-paragraph quote are always kept. Offsets in the output are chars,
-//! confidences rounded to three decimals.
+//! (`"(CROSSTALK.)`) are dropped. Parts of a multi-paragraph quote are always kept. Offsets in the
+//! output are chars, confidences rounded to three decimals.
 
 use super::Extraction;
 use super::attribution::Attribution;
@@ -77,10 +76,12 @@ impl Extraction<'_> {
 /// A transcript's stage direction standing alone in its quote (`"(CROSSTALK.)`, `"[Applause]"`):
 /// nobody said it, so it is no quote, even as one turn of a multi-paragraph transcript.
 fn stage_direction(content: &str) -> bool {
-    let inner = content.trim().trim_end_matches(['.', ',']);
-    let bracketed =
-        (inner.starts_with('(') && inner.ends_with(')')) || (inner.starts_with('[') && inner.ends_with(']'));
-    bracketed && word_count(inner) <= 4 && !inner[1..inner.len() - 1].contains(['(', ')', '[', ']'])
+    // `content` is trimmed already; the sentence's period may sit inside the marks.
+    let inner = content.trim_end_matches(['.', ',']);
+    let enclosed = |open, close| inner.strip_prefix(open).and_then(|rest| rest.strip_suffix(close));
+    enclosed('(', ')')
+        .or_else(|| enclosed('[', ']'))
+        .is_some_and(|direction| word_count(direction) <= 4 && !direction.contains(['(', ')', '[', ']']))
 }
 
 /// Opinion pieces, whose headlines are sentences.
