@@ -66,7 +66,27 @@ pub(super) struct QuoteSpan {
 
 impl Doc<'_> {
     /// All quoted spans, in text order, with their contexts filled in.
+    ///
+    /// An excerpt set off by a straight mark at each paragraph's start (`McCrummen reports:¶"… what
+    /// she called a “rant,” …`) is not one long quote; the quotes nested in it are. When a pass drops
+    /// such outer marks, the pairing runs again without them, so the nested quotes stand on their own.
     pub(super) fn pair_marks(&self) -> Vec<QuoteSpan> {
+        let mut stray_outer: Vec<usize> = Vec::new();
+        loop {
+            let dropped_before = stray_outer.len();
+            let spans = self.pair_marks_ignoring(&mut stray_outer);
+            if stray_outer.len() == dropped_before {
+                return spans;
+            }
+            stray_outer.sort_unstable();
+        }
+    }
+
+    /// One pairing pass, treating the mark tokens in `stray_outer` (sorted) as plain text. Adds the
+    /// opening marks of dropped quotes that held a quote of their own to `stray_outer`.
+    fn pair_marks_ignoring(&self, stray_outer: &mut Vec<usize>) -> Vec<QuoteSpan> {
+        let ignored = stray_outer.clone();
+        let is_mark = |i: usize| self.tok(i).kind == Kind::Mark && ignored.binary_search(&i).is_err();
         let mut spans: Vec<QuoteSpan> = Vec::new();
         // The previous paragraph ended inside a quote: index of that span.
         let mut pending: Option<usize> = None;
@@ -80,17 +100,17 @@ impl Doc<'_> {
                 // before a curly one is a stray, not the start of a long quote.
                 let same_family = |i: usize| mark_family(self.tok(i).ch) == mark_family(self.tok(spans[prev].open).ch);
                 if para_start < para_end
-                    && self.tok(para_start).kind == Kind::Mark
+                    && is_mark(para_start)
                     && self.mark_roles(para_start).0
                     && same_family(para_start)
                 {
                     prev_part = Some(prev);
                 } else {
-                    self.drop_if_stray(&mut spans, prev);
+                    self.drop_if_stray(&mut spans, prev, stray_outer);
                 }
             }
             for i in para_start..para_end {
-                if self.tok(i).kind != Kind::Mark {
+                if !is_mark(i) {
                     continue;
                 }
                 let (can_open, can_close) = self.mark_roles(i);
@@ -133,7 +153,7 @@ impl Doc<'_> {
             }
         }
         if let Some(prev) = pending {
-            self.drop_if_stray(&mut spans, prev);
+            self.drop_if_stray(&mut spans, prev, stray_outer);
         }
         self.fill_contexts(&mut spans);
         spans
@@ -164,18 +184,34 @@ impl Doc<'_> {
 
     /// The unclosed quote `k` (the last span so far) was not continued in the next paragraph: drops it
     /// unless it reads like a quote. A run of paragraphs that each open a quote and none ever closes is
-    /// not a multi-paragraph quote (whose last part closes) but marks left by a conversion: all of it goes.
-    fn drop_if_stray(&self, spans: &mut Vec<QuoteSpan>, k: usize) {
+    /// not a multi-paragraph quote (whose last part closes) but marks left by a conversion: all of it
+    /// goes. So does an unclosed quote holding a closed quote of another family (`"Trump walked onto
+    /// the stage, chanting “U-S-A!”`): its mark sets off an excerpt. The opening marks of what is
+    /// dropped go to `stray_outer` when a quote is nested in it, for the next pass to pair that one.
+    fn drop_if_stray(&self, spans: &mut Vec<QuoteSpan>, k: usize, stray_outer: &mut Vec<usize>) {
         let s = &spans[k];
-        if s.prev_part.is_some() {
+        let dropped = if s.prev_part.is_some() {
             let mut first = k;
             while let Some(p) = spans[first].prev_part {
                 first = p;
             }
-            spans.truncate(first);
-        } else if word_count(&self.text[s.content_start..s.content_end]) < STRAY_QUOTE_WORDS {
-            spans.remove(k);
+            spans.drain(first..).collect()
+        } else if word_count(&self.text[s.content_start..s.content_end]) < STRAY_QUOTE_WORDS
+            || self.holds_nested_quote(s)
+        {
+            vec![spans.remove(k)]
+        } else {
+            Vec::new()
+        };
+        if dropped.iter().any(|s| self.holds_nested_quote(s)) {
+            stray_outer.extend(dropped.iter().map(|s| s.open));
         }
+    }
+
+    /// Whether the span's content holds a quote mark of another family than its opening mark's.
+    fn holds_nested_quote(&self, s: &QuoteSpan) -> bool {
+        let family = mark_family(self.tok(s.open).ch);
+        self.text[s.content_start..s.content_end].chars().any(|c| is_quote_mark(c) && mark_family(c) != family)
     }
 
     /// Adds the span between mark `open` and mark `close` (or the paragraph end), unless it is empty.

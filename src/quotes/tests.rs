@@ -482,6 +482,17 @@ fn a_transcripts_stage_directions_are_no_quotes() {
 }
 
 #[test]
+fn quotes_nested_in_an_excerpt_set_off_by_straight_marks_stand_on_their_own() {
+    // Each excerpt paragraph opens with a straight mark and none closes: an excerpt, not a quote.
+    let text = "The agency's report reads:\n\n\"Inspectors found what the engineers called a \u{201c}routine \
+                purge\u{201d} of the cascade hall.\n\n\"Nobody at the site explained the missing cameras.\n\n\
+                Araghchi rejected the report.\n\n\"The crowd outside the embassy kept chanting \u{201c}No deal!\u{201d}\n\n\
+                \u{201c}We will answer,\u{201d} Baghaei said.";
+    let texts: Vec<_> = run(text, &[]).into_iter().map(|q| q.text).collect();
+    assert_eq!(texts, ["routine purge", "No deal!", "We will answer"]);
+}
+
+#[test]
 fn a_long_apposition_between_the_name_and_the_cue_is_crossed() {
     let text = "\u{201c}We will not be rushed,\u{201d} Abbas Araghchi, the foreign minister who has led every round \
                 of the indirect talks since April, said on Sunday.";
