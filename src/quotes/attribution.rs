@@ -673,7 +673,10 @@ impl Doc<'_> {
         // `"…," Clinton responded`: a comma inside the closing mark opens the clause too.
         let after_quote = i > lo + 1 && self.tok(i - 1).kind == Kind::Mark && self.tok(i - 2).is_dash_or_comma();
         // `Washington (AFP) – Democrat Hillary Clinton has …`: a dash opens one as well.
-        let opens = i == lo || self.tok(i - 1).punct(',') || self.tok(i - 1).is_dash() || after_quote;
+        // `"Trump walked onto the stage, chanting “…”`: so does the sentence's opening bracket or
+        // excerpt mark (a mark demoted to punctuation, see `Doc::pair_marks`).
+        let after_opener = i == lo + 1 && self.tok(lo).kind == Kind::Punct && is_opening_punct(self.tok(lo).ch);
+        let opens = i == lo || self.tok(i - 1).punct(',') || self.tok(i - 1).is_dash() || after_quote || after_opener;
         let first = self.tok(i);
         if !opens || !first.word() || first.has(F_PARTICIPLE | F_PREP) || self.in_dateline(i) {
             return None;
@@ -776,4 +779,9 @@ impl Doc<'_> {
             !t.has(F_THAT) && self.cue_len(i) == 0 && t.kind != Kind::Mark
         })
     }
+}
+
+/// Punctuation that can open a sentence before its first word: brackets and (demoted) quote marks.
+fn is_opening_punct(c: char) -> bool {
+    matches!(c, '(' | '[' | '"' | '“' | '„' | '«')
 }

@@ -87,6 +87,14 @@ impl<'a> Doc<'a> {
         self.mentions[..k].iter().rev().map(move |&m| (m, &entities[m.entity]))
     }
 
+    /// Turns the quote marks at tokens `marks` into plain punctuation: marks that set off an excerpt
+    /// rather than open a quote (see `Doc::pair_marks`).
+    pub(super) fn demote_marks(&mut self, marks: &[usize]) {
+        for &i in marks {
+            self.toks[i].kind = Kind::Punct;
+        }
+    }
+
     pub(super) fn tok(&self, i: usize) -> &Token {
         &self.toks[i]
     }

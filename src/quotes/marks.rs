@@ -65,28 +65,15 @@ pub(super) struct QuoteSpan {
 }
 
 impl Doc<'_> {
-    /// All quoted spans, in text order, with their contexts filled in.
+    /// All quoted spans, in text order, with their contexts filled in; and the opening marks of
+    /// dropped quotes that held a quote of their own.
     ///
     /// An excerpt set off by a straight mark at each paragraph's start (`McCrummen reports:¶"… what
-    /// she called a “rant,” …`) is not one long quote; the quotes nested in it are. When a pass drops
-    /// such outer marks, the pairing runs again without them, so the nested quotes stand on their own.
-    pub(super) fn pair_marks(&self) -> Vec<QuoteSpan> {
-        let mut stray_outer: Vec<usize> = Vec::new();
-        loop {
-            let dropped_before = stray_outer.len();
-            let spans = self.pair_marks_ignoring(&mut stray_outer);
-            if stray_outer.len() == dropped_before {
-                return spans;
-            }
-            stray_outer.sort_unstable();
-        }
-    }
-
-    /// One pairing pass, treating the mark tokens in `stray_outer` (sorted) as plain text. Adds the
-    /// opening marks of dropped quotes that held a quote of their own to `stray_outer`.
-    fn pair_marks_ignoring(&self, stray_outer: &mut Vec<usize>) -> Vec<QuoteSpan> {
-        let ignored = stray_outer.clone();
-        let is_mark = |i: usize| self.tok(i).kind == Kind::Mark && ignored.binary_search(&i).is_err();
+    /// she called a “rant,” …`) is not one long quote; the quotes nested in it are. The caller turns
+    /// such outer marks into plain punctuation ([`Doc::demote_marks`]) and pairs again, so the nested
+    /// quotes stand on their own.
+    pub(super) fn pair_marks(&self) -> (Vec<QuoteSpan>, Vec<usize>) {
+        let mut stray_outer = Vec::new();
         let mut spans: Vec<QuoteSpan> = Vec::new();
         // The previous paragraph ended inside a quote: index of that span.
         let mut pending: Option<usize> = None;
@@ -100,17 +87,17 @@ impl Doc<'_> {
                 // before a curly one is a stray, not the start of a long quote.
                 let same_family = |i: usize| mark_family(self.tok(i).ch) == mark_family(self.tok(spans[prev].open).ch);
                 if para_start < para_end
-                    && is_mark(para_start)
+                    && self.tok(para_start).kind == Kind::Mark
                     && self.mark_roles(para_start).0
                     && same_family(para_start)
                 {
                     prev_part = Some(prev);
                 } else {
-                    self.drop_if_stray(&mut spans, prev, stray_outer);
+                    self.drop_if_stray(&mut spans, prev, &mut stray_outer);
                 }
             }
             for i in para_start..para_end {
-                if !is_mark(i) {
+                if self.tok(i).kind != Kind::Mark {
                     continue;
                 }
                 let (can_open, can_close) = self.mark_roles(i);
@@ -153,10 +140,10 @@ impl Doc<'_> {
             }
         }
         if let Some(prev) = pending {
-            self.drop_if_stray(&mut spans, prev, stray_outer);
+            self.drop_if_stray(&mut spans, prev, &mut stray_outer);
         }
         self.fill_contexts(&mut spans);
-        spans
+        (spans, stray_outer)
     }
 
     /// (can open, can close) for the mark token `i`.
@@ -187,7 +174,7 @@ impl Doc<'_> {
     /// not a multi-paragraph quote (whose last part closes) but marks left by a conversion: all of it
     /// goes. So does an unclosed quote holding a closed quote of another family (`"Trump walked onto
     /// the stage, chanting “U-S-A!”`): its mark sets off an excerpt. The opening marks of what is
-    /// dropped go to `stray_outer` when a quote is nested in it, for the next pass to pair that one.
+    /// dropped go to `stray_outer` when a quote is nested in it.
     fn drop_if_stray(&self, spans: &mut Vec<QuoteSpan>, k: usize, stray_outer: &mut Vec<usize>) {
         let s = &spans[k];
         let dropped = if s.prev_part.is_some() {

@@ -82,8 +82,15 @@ impl QuoteExtractor {
         if !text.contains(QUOTE_MARKS) {
             return Vec::new();
         }
-        let doc = Doc::new(text, &self.lexicon, entities);
-        let spans = doc.pair_marks();
+        let mut doc = Doc::new(text, &self.lexicon, entities);
+        let spans = loop {
+            // Each round demotes at least one mark, so this ends.
+            let (spans, excerpt_marks) = doc.pair_marks();
+            if excerpt_marks.is_empty() {
+                break spans;
+            }
+            doc.demote_marks(&excerpt_marks);
+        };
         if spans.is_empty() {
             return Vec::new();
         }

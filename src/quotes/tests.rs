@@ -486,10 +486,12 @@ fn quotes_nested_in_an_excerpt_set_off_by_straight_marks_stand_on_their_own() {
     // Each excerpt paragraph opens with a straight mark and none closes: an excerpt, not a quote.
     let text = "The agency's report reads:\n\n\"Inspectors found what the engineers called a \u{201c}routine \
                 purge\u{201d} of the cascade hall.\n\n\"Nobody at the site explained the missing cameras.\n\n\
-                Araghchi rejected the report.\n\n\"The crowd outside the embassy kept chanting \u{201c}No deal!\u{201d}\n\n\
+                Araghchi rejected the report.\n\n\"Pezeshkian walked onto the stage, chanting \u{201c}No deal!\u{201d}\n\n\
                 \u{201c}We will answer,\u{201d} Baghaei said.";
-    let texts: Vec<_> = run(text, &[]).into_iter().map(|q| q.text).collect();
-    assert_eq!(texts, ["routine purge", "No deal!", "We will answer"]);
+    let found: Vec<_> = run(text, &[]).iter().map(|q| (q.text.clone(), speaker_name(q).map(str::to_owned))).collect();
+    let expected = [("routine purge", "the engineers"), ("No deal!", "Pezeshkian"), ("We will answer", "Baghaei")];
+    let expected: Vec<_> = expected.iter().map(|(q, s)| (q.to_string(), Some(s.to_string()))).collect();
+    assert_eq!(found, expected);
 }
 
 #[test]
