@@ -24,7 +24,11 @@ impl Extraction<'_> {
         for ((k, s), attr) in spans.iter().enumerate().zip(attrs) {
             let content = &d.text[s.content_start..s.content_end];
             let words = word_count(content);
-            if words == 0 || s.close.is_some_and(|c| d.quoted_nickname(s.open, c)) || stage_direction(content) {
+            if words == 0
+                || s.close.is_some_and(|c| d.quoted_nickname(s.open, c))
+                || stage_direction(content)
+                || follow_prompt(content)
+            {
                 continue;
             }
             let with_speaker = attr.as_ref().is_some_and(|a| a.speaker.is_some());
@@ -82,6 +86,18 @@ fn stage_direction(content: &str) -> bool {
     enclosed('(', ')')
         .or_else(|| enclosed('[', ']'))
         .is_some_and(|direction| word_count(direction) <= 4 && !direction.contains(['(', ')', '[', ']']))
+}
+
+/// A site's sign-off caught inside a transcript's closing mark (`"Follow Pam Key on Twitter
+/// @pamkeyNEN."`): an invitation to follow someone on a social network is nobody's speech.
+fn follow_prompt(content: &str) -> bool {
+    let Some(rest) = content.strip_prefix("Follow ") else {
+        return false;
+    };
+    let on_network = [" on Twitter", " on X", " on Facebook", " on Instagram", " on Threads", " on Bluesky"]
+        .iter()
+        .any(|network| rest.contains(network));
+    on_network && rest.contains('@') && word_count(rest) <= 10
 }
 
 /// Opinion pieces, whose headlines are sentences.

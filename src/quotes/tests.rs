@@ -495,6 +495,14 @@ fn quotes_nested_in_an_excerpt_set_off_by_straight_marks_stand_on_their_own() {
 }
 
 #[test]
+fn a_follow_prompt_inside_a_transcripts_closing_mark_is_no_quote() {
+    let text = "\"HOST: Will you meet him?\n\n\"ARAGHCHI: Not before the sanctions are lifted.\n\n\
+                \"Follow Jane Roe on Twitter @janeroe.\"";
+    let texts: Vec<_> = run(text, &[]).into_iter().map(|q| q.text).collect();
+    assert_eq!(texts, ["HOST: Will you meet him?", "ARAGHCHI: Not before the sanctions are lifted."]);
+}
+
+#[test]
 fn a_long_apposition_between_the_name_and_the_cue_is_crossed() {
     let text = "\u{201c}We will not be rushed,\u{201d} Abbas Araghchi, the foreign minister who has led every round \
                 of the indirect talks since April, said on Sunday.";
