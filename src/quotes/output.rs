@@ -4,7 +4,9 @@
 //! its sentence with a speaker), two or three words a cue in the same sentence. Capitalised titles
 //! (`on "Meet the Press"`), opinion-piece headlines (`her column, "Iran, come back," drew …`),
 //! nicknames (`Marcia "Cia" Price`), headline-plus-byline lines and transcripts' stage directions
-//! (`"(CROSSTALK.)`) are dropped. Parts of a multi-paragraph quote are always kept. Offsets in the
+//! (`"(CROSSTALK.)`) are dropped; but what someone called someone (`calls people "losers"`, `hailed Trump
+//! as "The Comeback Kid"`) is their words, kept however short or capitalised. Parts of a multi-paragraph
+//! quote are always kept. Offsets in the
 //! output are chars, confidences rounded to three decimals.
 
 use super::Extraction;
@@ -21,6 +23,8 @@ impl Extraction<'_> {
         let d = self.doc;
         let spans = self.spans;
         let mut out = Vec::with_capacity(spans.len());
+        // The last span found to be a name someone was called (`calls people "losers" and "sad"`).
+        let mut named_before: Option<usize> = None;
         for ((k, s), attr) in spans.iter().enumerate().zip(attrs) {
             let content = &d.text[s.content_start..s.content_end];
             let words = word_count(content);
@@ -42,7 +46,18 @@ impl Extraction<'_> {
                     || (words == 1 && d.after_media_noun(s) && content.starts_with(char::is_uppercase))
                     // `Ouisa Davis' commentary, "Melania, tell your immigrant story," is very thoughtful`.
                     || (!with_speaker && d.after_opinion_piece(s));
-                if titled && (!adjacent || d.title_context(s)) && (title_like(content) || d.title_context(s)) {
+                // `Trump called the pageant winner "Miss Piggy"`, `hailed Trump as "The Comeback Kid"`: the
+                // words someone used for someone are their words, however short or capitalised.
+                let name_called =
+                    d.characterisation(s) || named_before.is_some_and(|prev| d.coordinated(&spans[prev], s));
+                if name_called {
+                    named_before = Some(k);
+                }
+                if titled
+                    && !name_called
+                    && (!adjacent || d.title_context(s))
+                    && (title_like(content) || d.title_context(s))
+                {
                     continue;
                 }
                 if !with_speaker && d.headline_by(s) {
@@ -50,10 +65,11 @@ impl Extraction<'_> {
                 }
                 // `Markets barely reacted to the latest "breakthrough" headlines`: one word needs a cue.
                 let cued = attr.as_ref().is_some_and(|a| !a.cue.is_empty());
-                if words == 1 && !adjacent && !(in_sentence && with_speaker && cued) {
+                let one_word_kept = adjacent || name_called || (in_sentence && with_speaker && cued);
+                if words == 1 && !one_word_kept {
                     continue;
                 }
-                if words <= 3 && !in_sentence && !adjacent {
+                if words <= 3 && !in_sentence && !adjacent && !name_called {
                     continue;
                 }
             }
@@ -99,6 +115,44 @@ fn follow_prompt(content: &str) -> bool {
         .any(|network| rest.contains(network));
     on_network && rest.contains('@') && word_count(rest) <= 10
 }
+
+/// Verbs by which a speaker gives someone a name (`called him "Little Marco"`).
+const CALLING_VERBS: [&str; 4] = ["call", "calls", "called", "calling"];
+
+/// Verbs and nouns that cast someone `as` something in the speaker's words (`hailed Trump as "…"`,
+/// `his references to her as "…"`).
+const CHARACTERISING: [&str; 30] = [
+    "hailed",
+    "hails",
+    "branded",
+    "brands",
+    "labeled",
+    "labelled",
+    "labels",
+    "described",
+    "describes",
+    "describing",
+    "dismissed",
+    "dismisses",
+    "derided",
+    "derides",
+    "ridiculed",
+    "mocked",
+    "mocks",
+    "portrayed",
+    "portrays",
+    "painted",
+    "characterized",
+    "characterised",
+    "referred",
+    "refers",
+    "referring",
+    "references",
+    "reference",
+    "pounding",
+    "attacked",
+    "attacking",
+];
 
 /// Opinion pieces, whose headlines are sentences.
 const OPINION_PIECES: [&str; 5] = ["commentary", "column", "op-ed", "editorial", "essay"];
@@ -175,6 +229,47 @@ impl Doc<'_> {
     /// `the documentary "Weiner"`, `his memoir "Hard Choices"`: a work's kind right before its title.
     fn after_media_noun(&self, s: &QuoteSpan) -> bool {
         self.word_before_quote(s).is_some_and(|w| MEDIA_NOUNS.iter().any(|noun| self.word_is(w, noun)))
+    }
+
+    /// Whether word `w`, right before a quote, can be the one a speaker calls by the quoted name
+    /// (`called him "…"`, `called the pageant winner "…"`), not a naming verb or a title's owner
+    /// (`a show called "…"`, `his "Miss Universe" pageant`). `her` may be either; it is taken as the callee.
+    fn names_callee(&self, w: usize) -> bool {
+        let t = self.tok(w);
+        t.word() && (!t.has(F_NAMING | F_PREP | F_POSS) || self.word_is(w, "her"))
+    }
+
+    /// The quote is what someone called someone: `calls people "losers"`, `called the pageant winner
+    /// "Miss Piggy"`, `hailed Trump as "The Comeback Kid"`, `pounding Trump as a "con artist"`. Not a name
+    /// given to a thing by a naming participle (`a show called "…"`: nobody's words).
+    fn characterisation(&self, s: &QuoteSpan) -> bool {
+        let Some(mut w) = self.word_before_quote(s) else {
+            return false;
+        };
+        if (self.word_is(w, "a") || self.word_is(w, "an")) && w > 0 {
+            w -= 1;
+        }
+        // The words of the clause right before `w`, nearest first, at most `n`.
+        let clause_before = |n: usize| (w.saturating_sub(n)..w).rev().take_while(|&i| self.tok(i).word());
+        if self.word_is(w, "as") {
+            return clause_before(5).any(|i| CHARACTERISING.iter().any(|v| self.word_is(i, v)));
+        }
+        // A calling verb, then its object (one to four words, no preposition: `called for a "deal"`).
+        self.names_callee(w)
+            && !self.tok(w).has(F_PREP)
+            && clause_before(4)
+                .take_while(|&i| !self.tok(i).has(F_PREP))
+                .any(|i| CALLING_VERBS.iter().any(|v| self.word_is(i, v)))
+    }
+
+    /// `"losers" and "sad"`: span `s` joined to the earlier span `prev` by nothing but `and`, `or`
+    /// and commas.
+    fn coordinated(&self, prev: &QuoteSpan, s: &QuoteSpan) -> bool {
+        prev.close.is_some_and(|c| {
+            c < s.open
+                && s.open - c <= 4
+                && (c + 1..s.open).all(|i| self.tok(i).punct(',') || self.word_is(i, "and") || self.word_is(i, "or"))
+        })
     }
 
     /// The token before a quote's opening mark, past any commas (`her memoir, "…"`).

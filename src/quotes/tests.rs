@@ -297,6 +297,21 @@ fn scare_quotes_skipped_unless_reported() {
 }
 
 #[test]
+fn names_someone_was_called_are_quotes() {
+    // A calling verb with its object, a coordinated second name, and `as` after a characterising verb.
+    let called = run("Raisi calls the negotiators \"cowards\" and \"traitors\" in every speech.", &[]);
+    let texts: Vec<&str> = called.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(texts, ["cowards", "traitors"]);
+    assert!(called.iter().all(|q| q.kind == QuoteKind::Partial));
+    let hailed = only("A Tehran daily hailed Araghchi as \"The Patient Negotiator\" after the round.", &[]);
+    assert_eq!((hailed.text.as_str(), hailed.kind), ("The Patient Negotiator", QuoteKind::Partial));
+    let pounding = only("Hardliners have been pounding Pezeshkian as a \"sellout\" for weeks.", &[]);
+    assert_eq!(pounding.text, "sellout");
+    // A naming participle gives a thing its title: nobody's words.
+    assert_no_quotes(&["The talks were covered on a programme called \"Iran Today\" every night."]);
+}
+
+#[test]
 fn headline_with_byline_is_not_a_quote() {
     assert_no_quotes(&["\"Iran and US agree to hold another round of talks in Oman,\" by Reuters' Parisa Hafezi."]);
 }
