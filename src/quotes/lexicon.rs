@@ -128,7 +128,7 @@ const CUES_PARTICIPLE: &str = "
     referring claiming promising describing accusing urging stressing suggesting acknowledging remarking
     tweeting posting vowing pledging citing continuing responding replying praising blasting quoting recalling
     emphasizing emphasising reiterating admitting predicting complaining boasting joking answering concluding
-    echoing dubbing labeling labelling";
+    echoing dubbing labeling labelling chanting shouting yelling";
 
 /// Verbs that are speech cues only with one of [`PARTICLES_OF_CUES`] after them.
 const PHRASAL_CUES: &str = "

@@ -53,8 +53,13 @@ impl Extraction<'_> {
                 if name_called {
                     named_before = Some(k);
                 }
+                // `supporters chanting "Marco! Marco!"`, `a sign that read "Hispanics 4 Trump"`: a speech
+                // cue right before the marks governs them.
+                // Not a naming participle, though `called` is a cue: `a news site called "The Local"`.
+                let cue_before = s.open > 0 && d.cue_len(s.open - 1) > 0 && !d.tok(s.open - 1).has(F_NAMING);
                 if titled
                     && !name_called
+                    && !cue_before
                     && (!adjacent || d.title_context(s))
                     && (title_like(content) || d.title_context(s))
                 {

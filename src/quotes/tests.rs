@@ -312,6 +312,15 @@ fn names_someone_was_called_are_quotes() {
 }
 
 #[test]
+fn a_speech_cue_right_before_a_title_like_quote_governs_it() {
+    let q = only("Supporters were shown chanting \"Death to America\" on state television.", &[]);
+    assert_eq!((q.text.as_str(), q.cue.as_str()), ("Death to America", "chanting"));
+    assert_eq!(q.speaker.as_ref().map(|s| s.mention.text.as_str()), Some("Supporters"));
+    // `called` is a cue, but after a noun it names a thing.
+    assert_no_quotes(&["A German news site called \"The Local\" cited the ministry's figures."]);
+}
+
+#[test]
 fn headline_with_byline_is_not_a_quote() {
     assert_no_quotes(&["\"Iran and US agree to hold another round of talks in Oman,\" by Reuters' Parisa Hafezi."]);
 }
