@@ -39,7 +39,9 @@ pub(super) fn excessive_nesting_at(html: &str, limit: usize) -> Option<usize> {
 /// - the contents of inline `<svg>` drawings made only of SVG elements (icons, logos);
 /// - the values of `data-*` attributes, except on images and other media, whose lazy-loading
 ///   attributes readability reads;
-/// - comments.
+/// - comments;
+/// - the contents of `<nav>` menus holding no paragraph, article or headline: a fifth of a news
+///   page's tags, which the boilerplate pass would remove after the parse anyway.
 ///
 /// Elements and attribute names stay; only contents go, and only where their end is certain
 /// (a script containing `<!` — an escaped `<!--` or CDATA — is left to the parser). Page text
@@ -153,6 +155,23 @@ fn is_media(lower: Option<&[u8]>) -> bool {
     )
 }
 
+/// An open `<nav>` being scanned.
+struct Nav {
+    /// Where its contents start.
+    body: usize,
+    /// Nested `<nav>` elements still open, itself included.
+    depth: usize,
+    /// How many ranges were droppable when it opened: those found inside it go with it.
+    drops_before: usize,
+    /// Whether it holds a paragraph, an article or a headline (some sites wrap pages in a `<nav>`).
+    holds_text: bool,
+}
+
+/// Tags whose presence inside a `<nav>` says it holds more than a menu.
+fn is_text_container(lower: Option<&[u8]>) -> bool {
+    matches!(lower, Some(b"p" | b"article" | b"main" | b"h1" | b"blockquote"))
+}
+
 /// An open `<svg>` being scanned.
 struct Svg {
     /// Where its contents start.
@@ -184,6 +203,7 @@ fn scan(b: &[u8], limit: usize, want_droppable: bool) -> Scan {
     let mut i = 0;
     let mut depth = 0usize;
     let mut svg: Option<Svg> = None;
+    let mut nav: Option<Nav> = None;
     // Set at markup the scan cannot follow exactly: nothing more is dropped.
     let mut unsure = !want_droppable;
     // Where the contents of the last `<pre>` or `<listing>` start.
@@ -293,6 +313,27 @@ fn scan(b: &[u8], limit: usize, want_droppable: bool) -> Scan {
             }
         } else if lower == Some(b"svg") && !closing && !self_closing && !unsure {
             svg = Some(Svg { body: i, depth: 1 });
+        }
+        if svg.is_none() {
+            let is_nav = lower == Some(b"nav");
+            if let Some(open) = nav.as_mut() {
+                if is_nav && closing {
+                    open.depth -= 1;
+                } else if is_nav && !self_closing {
+                    open.depth += 1;
+                } else if !closing && is_text_container(lower) {
+                    open.holds_text = true;
+                }
+                if open.depth == 0 {
+                    if !unsure && !open.holds_text && open.body < start {
+                        droppable.truncate(open.drops_before);
+                        droppable.push(open.body..start);
+                    }
+                    nav = None;
+                }
+            } else if is_nav && !closing && !self_closing && !unsure {
+                nav = Some(Nav { body: i, depth: 1, drops_before: droppable.len(), holds_text: false });
+            }
         }
         // Foreign content has no raw text.
         let kind = if svg.is_some() { Kind::Nesting } else { kind(lower) };
@@ -595,6 +636,20 @@ mod tests {
     }
 
     #[test]
+    fn menus_emptied_unless_they_hold_text() {
+        assert_eq!(
+            pre("<nav class=m><ul><li><a href=/a>A</a><nav><a>B</a></nav></ul><!-- x --></nav><p>Story</p>"),
+            "<nav class=m></nav><p>Story</p>"
+        );
+        // A page wrapped in a nav, and a nav never closed, keep their contents.
+        let wrapped = "<nav><div><h1>Talks resume</h1><p>Story</p></div></nav>";
+        assert_eq!(pre(wrapped), wrapped);
+        let unclosed = "<nav><a>A</a><p>Story</p>";
+        assert_eq!(pre(unclosed), unclosed);
+        assert_eq!(pre("<nav><ul><li>A</ul>"), "<nav><ul><li>A</ul>");
+    }
+
+    #[test]
     fn data_attribute_values_dropped_except_on_media() {
         assert_eq!(
             pre("<div data-props='{\"a\":\"<b>\"}' class=\"c\" DATA-x=\"1\" data-y=z><img data-src=\"a.jpg\"></div>"),
@@ -609,6 +664,12 @@ mod tests {
         let visible = |html: &str| {
             let doc = Document::from(html);
             doc.select("script, style, svg").remove();
+            // Menus holding no paragraph go too.
+            doc.select("nav").iter().filter(|nav| nav.select("p, article, main, h1, blockquote").is_empty()).for_each(
+                |nav| {
+                    nav.children().remove();
+                },
+            );
             let text = doc.select("body").formatted_text().to_string();
             let lines: Vec<String> = text
                 .lines()
