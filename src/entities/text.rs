@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
 
-use crate::normalize::joins_word;
+use crate::normalize::{is_alphabetic, is_alphanumeric, joins_word};
 use unicode_normalization::char::is_combining_mark;
 
 /// A fast, non-keyed hasher (FxHash) for the fixed word lists and alias tables: their
@@ -307,7 +307,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, particles: &WordSet) -> Doc<'a> {
     let mut first = true;
 
     while let Some(ch) = char_at(text, b) {
-        if !ch.is_alphanumeric() {
+        if !is_alphanumeric(ch) {
             // Separator character (a combining mark here has no base letter: a separator too).
             gap_len += 1;
             if ch == '\n' {
@@ -347,7 +347,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, particles: &WordSet) -> Doc<'a> {
         let mut end: Option<(usize, u32)> = None;
         while let Some(ch) = char_at(text, b) {
             let mark = joins_word(ch, &text[b + ch.len_utf8()..]);
-            if mark || ch.is_alphanumeric() {
+            if mark || is_alphanumeric(ch) {
                 if !mark {
                     seg_len += 1;
                 }
@@ -358,7 +358,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, particles: &WordSet) -> Doc<'a> {
             if ch == '.' && seg_len == 1 {
                 let next = char_at(text, b + 1);
                 let after = next.and_then(|n| char_at(text, b + 1 + n.len_utf8()));
-                if next.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphanumeric) {
+                if next.is_some_and(is_alphabetic) && !after.is_some_and(is_alphanumeric) {
                     // "U.S": the next segment is a single letter too.
                     initialism = true;
                     seg_len = 0;
@@ -377,7 +377,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, particles: &WordSet) -> Doc<'a> {
                 let n1 = char_at(text, b + ch.len_utf8());
                 if let Some(s) = n1.filter(|n| *n == 's' || *n == 'S') {
                     let after = char_at(text, b + ch.len_utf8() + s.len_utf8());
-                    if !after.is_some_and(char::is_alphanumeric) {
+                    if !after.is_some_and(is_alphanumeric) {
                         end = Some((b, c));
                         flags |= POSSESSIVE;
                         b += ch.len_utf8() + 1;
@@ -385,7 +385,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, particles: &WordSet) -> Doc<'a> {
                         break;
                     }
                 }
-                if n1.is_some_and(char::is_alphabetic) {
+                if n1.is_some_and(is_alphabetic) {
                     // Internal apostrophe: O'Brien, Sa'id, d'Ivoire.
                     b += ch.len_utf8();
                     c += 1;
@@ -418,13 +418,13 @@ pub(crate) fn tokenize<'a>(text: &'a str, particles: &WordSet) -> Doc<'a> {
         let mut letters = 0u32;
         let mut lower = false;
         for ch in word.chars() {
-            if ch.is_alphabetic() {
+            if is_alphabetic(ch) {
                 letters += 1;
                 lower |= ch.is_lowercase();
             }
         }
         if let Some(f) = word.chars().next() {
-            if f.is_alphabetic() {
+            if is_alphabetic(f) {
                 flags |= ALPHA;
             }
             if f.is_uppercase() {

@@ -40,8 +40,9 @@ pub(super) fn excessive_nesting_at(html: &str, limit: usize) -> Option<usize> {
 /// - the values of `data-*` attributes, except on images and other media, whose lazy-loading
 ///   attributes readability reads;
 /// - comments;
-/// - the contents of `<nav>` menus holding no paragraph, article or headline: a fifth of a news
-///   page's tags, which the boilerplate pass would remove after the parse anyway.
+/// - the contents of menus, mastheads, footers and sidebars (`<nav>`, `<header>`, `<footer>`,
+///   `<aside>`) holding no paragraph, headline, date or byline: a quarter of a news page's tags,
+///   which the boilerplate pass would remove after the parse anyway.
 ///
 /// Elements and attribute names stay; only contents go, and only where their end is certain
 /// (a script containing `<!` — an escaped `<!--` or CDATA — is left to the parser). Page text
@@ -155,21 +156,30 @@ fn is_media(lower: Option<&[u8]>) -> bool {
     )
 }
 
-/// An open `<nav>` being scanned.
-struct Nav {
+/// Page furniture whose contents go when it holds no text: menus, mastheads, footers, sidebars.
+const FURNITURE: [&[u8]; 4] = [b"nav", b"header", b"footer", b"aside"];
+
+/// An open furniture element being scanned.
+struct Furniture {
+    /// Its tag name, lowercase (one of [`FURNITURE`]).
+    name: &'static [u8],
     /// Where its contents start.
     body: usize,
-    /// Nested `<nav>` elements still open, itself included.
+    /// Nested elements of the same name still open, itself included.
     depth: usize,
     /// How many ranges were droppable when it opened: those found inside it go with it.
     drops_before: usize,
-    /// Whether it holds a paragraph, an article or a headline (some sites wrap pages in a `<nav>`).
-    holds_text: bool,
+    /// Whether it holds text or metadata the extraction reads (some sites wrap pages in a `<nav>`,
+    /// and mastheads hold headlines and bylines), or closed out of order: then it stays.
+    keep: bool,
 }
 
-/// Tags whose presence inside a `<nav>` says it holds more than a menu.
-fn is_text_container(lower: Option<&[u8]>) -> bool {
-    matches!(lower, Some(b"p" | b"article" | b"main" | b"h1" | b"blockquote"))
+/// A tag whose presence inside furniture says it holds more than links: a paragraph, an article,
+/// a headline, a quote, a date, or microdata and author links the metadata pass reads.
+fn is_text_or_metadata(lower: Option<&[u8]>, tag: &[u8]) -> bool {
+    matches!(lower, Some(b"p" | b"article" | b"main" | b"h1" | b"blockquote" | b"time"))
+        || contains_ignore_case(tag, b"itemprop")
+        || contains_ignore_case(tag, b"author")
 }
 
 /// An open `<svg>` being scanned.
@@ -203,7 +213,8 @@ fn scan(b: &[u8], limit: usize, want_droppable: bool) -> Scan {
     let mut i = 0;
     let mut depth = 0usize;
     let mut svg: Option<Svg> = None;
-    let mut nav: Option<Nav> = None;
+    // Furniture elements open, outermost first.
+    let mut furniture: Vec<Furniture> = Vec::new();
     // Set at markup the scan cannot follow exactly: nothing more is dropped.
     let mut unsure = !want_droppable;
     // Where the contents of the last `<pre>` or `<listing>` start.
@@ -315,24 +326,41 @@ fn scan(b: &[u8], limit: usize, want_droppable: bool) -> Scan {
             svg = Some(Svg { body: i, depth: 1 });
         }
         if svg.is_none() {
-            let is_nav = lower == Some(b"nav");
-            if let Some(open) = nav.as_mut() {
-                if is_nav && closing {
-                    open.depth -= 1;
-                } else if is_nav && !self_closing {
-                    open.depth += 1;
-                } else if !closing && is_text_container(lower) {
-                    open.holds_text = true;
-                }
-                if open.depth == 0 {
-                    if !unsure && !open.holds_text && open.body < start {
-                        droppable.truncate(open.drops_before);
-                        droppable.push(open.body..start);
+            let named = lower.and_then(|l| FURNITURE.into_iter().find(|f| *f == l));
+            // Only inside furniture still undecided: the attribute search costs.
+            if !closing && furniture.iter().any(|f| !f.keep) && is_text_or_metadata(lower, &b[start..tag_end]) {
+                furniture.iter_mut().for_each(|f| f.keep = true);
+            }
+            match named {
+                Some(name) if closing => {
+                    if let Some(at) = furniture.iter().rposition(|f| f.name == name) {
+                        // Closed out of order (`<header><nav></header>`): the parser closes the
+                        // inner ones too, where the scan cannot be sure of its ranges.
+                        let out_of_order = at + 1 < furniture.len();
+                        furniture.truncate(at + 1);
+                        let open = &mut furniture[at];
+                        open.keep |= out_of_order;
+                        open.depth -= 1;
+                        if open.depth == 0 {
+                            if !unsure && !open.keep && open.body < start {
+                                droppable.truncate(open.drops_before);
+                                droppable.push(open.body..start);
+                            }
+                            furniture.pop();
+                        }
                     }
-                    nav = None;
                 }
-            } else if is_nav && !closing && !self_closing && !unsure {
-                nav = Some(Nav { body: i, depth: 1, drops_before: droppable.len(), holds_text: false });
+                Some(name) if !self_closing && !unsure => match furniture.last_mut() {
+                    Some(open) if open.name == name => open.depth += 1,
+                    _ => furniture.push(Furniture {
+                        name,
+                        body: i,
+                        depth: 1,
+                        drops_before: droppable.len(),
+                        keep: false,
+                    }),
+                },
+                _ => {}
             }
         }
         // Foreign content has no raw text.
@@ -636,17 +664,33 @@ mod tests {
     }
 
     #[test]
-    fn menus_emptied_unless_they_hold_text() {
+    fn furniture_emptied_unless_it_holds_text() {
         assert_eq!(
             pre("<nav class=m><ul><li><a href=/a>A</a><nav><a>B</a></nav></ul><!-- x --></nav><p>Story</p>"),
             "<nav class=m></nav><p>Story</p>"
         );
-        // A page wrapped in a nav, and a nav never closed, keep their contents.
-        let wrapped = "<nav><div><h1>Talks resume</h1><p>Story</p></div></nav>";
-        assert_eq!(pre(wrapped), wrapped);
-        let unclosed = "<nav><a>A</a><p>Story</p>";
-        assert_eq!(pre(unclosed), unclosed);
-        assert_eq!(pre("<nav><ul><li>A</ul>"), "<nav><ul><li>A</ul>");
+        // A masthead with the headline keeps it, and its menu still goes.
+        assert_eq!(
+            pre("<header><nav><a>Home</a></nav><h1>Talks resume</h1></header><aside><a>More</a></aside>"),
+            "<header><nav></nav><h1>Talks resume</h1></header><aside></aside>"
+        );
+        // Bylines and dates are metadata: they stay.
+        for kept in [
+            "<footer><a rel=author href=/j>Jane Doe</a></footer>",
+            "<footer><time datetime=2026-12-01>Dec 1</time></footer>",
+            "<header><span itemprop=author>Jane Doe</span></header>",
+        ] {
+            assert_eq!(pre(kept), kept);
+        }
+        // A page wrapped in a nav, a nav never closed, and furniture closed out of order keep theirs.
+        for kept in [
+            "<nav><div><h1>Talks resume</h1><p>Story</p></div></nav>",
+            "<nav><a>A</a><p>Story</p>",
+            "<nav><ul><li>A</ul>",
+            "<header><nav><a>A</a></header>",
+        ] {
+            assert_eq!(pre(kept), kept);
+        }
     }
 
     #[test]
@@ -664,12 +708,13 @@ mod tests {
         let visible = |html: &str| {
             let doc = Document::from(html);
             doc.select("script, style, svg").remove();
-            // Menus holding no paragraph go too.
-            doc.select("nav").iter().filter(|nav| nav.select("p, article, main, h1, blockquote").is_empty()).for_each(
-                |nav| {
-                    nav.children().remove();
-                },
-            );
+            // Furniture holding no text goes too.
+            let text = "p, article, main, h1, blockquote, time, [itemprop], [rel~=author]";
+            for block in doc.select("nav, header, footer, aside").iter() {
+                if block.select(text).is_empty() {
+                    block.children().remove();
+                }
+            }
             let text = doc.select("body").formatted_text().to_string();
             let lines: Vec<String> = text
                 .lines()

@@ -3,7 +3,7 @@
 
 use super::lexicon::Lexicon;
 use super::marks::is_quote_mark;
-use crate::normalize::joins_word;
+use crate::normalize::{is_alphanumeric, joins_word};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -64,7 +64,7 @@ pub(super) fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             pos += clen;
             continue;
         }
-        if c.is_alphanumeric() {
+        if is_alphanumeric(c) {
             let end = word_end(text, pos, c);
             let flags = lexicon.word_flags(&text[pos..end]);
             toks.push(Token { kind: Kind::Word, start: pos, end, ch: c, flags });
@@ -100,7 +100,7 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
         let mut rest = text[end..].chars();
         let Some(d) = rest.next() else { break };
         // Decomposed accents and mojibake belong to their word (`FranÃ\u{83}Â§ois`).
-        if d.is_alphanumeric() || joins_word(d, &text[end + d.len_utf8()..]) {
+        if is_alphanumeric(d) || joins_word(d, &text[end + d.len_utf8()..]) {
             end += d.len_utf8();
             continue;
         }
@@ -112,7 +112,7 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
         let next = rest.next();
         let next_ok = match d {
             ',' | ':' | '/' => next.is_some_and(|n| n.is_ascii_digit()),
-            _ => next.is_some_and(|n| n.is_alphanumeric()),
+            _ => next.is_some_and(is_alphanumeric),
         };
         if joins && next_ok {
             if d == '.' {
