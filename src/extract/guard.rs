@@ -169,10 +169,16 @@ struct Furniture {
     depth: usize,
     /// How many ranges were droppable when it opened: those found inside it go with it.
     drops_before: usize,
+    /// Bytes of text outside links read so far (spaces not counted).
+    text_bytes: usize,
     /// Whether it holds text or metadata the extraction reads (some sites wrap pages in a `<nav>`,
-    /// and mastheads hold headlines and bylines), or closed out of order: then it stays.
+    /// and mastheads hold headlines, standfirsts and bylines), or closed out of order: then it stays.
     keep: bool,
 }
+
+/// Text outside links from which furniture is more than links and labels (a standfirst, a fact
+/// box): it stays.
+const MAX_FURNITURE_TEXT: usize = 100;
 
 /// A tag whose presence inside furniture says it holds more than links: a paragraph, an article,
 /// a headline, a quote, a date, or microdata and author links the metadata pass reads.
@@ -213,8 +219,10 @@ fn scan(b: &[u8], limit: usize, want_droppable: bool) -> Scan {
     let mut i = 0;
     let mut depth = 0usize;
     let mut svg: Option<Svg> = None;
-    // Furniture elements open, outermost first.
+    // Furniture elements open, outermost first; links open inside them; text read up to here.
     let mut furniture: Vec<Furniture> = Vec::new();
+    let mut links_open = 0usize;
+    let mut text_counted_to = 0;
     // Set at markup the scan cannot follow exactly: nothing more is dropped.
     let mut unsure = !want_droppable;
     // Where the contents of the last `<pre>` or `<listing>` start.
@@ -225,6 +233,17 @@ fn scan(b: &[u8], limit: usize, want_droppable: bool) -> Scan {
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let start = i + off;
         i = start + 1;
+        if !furniture.is_empty() {
+            let from = text_counted_to.max(markup_end);
+            if links_open == 0 && from < start {
+                let text = b[from..start].iter().filter(|&&c| !is_space(c)).count();
+                for open in &mut furniture {
+                    open.text_bytes += text;
+                    open.keep |= open.text_bytes >= MAX_FURNITURE_TEXT;
+                }
+            }
+            text_counted_to = start;
+        }
         match b.get(i) {
             Some(b'!') if b[i..].starts_with(b"!--") => {
                 i = comment_end(b, i + 1);
@@ -327,6 +346,9 @@ fn scan(b: &[u8], limit: usize, want_droppable: bool) -> Scan {
         }
         if svg.is_none() {
             let named = lower.and_then(|l| FURNITURE.into_iter().find(|f| *f == l));
+            if lower == Some(b"a") && !self_closing {
+                links_open = if closing { links_open.saturating_sub(1) } else { links_open + 1 };
+            }
             // Only inside furniture still undecided: the attribute search costs.
             if !closing && furniture.iter().any(|f| !f.keep) && is_text_or_metadata(lower, &b[start..tag_end]) {
                 furniture.iter_mut().for_each(|f| f.keep = true);
@@ -352,13 +374,18 @@ fn scan(b: &[u8], limit: usize, want_droppable: bool) -> Scan {
                 }
                 Some(name) if !self_closing && !unsure => match furniture.last_mut() {
                     Some(open) if open.name == name => open.depth += 1,
-                    _ => furniture.push(Furniture {
-                        name,
-                        body: i,
-                        depth: 1,
-                        drops_before: droppable.len(),
-                        keep: false,
-                    }),
+                    _ => {
+                        // An `<a>` left open before it says nothing of its text.
+                        links_open = 0;
+                        furniture.push(Furniture {
+                            name,
+                            body: i,
+                            depth: 1,
+                            drops_before: droppable.len(),
+                            text_bytes: 0,
+                            keep: false,
+                        });
+                    }
                 },
                 _ => {}
             }
@@ -604,6 +631,10 @@ mod tests {
         prescan(html, MAX_RAW_NESTING).0
     }
 
+    fn non_space(text: &str) -> usize {
+        text.bytes().filter(|b| !b.is_ascii_whitespace()).count()
+    }
+
     #[test]
     fn script_and_style_contents_dropped_json_ld_and_escaped_scripts_kept() {
         let html = concat!(
@@ -674,6 +705,14 @@ mod tests {
             pre("<header><nav><a>Home</a></nav><h1>Talks resume</h1></header><aside><a>More</a></aside>"),
             "<header><nav></nav><h1>Talks resume</h1></header><aside></aside>"
         );
+        // A standfirst is text, links and labels are not.
+        let standfirst = "<header><h2>Talks resume</h2><div>Negotiators from Iran and the United States met in \
+                          Muscat on Saturday for a fourth round of indirect talks.</div></header>";
+        assert_eq!(pre(standfirst), standfirst);
+        assert_eq!(
+            pre("<footer><a href=/about>About us and our many newsletters</a> Contact | Jobs</footer>"),
+            "<footer></footer>"
+        );
         // Bylines and dates are metadata: they stay.
         for kept in [
             "<footer><a rel=author href=/j>Jane Doe</a></footer>",
@@ -711,7 +750,9 @@ mod tests {
             // Furniture holding no text goes too.
             let text = "p, article, main, h1, blockquote, time, [itemprop], [rel~=author]";
             for block in doc.select("nav, header, footer, aside").iter() {
-                if block.select(text).is_empty() {
+                let links: usize = block.select("a").iter().map(|a| non_space(&a.text())).sum();
+                let own_text = non_space(&block.text()) - links;
+                if block.select(text).is_empty() && own_text < MAX_FURNITURE_TEXT {
                     block.children().remove();
                 }
             }
