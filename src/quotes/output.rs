@@ -6,8 +6,7 @@
 //! nicknames (`Marcia "Cia" Price`), headline-plus-byline lines and transcripts' stage directions
 //! (`"(CROSSTALK.)`) are dropped; but what someone called someone (`calls people "losers"`, `hailed Trump
 //! as "The Comeback Kid"`) is their words, kept however short or capitalised. Parts of a multi-paragraph
-//! quote are always kept. Offsets in the
-//! output are chars, confidences rounded to three decimals.
+//! quote are always kept. Offsets in the output are chars, confidences rounded to three decimals.
 
 use super::Extraction;
 use super::attribution::Attribution;
