@@ -64,6 +64,10 @@ pub(super) const F_IRREGULAR: u32 = 1 << 26;
 pub(super) const F_SPEECH_NOUN: u32 = 1 << 27;
 /// `statement`, `ad`, `memo`: a descriptor that is a document, whose `from`/`by` names its author.
 pub(super) const F_DOCUMENT: u32 = 1 << 28;
+/// A verb by which a speaker gives someone a name (`called him "Little Marco"`).
+pub(super) const F_CALLING: u32 = 1 << 29;
+/// A verb or noun that casts someone `as` something in the speaker's words (`hailed Trump as "…"`).
+pub(super) const F_CHARACTERISING: u32 = 1 << 30;
 
 /// Every list with the flags it gives its words.
 const WORD_LISTS: &[(&str, u32)] = &[
@@ -73,6 +77,8 @@ const WORD_LISTS: &[(&str, u32)] = &[
     ("according", F_CUE | F_ACCORDING),
     (PHRASAL_CUES, F_PHRASAL),
     (NAMING_VERBS, F_NAMING),
+    ("call calls called calling", F_CALLING),
+    (CHARACTERISING_WORDS, F_CHARACTERISING),
     (IRREGULAR_VERBS, F_IRREGULAR),
     (SPEECH_NOUNS, F_SPEECH_NOUN),
     (PRONOUNS, F_PRONOUN),
@@ -140,6 +146,12 @@ pub(super) const PARTICLES_OF_CUES: [&str; 7] = ["back", "out", "in", "on", "up"
 
 /// Verbs that introduce a title rather than speech: `a group called "Free Iran"`.
 const NAMING_VERBS: &str = "titled entitled named headlined called dubbed";
+
+/// Verbs and nouns that cast someone `as` something (`hailed Trump as "…"`, `his references to her as "…"`).
+const CHARACTERISING_WORDS: &str = "
+    hailed hails branded brands labeled labelled labels described describes describing dismissed dismisses
+    derided derides ridiculed mocked mocks portrayed portrays painted characterized characterised referred
+    refers referring references reference pounding attacked attacking";
 
 /// Irregular past forms and participles.
 const IRREGULAR_VERBS: &str = "

@@ -11,7 +11,7 @@
 use super::Extraction;
 use super::attribution::Attribution;
 use super::doc::Doc;
-use super::lexicon::{F_CAP, F_NAMING, F_POSS, F_PREP};
+use super::lexicon::{F_CALLING, F_CAP, F_CHARACTERISING, F_NAMING, F_POSS, F_PREP};
 use super::marks::{QuoteSpan, word_count};
 use super::tokens::Kind;
 use crate::record::{Quote, QuoteKind};
@@ -120,44 +120,6 @@ fn follow_prompt(content: &str) -> bool {
     on_network && rest.contains('@') && word_count(rest) <= 10
 }
 
-/// Verbs by which a speaker gives someone a name (`called him "Little Marco"`).
-const CALLING_VERBS: [&str; 4] = ["call", "calls", "called", "calling"];
-
-/// Verbs and nouns that cast someone `as` something in the speaker's words (`hailed Trump as "…"`,
-/// `his references to her as "…"`).
-const CHARACTERISING: [&str; 30] = [
-    "hailed",
-    "hails",
-    "branded",
-    "brands",
-    "labeled",
-    "labelled",
-    "labels",
-    "described",
-    "describes",
-    "describing",
-    "dismissed",
-    "dismisses",
-    "derided",
-    "derides",
-    "ridiculed",
-    "mocked",
-    "mocks",
-    "portrayed",
-    "portrays",
-    "painted",
-    "characterized",
-    "characterised",
-    "referred",
-    "refers",
-    "referring",
-    "references",
-    "reference",
-    "pounding",
-    "attacked",
-    "attacking",
-];
-
 /// Opinion pieces, whose headlines are sentences.
 const OPINION_PIECES: [&str; 5] = ["commentary", "column", "op-ed", "editorial", "essay"];
 
@@ -256,14 +218,12 @@ impl Doc<'_> {
         // The words of the clause right before `w`, nearest first, at most `n`.
         let clause_before = |n: usize| (w.saturating_sub(n)..w).rev().take_while(|&i| self.tok(i).word());
         if self.word_is(w, "as") {
-            return clause_before(5).any(|i| CHARACTERISING.iter().any(|v| self.word_is(i, v)));
+            return clause_before(5).any(|i| self.tok(i).has(F_CHARACTERISING));
         }
         // A calling verb, then its object (one to four words, no preposition: `called for a "deal"`).
         self.names_callee(w)
             && !self.tok(w).has(F_PREP)
-            && clause_before(4)
-                .take_while(|&i| !self.tok(i).has(F_PREP))
-                .any(|i| CALLING_VERBS.iter().any(|v| self.word_is(i, v)))
+            && clause_before(4).take_while(|&i| !self.tok(i).has(F_PREP)).any(|i| self.tok(i).has(F_CALLING))
     }
 
     /// `"losers" and "sad"`: span `s` joined to the earlier span `prev` by nothing but `and`, `or`
