@@ -7,25 +7,29 @@
 //! scripts/bench-extract.sh                                     sets up the venv, then the above
 //! ```
 //!
-//! Prints pages/s on one thread for the parse alone (`parse_page`: decoding, pre-scan, html5ever;
-//! the floor under extraction), for `Extractor::extract` alone and for the full article path
+//! Prints pages/s on one thread for html5ever's tokenizer alone over the prepared page
+//! (`prepared_html`: decoding and pre-scan; no tree: the floor under any html5ever parse), for the
+//! parse alone (`parse_page`: the same, then html5ever builds the tree; the floor under extraction), for `Extractor::extract` alone and for the full article path
 //! (`enrich_saved`: extraction, normalisation, topic, entities, quotes), like `talkwire enrich`.
 //! The pages are read from `../shared/bench/zyte-article-extraction/` (or `$ZYTE_DIR`) and never
 //! copied into the repository; without them the bench says so and exits 0.
 //!
 //! Other settings: `BENCH_ROUNDS` (timed passes over all pages per path, default 5; the median
-//! pass is reported), `BENCH_ONLY=parse|extract|enrich` (one path, e.g. under a profiler),
+//! pass is reported), `BENCH_ONLY=tokenize|parse|extract|enrich` (one path, e.g. under a profiler),
 //! `BENCH_DUMP=FILE` (write the enriched texts for `score_extraction.py`: a quick F1 while tuning;
 //! `run_zyte.sh` remains the reference).
 
+use std::cell::Cell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use talkwire::config::{self, Config};
 use talkwire::enrich::{InputFormat, Stages, enrich_saved};
-use talkwire::extract::{Extractor, PageInput, parse_page};
+use talkwire::extract::{Extractor, PageInput, parse_page, prepared_html};
 
 /// The allocator `talkwire` itself runs with (src/main.rs), so the figures are the daemon's.
 #[global_allocator]
@@ -59,6 +63,22 @@ fn main() {
         pages.len(),
         bytes as f64 / 1e6
     );
+
+    // The floor under any html5ever parse: its tokenizer reading the prepared page, with no tree.
+    let mut tokenize_rate = None;
+    if only.is_empty() || only == "tokenize" {
+        let rate = measure(&pages, rounds, |page| {
+            let html = prepared_html(&PageInput { body: &page.html, content_type: None, url: None });
+            let tokenizer = Tokenizer::new(TokenCounter::default(), TokenizerOpts::default());
+            let input = BufferQueue::default();
+            input.push_back(html.as_str().into());
+            let _ = tokenizer.feed(&input);
+            tokenizer.end();
+            tokenizer.sink.tokens.get()
+        });
+        println!("talkwire tokenize alone (html5ever, no tree):{rate:8.1} pages/s");
+        tokenize_rate = Some(rate);
+    }
 
     // The floor under extraction: decoding, the pre-scan and html5ever building the tree, nothing else.
     let mut parse_rate = None;
@@ -135,6 +155,12 @@ fn main() {
                     println!("ratio {name}: {x:5.1}x trafilatura ({verdict} the {target:.0}x target)");
                 }
             };
+            if let Some(tokenize) = tokenize_rate {
+                println!(
+                    "ratio tokenize: {:5.1}x trafilatura (the ceiling for any parse with html5ever's tokenizer)",
+                    tokenize / rate
+                );
+            }
             if let Some(parse) = parse_rate {
                 println!(
                     "ratio parse  : {:5.1}x trafilatura (the ceiling for any extraction on this parser)",
@@ -145,6 +171,34 @@ fn main() {
             ratio("enrich ", enrich_rate, ENRICH_TARGET);
         }
         Err(why) => println!("trafilatura: failed to run ({why})"),
+    }
+}
+
+/// Counts tokens, and switches the tokenizer into raw text where html5ever's tree builder would
+/// (scripts, styles, titles, text areas), so it reads a page the way the real parse does.
+#[derive(Default)]
+struct TokenCounter {
+    tokens: Cell<usize>,
+}
+
+impl TokenSink for TokenCounter {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        self.tokens.set(self.tokens.get() + 1);
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        if tag.kind != TagKind::StartTag || tag.self_closing {
+            return TokenSinkResult::Continue;
+        }
+        match &*tag.name {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" => TokenSinkResult::RawData(RawKind::Rawtext),
+            "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
+        }
     }
 }
 

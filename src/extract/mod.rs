@@ -193,16 +193,20 @@ impl Extractor {
 
 /// Decode a page and parse it, once: the work every extraction starts with (the extract bench
 /// times it alone as the floor under extraction).
-///
-/// One pass over the raw text first drops what nothing reads (scripts, styles, drawings,
-/// comments) and cuts absurd nesting.
 pub fn parse_page(page: &PageInput) -> Document {
+    Document::from(prepared_html(page))
+}
+
+/// A page decoded and made ready for the parser: one pass over the raw text drops what nothing
+/// reads (scripts, styles, drawings, comments, empty furniture) and cuts absurd nesting. The
+/// extract bench tokenizes this alone: the floor under any html5ever parse of the page.
+pub fn prepared_html(page: &PageInput) -> String {
     let html = decode::decode_cow(page.body, page.content_type);
     let (html, cut) = guard::prescan(&html, guard::MAX_RAW_NESTING);
     if let Some(cut) = cut {
         tracing::warn!(url = page.url.map(Url::as_str), cut, "absurdly nested HTML; rest of page dropped");
     }
-    Document::from(html)
+    html
 }
 
 /// Split readability's formatted text into paragraphs, whitespace inside each collapsed.
