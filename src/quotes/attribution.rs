@@ -678,7 +678,10 @@ impl Doc<'_> {
         let after_opener = i == lo + 1 && self.tok(lo).kind == Kind::Punct && is_opening_punct(self.tok(lo).ch);
         let opens = i == lo || self.tok(i - 1).punct(',') || self.tok(i - 1).is_dash() || after_quote || after_opener;
         let first = self.tok(i);
-        if !opens || !first.word() || first.has(F_PARTICIPLE | F_PREP) || self.in_dateline(i) {
+        // `About 200 protesters`, `hundreds of students`: a counted crowd is a subject too.
+        let counted = self.quantity(i) || self.approximator(i);
+        if !opens || !first.word() || first.has(F_PARTICIPLE) || (first.has(F_PREP) && !counted) || self.in_dateline(i)
+        {
             return None;
         }
         // `it` is mostly expletive (`it is`), a subject only before a past verb (`it attacked`).
@@ -688,7 +691,7 @@ impl Doc<'_> {
             w.len() > 4 && w.ends_with("ed") && w.bytes().all(|b| b.is_ascii_lowercase())
         };
         let expletive_it = self.word_is(i, "it") && !past_verb_next;
-        if !(first.has(F_CAP | F_PRONOUN | F_DET)) || expletive_it {
+        if !(first.has(F_CAP | F_PRONOUN | F_DET) || counted) || expletive_it {
             return None;
         }
         let phrase = self.phrase_after(i, pc)?;
@@ -701,6 +704,7 @@ impl Doc<'_> {
         let named = phrase.pronoun
             || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP))
             || first.has(F_DET)
+            || counted
             || owned;
         // `Khan, who is Muslim, also decried …`, `Bush, however, interjected`: an aside between the
         // subject and its verb.

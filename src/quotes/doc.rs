@@ -8,6 +8,9 @@ use super::lexicon::{
 use super::tokens::{Kind, Token, tokenize};
 use crate::record::{Entity, Mention};
 
+/// Words that make a number approximate (see [`Doc::approximator`]).
+const APPROXIMATORS: [&str; 8] = ["about", "around", "over", "under", "nearly", "almost", "roughly", "approximately"];
+
 /// Cues that name an action rather than speech when `to` follows them.
 const ACTION_CUES_BEFORE_TO: [&str; 4] = ["offered", "reacted", "reacts", "reacting"];
 
@@ -113,6 +116,19 @@ impl<'a> Doc<'a> {
             return false;
         };
         t.word() && self.text[t.start..t.end].eq_ignore_ascii_case(w)
+    }
+
+    /// Whether token `i` counts: a quantifier (`some`, `hundreds`) or a number in digits (`200`).
+    pub(super) fn quantity(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| {
+            t.word() && (t.has(F_QUANT) || self.text[t.start..t.end].bytes().all(|b| b.is_ascii_digit()))
+        })
+    }
+
+    /// Whether token `i` makes the number after it approximate (`about 200 protesters`,
+    /// `nearly hundreds`): then it belongs to the phrase, and is no preposition.
+    pub(super) fn approximator(&self, i: usize) -> bool {
+        APPROXIMATORS.iter().any(|w| self.word_is(i, w)) && self.quantity(i + 1)
     }
 
     /// Whether token `i` is a period after an abbreviation (`Sen.`, `Jan.`).

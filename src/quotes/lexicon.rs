@@ -172,7 +172,8 @@ const SPEECH_NOUNS: &str = "
     accusation accusations insistence contention suggestion threat threats demand demands denial response
     reply answer explanation admission quip boast complaint";
 
-const QUANTIFIERS: &str = "another one some many several both most few two three";
+/// Words that count people: a determiner (`some`, `two`) or a plural number noun (`hundreds of`).
+const QUANTIFIERS: &str = "another one some many several both most few two three dozens hundreds thousands millions";
 
 const CONJUNCTIONS: &str =
     "and or but nor that which who whom whose when where while as if than so because although though";
@@ -219,7 +220,8 @@ const DESCRIPTOR_HEADS: &str = "
     official officials source sources diplomat diplomats analyst analysts expert experts spokesman spokeswoman
     spokesperson spokespeople minister ministers aide aides lawmaker lawmakers legislator legislators negotiator
     negotiators observer observers critic critics resident residents witness witnesses people supporters
-    protesters police authorities leaders media officers commanders advisers advisors
+    protesters protester demonstrators demonstrator marchers crowd crowds students mourners worshippers
+    police authorities leaders media officers commanders advisers advisors
     organizers organisers researchers investigators prosecutors democrats republicans voters members ministry
     government agency campaign narrator narrators announcer host hopeful hopefuls candidate candidates nominee contender attorney adviser advisor
     staffer staffers strategist strategists consultant consultants operative operatives insider insiders

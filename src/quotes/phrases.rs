@@ -98,6 +98,10 @@ impl Doc<'_> {
         let Some(phrase) = self.phrase_ending_at(i, lo, 0) else {
             return self.phrase_before_who(i, lo);
         };
+        if !phrase.pronoun && phrase.relative.is_none() && phrase.start > lo && self.approximator(phrase.start - 1) {
+            // `About 200 protesters chanted`: no preposition, part of the phrase.
+            return Some(Phrase::new(phrase.start - 1, phrase.end));
+        }
         if !phrase.pronoun && phrase.relative.is_none() && phrase.start > lo && self.tok(phrase.start - 1).has(F_PREP) {
             // "in the past has criticized": a phrase after a preposition is no subject, but a name
             // closing it may be: "at the party convention Sen. Elizabeth Warren said", or a descriptor
@@ -406,6 +410,13 @@ impl Doc<'_> {
             match p.kind {
                 Kind::Word => {
                     let f = p.flags;
+                    if j == start && self.approximator(j) {
+                        // `About 200 protesters`: like a determiner.
+                        det = true;
+                        j += 1;
+                        n += 1;
+                        continue;
+                    }
                     let after_link = j > start && self.tok(j - 1).has(F_LINK);
                     if f & F_DET != 0 && (f & F_CAP == 0 || j == start) {
                         if j == start || after_link || (f & F_POSS != 0 && !seen_cap) {
@@ -426,6 +437,15 @@ impl Doc<'_> {
                         let next_ok = next.is_some_and(|t| t.has(F_CAP) || t.has(F_DET));
                         let prev_ok = j > start && (self.tok(j - 1).has(F_CAP) || det);
                         if next_ok && prev_ok {
+                            j += 1;
+                            n += 1;
+                            continue;
+                        }
+                        // `Hundreds of students`, `some of the protesters`: what the quantity counts.
+                        if j > start && self.quantity(j - 1) && next.is_some_and(|t| t.word() && !t.has(F_STOP | F_CUE))
+                        {
+                            det = true;
+                            anchored = true;
                             j += 1;
                             n += 1;
                             continue;

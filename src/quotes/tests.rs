@@ -1254,3 +1254,21 @@ fn it_or_they_in_a_relative_clause_stand_for_a_group_subject() {
                 \"maximalist demands.\"";
     assert_eq!(mention_text(&only(text, &[])), Some("Iran's foreign ministry"));
 }
+
+#[test]
+fn a_counted_crowd_speaks_as_the_subject_of_its_clause() {
+    let cases = [
+        ("About 200 protesters chanted \"Death to America.\"", "About 200 protesters"),
+        ("About 200 protesters gathered outside the embassy, chanting \"No deal.\"", "About 200 protesters"),
+        ("Hundreds of students marched, shouting \"We want peace.\"", "Hundreds of students"),
+        ("Some of the protesters marched, chanting \"No deal.\"", "Some of the protesters"),
+        ("In Tehran, nearly 300 demonstrators rallied, chanting \"No deal.\"", "nearly 300 demonstrators"),
+        ("200 protesters marched, chanting \"No deal.\"", "200 protesters"),
+    ];
+    for (text, speaker) in cases {
+        assert_eq!(mention_text(&only(text, &[])), Some(speaker), "{text}");
+    }
+    // A preposition before a number still takes its phrase out of the subject's place.
+    let text = "Within 200 yards, police said \"stay back.\"";
+    assert_eq!(mention_text(&only(text, &[])), Some("police"));
+}
