@@ -691,7 +691,9 @@ impl Doc<'_> {
             w.len() > 4 && w.ends_with("ed") && w.bytes().all(|b| b.is_ascii_lowercase())
         };
         let expletive_it = self.word_is(i, "it") && !past_verb_next;
-        if !(first.has(F_CAP | F_PRONOUN | F_DET) || counted) || expletive_it {
+        // `Outside, protesters rallied`: a plural descriptor opening a clause needs no determiner.
+        let bare_plural = first.has(F_DESC) && self.text[first.start..first.end].ends_with('s');
+        if !(first.has(F_CAP | F_PRONOUN | F_DET) || counted || bare_plural) || expletive_it {
             return None;
         }
         let phrase = self.phrase_after(i, pc)?;
@@ -705,6 +707,7 @@ impl Doc<'_> {
             || (head.has(F_CAP) && !head.has(F_TIMELEAD | F_SKIP | F_PREP | F_STOP))
             || first.has(F_DET)
             || counted
+            || bare_plural
             || owned;
         // `Khan, who is Muslim, also decried …`, `Bush, however, interjected`: an aside between the
         // subject and its verb.

@@ -188,7 +188,8 @@ const FUNCTION_WORDS: &str = "
 
 const PREPOSITIONS: &str = "
     in on at of for with by from to about after before during under over against between into through among
-    across upon via like than without within toward towards alongside amid despite";
+    across upon via like than without within toward towards alongside amid despite outside inside near behind
+    beyond beside around throughout";
 
 /// Words that may stand between a subject and its cue: `Trump later said`, `officials have repeatedly said`.
 const SKIPPABLE: &str = "

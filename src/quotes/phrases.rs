@@ -417,6 +417,14 @@ impl Doc<'_> {
                         n += 1;
                         continue;
                     }
+                    if j <= start + 1 && self.quantity(j) && (j == start || det) && f & F_DET == 0 {
+                        // `thousands rallied`, `about 200 rallied`: a quantity may be the head itself.
+                        anchored = true;
+                        seen_head = true;
+                        j += 1;
+                        n += 1;
+                        continue;
+                    }
                     let after_link = j > start && self.tok(j - 1).has(F_LINK);
                     if f & F_DET != 0 && (f & F_CAP == 0 || j == start) {
                         if j == start || after_link || (f & F_POSS != 0 && !seen_cap) {
@@ -488,7 +496,8 @@ impl Doc<'_> {
                         if f & F_DESC != 0 {
                             anchored = true;
                         }
-                        seen_head = j > start;
+                        // A descriptor heads its phrase even first: `protesters rallied`.
+                        seen_head = j > start || f & F_DESC != 0;
                     }
                     j += 1;
                     n += 1;

@@ -1264,6 +1264,14 @@ fn a_counted_crowd_speaks_as_the_subject_of_its_clause() {
         ("Some of the protesters marched, chanting \"No deal.\"", "Some of the protesters"),
         ("In Tehran, nearly 300 demonstrators rallied, chanting \"No deal.\"", "nearly 300 demonstrators"),
         ("200 protesters marched, chanting \"No deal.\"", "200 protesters"),
+        ("Later, thousands rallied, chanting \"No deal.\"", "thousands"),
+        // A plural descriptor needs no determiner; a sentence-opening preposition is no subject.
+        ("Outside, demonstrators rallied, chanting \"No deal.\"", "demonstrators"),
+        ("Outside the embassy, protesters rallied, chanting \"No deal.\"", "protesters"),
+        (
+            "One operative inside Trump Tower tried to downplay the comments, saying they were \"no big deal.\"",
+            "One operative inside Trump Tower",
+        ),
     ];
     for (text, speaker) in cases {
         assert_eq!(mention_text(&only(text, &[])), Some(speaker), "{text}");
