@@ -13,6 +13,11 @@ use regex::Regex;
 const MAX_BOX_CHARS: usize = 600;
 /// A box where links carry more than this share of the text is a link list.
 const LINK_LIST_DENSITY: f64 = 0.5;
+/// A list (`<ul>`, `<ol>`) where links carry more than this share of the text is a link list, whatever
+/// its class: an article's own lists hold sentences, not only links.
+const LIST_LINK_DENSITY: f64 = 0.9;
+/// Headings longer than this (in non-space chars) before a link list are story text, not its label.
+const MAX_LABEL_CHARS: usize = 60;
 
 /// Class/id words of page furniture. Substrings, matched on the lowercased attribute.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -31,7 +36,8 @@ static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
 /// Remove page furniture from the document before readability sees it.
 ///
 /// Two walks over the tree, no selector engine: first the elements that are never article text,
-/// then the furniture boxes (by element or role, and by class/id words), judged on what remains.
+/// then the furniture boxes (by element or role, and by class/id words), judged on what remains,
+/// and lists of nothing but links (other stories' headlines) with their heading.
 pub(super) fn strip(doc: &Document) {
     let root = doc.root();
     let mut doomed: Vec<NodeRef> = Vec::new();
@@ -57,6 +63,15 @@ pub(super) fn strip(doc: &Document) {
                 || attr_is(&el, "role", &["navigation", "complementary"])
                 || is_furniture_named(&el, &mut judged)
         });
+        let list = node.element_ref().is_some_and(|el| matches!(&*el.name.local, "ul" | "ol"));
+        if list && is_all_links(node) {
+            if let Some(label) = node.prev_element_sibling().filter(is_list_label) {
+                // `<h4>Trending News</h4><ul>…`: the list's heading goes with it.
+                doomed.push(label);
+            }
+            doomed.push(*node);
+            return false;
+        }
         if candidate && is_small_or_link_list(node) {
             doomed.push(*node);
             // Its descendants go with it.
@@ -142,6 +157,19 @@ fn is_small_or_link_list(node: &NodeRef) -> bool {
     let mut counts = CharCounts::default();
     count_visible(node, false, &mut counts);
     counts.all <= MAX_BOX_CHARS || counts.in_links as f64 > LINK_LIST_DENSITY * counts.all as f64
+}
+
+/// A short heading (not the page's `<h1>`) right before a link list: its label.
+fn is_list_label(node: &NodeRef) -> bool {
+    node.element_ref().is_some_and(|el| matches!(&*el.name.local, "h2" | "h3" | "h4" | "h5" | "h6"))
+        && node.text().chars().filter(|c| !c.is_whitespace()).count() <= MAX_LABEL_CHARS
+}
+
+/// A list whose text is all link text: headlines of other stories, section links.
+fn is_all_links(node: &NodeRef) -> bool {
+    let mut counts = CharCounts::default();
+    count_visible(node, false, &mut counts);
+    counts.all > 0 && counts.in_links as f64 > LIST_LINK_DENSITY * counts.all as f64
 }
 
 /// Non-whitespace characters of a subtree's text, and those inside its links.
@@ -369,5 +397,26 @@ mod tests {
         assert!(text.contains("Kept:"));
         assert!(!text.contains('x'));
         assert!(text.contains("End."));
+    }
+
+    #[test]
+    fn a_list_of_links_and_its_heading_go_whatever_their_class() {
+        let html = r#"<html><body><div class="story"><p>The talks resumed on Tuesday in Geneva.</p>
+            <ul><li>Enrichment stays capped, <a href="/a">the text says</a>.</li><li>Sanctions ease in stages.</li></ul>
+            <figure class="content-recirculation"><h4 class="headline">
+                Trending News
+            </h4><ul><li><a href="/x">Video shows dramatic rescue of kidnapped girl</a></li>
+            <li><a href="/y">Another story from elsewhere on the site</a></li></ul></figure>
+            <h3>What the deal says</h3><ol><li>Caps on enrichment</li></ol></div></body></html>"#;
+        let doc = Document::from(html);
+        strip(&doc);
+        let text = doc.root().text();
+        for kept in ["The talks resumed", "Enrichment stays capped", "Sanctions ease", "What the deal says", "Caps on"]
+        {
+            assert!(text.contains(kept), "{kept} dropped");
+        }
+        for gone in ["Trending News", "Video shows", "Another story"] {
+            assert!(!text.contains(gone), "{gone} kept");
+        }
     }
 }
