@@ -16,6 +16,8 @@ const LINK_LIST_DENSITY: f64 = 0.5;
 /// A list (`<ul>`, `<ol>`) where links carry more than this share of the text is a link list, whatever
 /// its class: an article's own lists hold sentences, not only links.
 const LIST_LINK_DENSITY: f64 = 0.9;
+/// Words from which a paragraph made of one link is a headline (see [`is_link_paragraph`]).
+const MIN_LINK_PARAGRAPH_WORDS: usize = 3;
 /// Headings longer than this (in non-space chars) before a link list are story text, not its label.
 const MAX_LABEL_CHARS: usize = 60;
 
@@ -37,7 +39,7 @@ static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
 ///
 /// Two walks over the tree, no selector engine: first the elements that are never article text,
 /// then the furniture boxes (by element or role, and by class/id words), judged on what remains,
-/// and lists of nothing but links (other stories' headlines) with their heading.
+/// and paragraphs and lists of nothing but links (other stories' headlines), a list with its heading.
 pub(super) fn strip(doc: &Document) {
     let root = doc.root();
     let mut doomed: Vec<NodeRef> = Vec::new();
@@ -64,6 +66,10 @@ pub(super) fn strip(doc: &Document) {
                 || is_furniture_named(&el, &mut judged)
         });
         let list = node.element_ref().is_some_and(|el| matches!(&*el.name.local, "ul" | "ol"));
+        if is_link_paragraph(node) {
+            doomed.push(*node);
+            return false;
+        }
         if list && is_all_links(node) {
             if let Some(label) = node.prev_element_sibling().filter(is_list_label) {
                 // `<h4>Trending News</h4><ul>…`: the list's heading goes with it.
@@ -163,6 +169,15 @@ fn is_small_or_link_list(node: &NodeRef) -> bool {
 fn is_list_label(node: &NodeRef) -> bool {
     node.element_ref().is_some_and(|el| matches!(&*el.name.local, "h2" | "h3" | "h4" | "h5" | "h6"))
         && node.text().chars().filter(|c| !c.is_whitespace()).count() <= MAX_LABEL_CHARS
+}
+
+/// A paragraph that is nothing but a link of a few words (`<p><a>CO-FOUNDER 'PROUD' OF HOME DEPOT
+/// EMPLOYEES</a></p>`): another story's headline between the story's paragraphs. A bare address
+/// (`<p><a>www.example.com</a></p>`) is one word, and stays: articles cite their sources so.
+fn is_link_paragraph(node: &NodeRef) -> bool {
+    node.has_name("p")
+        && is_all_links(node)
+        && node.text().split_whitespace().nth(MIN_LINK_PARAGRAPH_WORDS - 1).is_some()
 }
 
 /// A list whose text is all link text: headlines of other stories, section links.
@@ -400,22 +415,27 @@ mod tests {
     }
 
     #[test]
-    fn a_list_of_links_and_its_heading_go_whatever_their_class() {
+    fn link_lists_and_headline_links_go_whatever_their_class() {
         let html = r#"<html><body><div class="story"><p>The talks resumed on Tuesday in Geneva.</p>
             <ul><li>Enrichment stays capped, <a href="/a">the text says</a>.</li><li>Sanctions ease in stages.</li></ul>
             <figure class="content-recirculation"><h4 class="headline">
                 Trending News
             </h4><ul><li><a href="/x">Video shows dramatic rescue of kidnapped girl</a></li>
             <li><a href="/y">Another story from elsewhere on the site</a></li></ul></figure>
+            <p><strong><a href="/z">IRAN'S PARLIAMENT BACKS THE DRAFT</a></strong></p>
+            <p>Read the agency's <a href="/r">report on the site</a> for details.</p>
+            <p>Source: <a href="/s">www.iaea.org</a></p><p><a href="/s">www.iaea.org</a></p>
             <h3>What the deal says</h3><ol><li>Caps on enrichment</li></ol></div></body></html>"#;
         let doc = Document::from(html);
         strip(&doc);
         let text = doc.root().text();
-        for kept in ["The talks resumed", "Enrichment stays capped", "Sanctions ease", "What the deal says", "Caps on"]
-        {
+        let kept = ["The talks resumed", "Enrichment stays capped", "Sanctions ease", "What the deal says", "Caps on"];
+        // A paragraph with a link inside a sentence, and a bare address, are the story's.
+        for kept in kept.into_iter().chain(["Read the agency", "report on the site", "Source:"]) {
             assert!(text.contains(kept), "{kept} dropped");
         }
-        for gone in ["Trending News", "Video shows", "Another story"] {
+        assert_eq!(text.matches("www.iaea.org").count(), 2);
+        for gone in ["Trending News", "Video shows", "Another story", "PARLIAMENT BACKS"] {
             assert!(!text.contains(gone), "{gone} kept");
         }
     }
