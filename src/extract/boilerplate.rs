@@ -254,8 +254,10 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | (?:\d+\s+)?comments? | join\s+the\s+conversation\W{0,3} | tell\s+us\s+what\s+you\s+think\W{0,3}
           | (?:report|submit)\s+(?:an\s+)?(?:error|typo|correction)
           | click\s+(?:here|to\s+\w+).* | close
+          | .{0,160}(?-u:\b)click(?:ing)?\s+here(?-u:\b).{0,80}
           # newsletters and subscriptions
           | subscribe | (?:sign\s+up|subscribe)\s+(?:to|for)\s+.{0,60}(?-u:\b)newsletters?(?-u:\b).*
+          | .{0,120}(?-u:\b)(?:sign\s+up|subscribe)(?-u:\b).{0,100}(?-u:\b)newsletters?(?-u:\b).{0,80}
           | you(?:[’']ve|\s+have)\s+been\s+successfully\s+subscribed\W{0,3}
           # footers
           | (?:copyright\s*)?(?:©|ⓒ|\(c\)|@)?\s*(?:copyright\s*)?\d{4}(?-u:\b).*all\s+rights\s+reserved\.?
@@ -352,6 +354,9 @@ mod tests {
             "Tags on the cargo listed its origin.",
             "Short subhead",
             "More text follows here.",
+            "There's plenty more where that came from. Sign up for The Water Coolest today to get the free daily newsletter.",
+            "Get Motor Cycle Monthly delivered every month. 12 issues for £11.99. Click here for more details.",
+            "Officials asked citizens to sign up for the census before the talks.",
         ]);
         assert_eq!(
             clean_paragraphs(paras, "Talks resume"),
@@ -364,7 +369,8 @@ mod tests {
                 "Officials said the mood was cautious.",
                 "Tags on the cargo listed its origin.",
                 "Short subhead",
-                "More text follows here."
+                "More text follows here.",
+                "Officials asked citizens to sign up for the census before the talks."
             ])
         );
     }
