@@ -37,11 +37,13 @@ static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Remove page furniture from the document before readability sees it.
 ///
-/// Two walks over the tree, no selector engine: first the elements that are never article text,
+/// Embedded posts are first lifted out of their boxes (see [`lift_embedded_posts`]). Then two walks
+/// over the tree, no selector engine: first the elements that are never article text,
 /// then the furniture boxes (by element or role, and by class/id words), judged on what remains,
 /// and paragraphs and lists of nothing but links (other stories' headlines), a list with its heading.
 pub(super) fn strip(doc: &Document) {
     let root = doc.root();
+    lift_embedded_posts(root);
     let mut doomed: Vec<NodeRef> = Vec::new();
     walk(root, |node| {
         let never_text = node.element_ref().is_some_and(|el| {
@@ -163,6 +165,58 @@ fn is_small_or_link_list(node: &NodeRef) -> bool {
     let mut counts = CharCounts::default();
     count_visible(node, false, &mut counts);
     counts.all <= MAX_BOX_CHARS || counts.in_links as f64 > LINK_LIST_DENSITY * counts.all as f64
+}
+
+/// Classes of the `<blockquote>` a social network's embed code writes: X/Twitter, Instagram,
+/// TikTok, Bluesky, Mastodon, Threads, Facebook, Reddit.
+const EMBEDDED_POST_CLASSES: [&str; 9] = [
+    "twitter-tweet",
+    "twitter-video",
+    "instagram-media",
+    "tiktok-embed",
+    "bluesky-embed",
+    "mastodon-embed",
+    "text-post-media",
+    "fb-xfbml-parse-ignore",
+    "reddit-embed-bq",
+];
+
+/// Whether an element is the `<blockquote>` of an embedded post (see [`EMBEDDED_POST_CLASSES`]).
+fn is_embedded_post(node: &NodeRef) -> bool {
+    node.element_ref().is_some_and(|el| {
+        &*el.name.local == "blockquote"
+            && el.attrs.iter().any(|a| {
+                &*a.name.local == "class"
+                    && a.value.split_whitespace().any(|class| EMBEDDED_POST_CLASSES.contains(&class))
+            })
+    })
+}
+
+/// Lift embedded posts out of the boxes their embed code sits in (`<div class="social-media-embed">`),
+/// while a box holds nothing else: readability drops such boxes by their class, but a post is often
+/// the story's source, an official's own words.
+fn lift_embedded_posts(root: NodeRef) {
+    let mut posts = Vec::new();
+    walk(root, |node| {
+        let post = is_embedded_post(node);
+        if post {
+            posts.push(*node);
+        }
+        !post
+    });
+    for post in posts {
+        while let Some(parent) = post.parent() {
+            let box_element =
+                parent.element_ref().is_some_and(|el| !matches!(&*el.name.local, "html" | "body" | "article" | "main"));
+            let holds_only_post = parent
+                .children_it(false)
+                .all(|c| c.id == post.id || c.has_name("script") || (!c.is_element() && c.text().trim().is_empty()));
+            if !(box_element && holds_only_post) {
+                break;
+            }
+            post.unwrap_node();
+        }
+    }
 }
 
 /// A short heading (not the page's `<h1>`) right before a link list: its label.

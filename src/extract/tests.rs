@@ -450,3 +450,19 @@ fn large_page_is_fine() {
     let out = extract_html(&html, None);
     assert!(out.text.len() > 100_000);
 }
+
+#[test]
+fn an_embedded_post_in_a_social_box_is_the_storys_text() {
+    let para = "<p>Officials from both governments met on Tuesday to discuss the proposal, which would reopen \
+                the talks for the first time in two years, according to people familiar with them.</p>";
+    let html = format!(
+        r#"<html><body><article>{para}{para}<div class="social-media-embed"><blockquote class="twitter-tweet">
+        <p lang="en">Talks with the E3 will resume in Geneva next week. Diplomacy is the only way.</p>
+        — Abbas Araghchi (@araghchi) <a href="https://x.com/araghchi/status/1">November 18, 2025</a></blockquote>
+        <script async src="https://platform.twitter.com/widgets.js"></script></div>{para}
+        <div class="social-share"><a href="/s">Share</a></div></article></body></html>"#
+    );
+    let text = extract_html(&html, None).text;
+    assert!(text.contains("Talks with the E3 will resume in Geneva next week."), "{text}");
+    assert!(!text.contains("Share"), "{text}");
+}
