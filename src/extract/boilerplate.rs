@@ -308,10 +308,8 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | (?:\d+\s+)?comments? | join\s+the\s+conversation\W{0,3} | tell\s+us\s+what\s+you\s+think\W{0,3}
           | (?:report|submit)\s+(?:an\s+)?(?:error|typo|correction)
           | click\s+(?:here|to\s+\w+).* | close
-          | .{0,160}(?-u:\b)click(?:ing)?\s+here(?-u:\b).{0,80}
           # newsletters and subscriptions
           | subscribe | (?:sign\s+up|subscribe)\s+(?:to|for)\s+.{0,60}(?-u:\b)newsletters?(?-u:\b).*
-          | .{0,120}(?-u:\b)(?:sign\s+up|subscribe)(?-u:\b).{0,100}(?-u:\b)newsletters?(?-u:\b).{0,80}
           | you(?:[’']ve|\s+have)\s+been\s+successfully\s+subscribed\W{0,3}
           # footers
           | (?:copyright\s*)?(?:©|ⓒ|\(c\)|@)?\s*(?:copyright\s*)?\d{4}(?-u:\b).*all\s+rights\s+reserved\.?
@@ -336,7 +334,17 @@ static BYLINE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 const MAX_FURNITURE_LINE_CHARS: usize = 320;
 
 fn is_furniture_line(p: &str) -> bool {
-    p.chars().nth(MAX_FURNITURE_LINE_CHARS).is_none() && (FURNITURE_LINE.is_match(p) || BYLINE_LINE.is_match(p))
+    p.chars().nth(MAX_FURNITURE_LINE_CHARS).is_none()
+        && (FURNITURE_LINE.is_match(p) || BYLINE_LINE.is_match(p) || is_prompt_line(p))
+}
+
+/// A short line asking the reader to act, wherever the words stand in it: `… Click here for more
+/// details.`, `… Sign up for The Water Coolest today to get the free daily newsletter.` (Substring
+/// tests: as regex alternatives with bounded wildcards they cost more than the rest together.)
+fn is_prompt_line(p: &str) -> bool {
+    let lower = p.to_ascii_lowercase();
+    let has = |needle: &str| lower.contains(needle);
+    has("click here") || has("clicking here") || ((has("sign up") || has("subscribe")) && has("newsletter"))
 }
 
 /// Drop furniture lines from extracted paragraphs, and short headings-without-sentences at
