@@ -25,6 +25,9 @@
 //!    official". Measured on `tests/fixtures/quotes/` by `tests/quotes_gold.rs`.
 //! 5. **Output** (`output`): unattributed short fragments, titles and headlines are dropped, and each
 //!    quote is marked direct or partial.
+//! 6. **Posts** (`posts`): an embedded social post, its text followed by the attribution line the
+//!    embed code writes (`— Abbas Araghchi (@araghchi) November 18, 2025`), is a direct quote of its
+//!    author, cue `posted`.
 //!
 //! Confidence is the pattern's reliability (right-adjacent 0.92, left-adjacent 0.88, sentence-final or
 //! `said that …` 0.75, participle 0.55, colon 0.5, clause subject 0.4), scaled down for pronouns left
@@ -37,6 +40,7 @@ mod lexicon;
 mod marks;
 mod output;
 mod phrases;
+mod posts;
 mod sentences;
 mod speaker;
 mod tokens;
@@ -79,6 +83,20 @@ impl QuoteExtractor {
     /// Quotes in `text`, in text order. `entities` are the article's entities (char-offset mentions into
     /// the same text), used to resolve speakers to entity ids; mentions outside the text are ignored.
     pub fn extract(&self, text: &str, entities: &[Entity]) -> Vec<Quote> {
+        let posts = posts::embedded_posts(text, entities);
+        let mut quotes = self.marked_quotes(text, entities);
+        if posts.is_empty() {
+            return quotes;
+        }
+        // Marks inside a post quote words the post already reports with its author.
+        quotes.retain(|q| !posts.iter().any(|p| q.start >= p.start && q.end <= p.end));
+        quotes.extend(posts);
+        quotes.sort_by_key(|q| q.start);
+        quotes
+    }
+
+    /// The quotes between quote marks, in text order (see the module docs).
+    fn marked_quotes(&self, text: &str, entities: &[Entity]) -> Vec<Quote> {
         if !text.contains(QUOTE_MARKS) {
             return Vec::new();
         }

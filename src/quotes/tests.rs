@@ -1280,3 +1280,26 @@ fn a_counted_crowd_speaks_as_the_subject_of_its_clause() {
     let text = "Within 200 yards, police said \"stay back.\"";
     assert_eq!(mention_text(&only(text, &[])), Some("police"));
 }
+
+#[test]
+fn an_embedded_post_is_a_direct_quote_of_its_author() {
+    let text = "Iran's foreign minister answered on social media.\n\n\u{201c}Talks with the E3 will resume in Geneva \
+                next week. Diplomacy is the only way.\u{201d}\n\n\u{2014} Abbas Araghchi (@araghchi) November 18, 2025\n\n\
+                Washington did not respond.";
+    let araghchi = person("Q1", "Abbas Araghchi", text, &["Abbas Araghchi"]);
+    let quotes = run(text, &[araghchi]);
+    assert_eq!(quotes.len(), 1, "{quotes:?}");
+    let q = &quotes[0];
+    assert_eq!(q.text, "Talks with the E3 will resume in Geneva next week. Diplomacy is the only way.");
+    assert_eq!((q.kind, q.cue.as_str()), (QuoteKind::Direct, "posted"));
+    let speaker = q.speaker.as_ref().expect("speaker");
+    assert_eq!((speaker.name.as_str(), speaker.entity_id.as_deref()), ("Abbas Araghchi", Some("Q1")));
+    assert_eq!(speaker.mention.text, "Abbas Araghchi");
+    // Emoji in a display name are not the name.
+    let text = "We will not negotiate under pressure.\n\n\u{2014} Esmaeil Baghaei \u{1F1EE}\u{1F1F7} (@IRIMFA_SPOX) Nov 3, 2025";
+    let speaker = run(text, &[]).remove(0).speaker.expect("speaker");
+    assert_eq!(speaker.mention.text, "Esmaeil Baghaei");
+    // A dash line without a handle and a date is prose.
+    let text = "The envoy left.\n\n\u{2014} Abbas Araghchi, in Geneva";
+    assert!(run(text, &[]).is_empty());
+}
