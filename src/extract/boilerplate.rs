@@ -13,9 +13,9 @@ use regex::Regex;
 const MAX_BOX_CHARS: usize = 600;
 /// A box where links carry more than this share of the text is a link list.
 const LINK_LIST_DENSITY: f64 = 0.5;
-/// A list (`<ul>`, `<ol>`) where links carry more than this share of the text is a link list, whatever
-/// its class: an article's own lists hold sentences, not only links.
-const LIST_LINK_DENSITY: f64 = 0.9;
+/// A list or paragraph where links carry more than this share of the text is nothing but links,
+/// whatever its class: an article's own lists and paragraphs hold sentences around their links.
+const ALL_LINKS_DENSITY: f64 = 0.9;
 /// Words from which a paragraph made of one link is a headline (see [`is_link_paragraph`]).
 const MIN_LINK_PARAGRAPH_WORDS: usize = 3;
 /// Headings longer than this (in non-space chars) before a link list are story text, not its label.
@@ -67,12 +67,11 @@ pub(super) fn strip(doc: &Document) {
                 || attr_is(&el, "role", &["navigation", "complementary"])
                 || is_furniture_named(&el, &mut judged)
         });
-        let list = node.element_ref().is_some_and(|el| matches!(&*el.name.local, "ul" | "ol"));
         if is_link_paragraph(node) {
             doomed.push(*node);
             return false;
         }
-        if list && is_all_links(node) {
+        if is_link_list(node) {
             if let Some(label) = node.prev_element_sibling().filter(is_list_label) {
                 // `<h4>Trending News</h4><ul>…`: the list's heading goes with it.
                 doomed.push(label);
@@ -234,11 +233,16 @@ fn is_link_paragraph(node: &NodeRef) -> bool {
         && node.text().split_whitespace().nth(MIN_LINK_PARAGRAPH_WORDS - 1).is_some()
 }
 
-/// A list whose text is all link text: headlines of other stories, section links.
+/// A list (`<ul>`, `<ol>`) of nothing but links: headlines of other stories, section links.
+fn is_link_list(node: &NodeRef) -> bool {
+    node.element_ref().is_some_and(|el| matches!(&*el.name.local, "ul" | "ol")) && is_all_links(node)
+}
+
+/// Whether links carry nearly all of a subtree's text (see [`ALL_LINKS_DENSITY`]).
 fn is_all_links(node: &NodeRef) -> bool {
     let mut counts = CharCounts::default();
     count_visible(node, false, &mut counts);
-    counts.all > 0 && counts.in_links as f64 > LIST_LINK_DENSITY * counts.all as f64
+    counts.all > 0 && counts.in_links as f64 > ALL_LINKS_DENSITY * counts.all as f64
 }
 
 /// Non-whitespace characters of a subtree's text, and those inside its links.

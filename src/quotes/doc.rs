@@ -126,7 +126,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Whether token `i` makes the number after it approximate (`about 200 protesters`,
-    /// `nearly hundreds`): then it belongs to the phrase, and is no preposition.
+    /// `nearly 300 demonstrators`): then it belongs to the phrase, and is no preposition.
     pub(super) fn approximator(&self, i: usize) -> bool {
         APPROXIMATORS.iter().any(|w| self.word_is(i, w)) && self.quantity(i + 1)
     }
