@@ -8,6 +8,8 @@
 //! "talks" and the phrase), and a phrase never hides a word a require group
 //! needs.
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::config::TopicConfig;
@@ -30,6 +32,9 @@ pub struct TopicFilter {
     groups: Vec<String>,
     threshold: f64,
     title_weight: f64,
+    /// Every term is ASCII: the automaton ignores ASCII case, and texts are searched as they are
+    /// instead of lowercased copies.
+    ascii_terms: bool,
 }
 
 impl TopicFilter {
@@ -61,8 +66,10 @@ impl TopicFilter {
             }
         }
         patterns.retain(|(t, _, _)| !t.is_empty());
+        let ascii_terms = patterns.iter().all(|(t, _, _)| t.is_ascii());
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(ascii_terms)
             .build(patterns.iter().map(|(t, _, _)| t.as_str()))
             .expect("topic terms are plain strings");
         Self {
@@ -71,14 +78,15 @@ impl TopicFilter {
             groups: config.require.iter().map(|g| g.name.clone()).collect(),
             threshold: config.threshold,
             title_weight: config.title_weight,
+            ascii_terms,
         }
     }
 
     /// Score an article's title and body.
     pub fn assess(&self, title: &str, text: &str) -> Topic {
         let mut counts = vec![0.0f64; self.patterns.len()];
-        self.count(&title.to_lowercase(), self.title_weight, &mut counts);
-        self.count(&text.to_lowercase(), 1.0, &mut counts);
+        self.count(&self.folded(title), self.title_weight, &mut counts);
+        self.count(&self.folded(text), 1.0, &mut counts);
 
         let mut score = 0.0;
         let mut matched = Vec::new();
@@ -111,7 +119,13 @@ impl TopicFilter {
         Topic { relevant: missing.is_empty() && score >= self.threshold, score, matched }
     }
 
-    /// Add whole-word occurrences in `haystack` (lowercased), each counting `weight`, capped per term.
+    /// `text` as the automaton reads it: as it is when the terms are all ASCII, else lowercased.
+    fn folded<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.ascii_terms { Cow::Borrowed(text) } else { Cow::Owned(text.to_lowercase()) }
+    }
+
+    /// Add whole-word occurrences in `haystack` (lowercased unless the terms are all ASCII), each
+    /// counting `weight`, capped per term.
     fn count(&self, haystack: &str, weight: f64, counts: &mut [f64]) {
         let mut raw = vec![0usize; counts.len()];
         for m in self.automaton.find_overlapping_iter(haystack) {
@@ -187,6 +201,18 @@ mod tests {
             "A researcher in Tehran was honoured for work on particle detectors used in nuclear medicine.",
         );
         assert!(!t.relevant && !t.matched.contains(&"require:diplomacy".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn case_is_ignored_with_ascii_and_with_other_terms() {
+        let t = default_filter().assess("IRAN AND THE U.S. RESUME NUCLEAR TALKS", "");
+        assert!(t.matched.contains(&"nuclear talks".to_string()), "{t:?}");
+        // A term outside ASCII: the texts are lowercased instead.
+        let mut config = TopicConfig::default();
+        config.terms.insert("Téhéran".into(), 1.0);
+        let t =
+            TopicFilter::new(&config).assess("", "Les négociations reprennent à TÉHÉRAN et à Oman sur le nucléaire.");
+        assert!(t.matched.contains(&"téhéran".to_string()), "{t:?}");
     }
 
     #[test]
