@@ -37,15 +37,19 @@ static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Remove page furniture from the document before readability sees it.
 ///
-/// Embedded posts are first lifted out of their boxes (see [`lift_embedded_posts`]). Then two walks
-/// over the tree, no selector engine: first the elements that are never article text,
+/// Two walks over the tree, no selector engine: first the elements that are never article text
+/// (and embedded posts, lifted out of their boxes: see [`lift_out_of_its_boxes`]),
 /// then the furniture boxes (by element or role, and by class/id words), judged on what remains,
 /// and paragraphs and lists of nothing but links (other stories' headlines), a list with its heading.
 pub(super) fn strip(doc: &Document) {
     let root = doc.root();
-    lift_embedded_posts(root);
     let mut doomed: Vec<NodeRef> = Vec::new();
+    let mut posts: Vec<NodeRef> = Vec::new();
     walk(root, |node| {
+        if is_embedded_post(node) {
+            posts.push(*node);
+            return false;
+        }
         let never_text = node.element_ref().is_some_and(|el| {
             matches!(&*el.name.local, "figcaption" | "button" | "select" | "noscript")
                 || attr_is(&el, "role", &["dialog", "alertdialog"])
@@ -55,6 +59,7 @@ pub(super) fn strip(doc: &Document) {
         }
         !never_text
     });
+    posts.into_iter().for_each(lift_out_of_its_boxes);
     for node in doomed.drain(..) {
         node.remove_from_parent();
     }
@@ -161,8 +166,7 @@ fn is_furniture_named(el: &Element, judged: &mut HashMap<String, Token>) -> bool
 }
 
 fn is_small_or_link_list(node: &NodeRef) -> bool {
-    let mut counts = CharCounts::default();
-    count_visible(node, false, &mut counts);
+    let counts = CharCounts::of(node);
     counts.all <= MAX_BOX_CHARS || counts.in_links as f64 > LINK_LIST_DENSITY * counts.all as f64
 }
 
@@ -191,30 +195,20 @@ fn is_embedded_post(node: &NodeRef) -> bool {
     })
 }
 
-/// Lift embedded posts out of the boxes their embed code sits in (`<div class="social-media-embed">`),
+/// Lift an embedded post out of the boxes its embed code sits in (`<div class="social-media-embed">`),
 /// while a box holds nothing else: readability drops such boxes by their class, but a post is often
 /// the story's source, an official's own words.
-fn lift_embedded_posts(root: NodeRef) {
-    let mut posts = Vec::new();
-    walk(root, |node| {
-        let post = is_embedded_post(node);
-        if post {
-            posts.push(*node);
+fn lift_out_of_its_boxes(post: NodeRef) {
+    while let Some(parent) = post.parent() {
+        let box_element =
+            parent.element_ref().is_some_and(|el| !matches!(&*el.name.local, "html" | "body" | "article" | "main"));
+        let holds_only_post = parent
+            .children_it(false)
+            .all(|c| c.id == post.id || c.has_name("script") || (!c.is_element() && c.text().trim().is_empty()));
+        if !(box_element && holds_only_post) {
+            break;
         }
-        !post
-    });
-    for post in posts {
-        while let Some(parent) = post.parent() {
-            let box_element =
-                parent.element_ref().is_some_and(|el| !matches!(&*el.name.local, "html" | "body" | "article" | "main"));
-            let holds_only_post = parent
-                .children_it(false)
-                .all(|c| c.id == post.id || c.has_name("script") || (!c.is_element() && c.text().trim().is_empty()));
-            if !(box_element && holds_only_post) {
-                break;
-            }
-            post.unwrap_node();
-        }
+        post.unwrap_node();
     }
 }
 
@@ -240,8 +234,7 @@ fn is_link_list(node: &NodeRef) -> bool {
 
 /// Whether links carry nearly all of a subtree's text (see [`ALL_LINKS_DENSITY`]).
 fn is_all_links(node: &NodeRef) -> bool {
-    let mut counts = CharCounts::default();
-    count_visible(node, false, &mut counts);
+    let counts = CharCounts::of(node);
     counts.all > 0 && counts.in_links as f64 > ALL_LINKS_DENSITY * counts.all as f64
 }
 
@@ -250,6 +243,14 @@ fn is_all_links(node: &NodeRef) -> bool {
 struct CharCounts {
     all: usize,
     in_links: usize,
+}
+
+impl CharCounts {
+    fn of(node: &NodeRef) -> Self {
+        let mut counts = CharCounts::default();
+        count_visible(node, false, &mut counts);
+        counts
+    }
 }
 
 fn count_visible(node: &NodeRef, in_link: bool, counts: &mut CharCounts) {

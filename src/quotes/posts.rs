@@ -3,6 +3,7 @@
 //! official's post is a statement in their own words, with no quote marks and no speech verb, so the
 //! mark-based passes never see it.
 
+use super::marks::is_quote_mark;
 use crate::record::{Entity, EntityType, Mention, Quote, QuoteKind, Speaker};
 
 /// The cue reported for a post.
@@ -101,11 +102,10 @@ fn author<'t>(line: &Paragraph<'t>) -> Option<(&'t str, usize)> {
 
 /// A post's words without the marks around the whole of it, and their char offset.
 fn without_marks<'t>(post: &Paragraph<'t>) -> (&'t str, usize) {
-    let marks = |c: char| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{AB}' | '\u{BB}');
-    let inner = post.text.trim_start_matches(marks);
+    let inner = post.text.trim_start_matches(is_quote_mark);
     let lead = post.text[..post.text.len() - inner.len()].chars().count();
     let opened = lead > 0;
-    let inner = if opened { inner.trim_end_matches(marks).trim_end() } else { inner };
+    let inner = if opened { inner.trim_end_matches(is_quote_mark).trim_end() } else { inner };
     (inner, post.start + lead)
 }
 
