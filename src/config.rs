@@ -166,11 +166,24 @@ pub struct PipelineConfig {
     pub channel_capacity: usize,
     /// Threads running the CPU-heavy article stages (0 = number of cores).
     pub cpu_workers: usize,
+    /// Body text kept per record, in characters; a longer text is cut at a paragraph or word
+    /// boundary and the record says so in `truncated`. Bounds the work and the Kafka message.
+    pub max_text_chars: usize,
+    /// Entity mentions kept per record (beyond them the record says `truncated`).
+    pub max_entity_mentions: usize,
+    /// Quotes kept per record (beyond them the record says `truncated`).
+    pub max_quotes: usize,
 }
 
 impl Default for PipelineConfig {
     fn default() -> Self {
-        Self { channel_capacity: 64, cpu_workers: 0 }
+        Self {
+            channel_capacity: 64,
+            cpu_workers: 0,
+            max_text_chars: 100_000,
+            max_entity_mentions: 2_000,
+            max_quotes: 300,
+        }
     }
 }
 
@@ -898,6 +911,32 @@ fn load_seeds(path: &Path, problems: &mut Vec<Problem>) -> Vec<SourceSpec> {
         .unwrap_or_default()
 }
 
+/// librdkafka properties that would silently break what talkwire promises: no duplicates from
+/// producer retries (idempotence, which implies `acks=all`) and no record counted as delivered
+/// before every in-sync replica has it. Each with the reason it is refused.
+fn weakened_delivery_guarantees(properties: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut refused = Vec::new();
+    for (key, value) in properties {
+        let value = value.trim().to_ascii_lowercase();
+        let weakens = match key.as_str() {
+            "enable.idempotence" => value != "true",
+            "acks" | "request.required.acks" => !matches!(value.as_str(), "all" | "-1"),
+            "max.in.flight.requests.per.connection" | "max.in.flight" => value.parse::<u32>().is_ok_and(|n| n > 5),
+            _ => false,
+        };
+        if weakens {
+            refused.push((
+                key.clone(),
+                format!(
+                    "`{value}` would drop the guarantees talkwire's delivery rests on (idempotent producer, \
+                     acks=all, at most 5 requests in flight); remove it"
+                ),
+            ));
+        }
+    }
+    refused
+}
+
 fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
     let mut check = |ok: bool, key: &str, reason: &str| {
         if !ok {
@@ -936,6 +975,12 @@ fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
         "kafka.compression",
         "must be one of none, gzip, snappy, lz4, zstd",
     );
+    for (key, reason) in weakened_delivery_guarantees(&c.kafka.properties) {
+        check(false, &format!("kafka.properties.{key}"), &reason);
+    }
+    check(c.pipeline.max_text_chars >= 1000, "pipeline.max_text_chars", "must be at least 1000");
+    check(c.pipeline.max_entity_mentions > 0, "pipeline.max_entity_mentions", "must be at least 1");
+    check(c.pipeline.max_quotes > 0, "pipeline.max_quotes", "must be at least 1");
     check(c.topic.threshold.is_finite(), "topic.threshold", "must be a number");
     check(
         c.dedupe.near_duplicate_max_bits <= crate::dedupe::index::MAX_DISTANCE,

@@ -81,7 +81,9 @@ impl PollHandle {
 
     /// A ticket for one article of this poll.
     pub fn ticket(&self) -> Ticket {
-        Ticket { commits: Vec::new(), poll: Some(self.poll.clone()), claims: Vec::new(), resolved: false }
+        let mut ticket = Ticket::detached();
+        ticket.poll = Some(self.poll.clone());
+        ticket
     }
 
     /// Give up on the cursor (e.g. the poll was cut short): the next poll starts from the old one.
@@ -113,6 +115,42 @@ impl Inflight {
     }
 }
 
+/// Articles not acknowledged yet: issued a ticket that was neither delivered nor deliberately
+/// dropped since. A failed ticket leaves its article here until a later ticket for the same
+/// article is acknowledged, so at exit the count is exactly what is still owed, whatever stage
+/// each article was in.
+#[derive(Clone, Default)]
+pub struct Unacknowledged {
+    keys: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Unacknowledged {
+    /// Owe `key` until `ticket` (or a later ticket for the same key) is acknowledged.
+    pub fn track(&self, key: &str, ticket: &mut Ticket) {
+        if let Ok(mut keys) = self.keys.lock() {
+            keys.insert(key.to_string());
+        }
+        ticket.owed = Some(Owed { set: self.clone(), key: key.to_string() });
+    }
+
+    /// How many articles are owed now.
+    pub fn count(&self) -> u64 {
+        self.keys.lock().map(|k| k.len() as u64).unwrap_or(0)
+    }
+
+    fn acknowledge(&self, key: &str) {
+        if let Ok(mut keys) = self.keys.lock() {
+            keys.remove(key);
+        }
+    }
+}
+
+/// The article a ticket settles in an [`Unacknowledged`] set when it is acknowledged.
+struct Owed {
+    set: Unacknowledged,
+    key: String,
+}
+
 /// A held key of an [`Inflight`] set; dropping it releases the key.
 pub struct Claim {
     set: Inflight,
@@ -140,13 +178,14 @@ pub struct Ticket {
     commits: Vec<Commit>,
     poll: Option<Arc<Poll>>,
     claims: Vec<Claim>,
+    owed: Option<Owed>,
     resolved: bool,
 }
 
 impl Ticket {
     /// A ticket outside any poll (e.g. `enrich`, tests): commits go nowhere.
     pub fn detached() -> Self {
-        Self { commits: Vec::new(), poll: None, claims: Vec::new(), resolved: false }
+        Self { commits: Vec::new(), poll: None, claims: Vec::new(), owed: None, resolved: false }
     }
 
     /// Add a state write to make durable on delivery.
@@ -157,6 +196,9 @@ impl Ticket {
     /// The record was delivered (or deliberately not published): commit its writes.
     pub fn delivered(mut self) {
         self.resolved = true;
+        if let Some(owed) = self.owed.take() {
+            owed.set.acknowledge(&owed.key);
+        }
         if let Some(poll) = &self.poll {
             let batch =
                 CommitBatch { commits: std::mem::take(&mut self.commits), claims: std::mem::take(&mut self.claims) };
@@ -276,6 +318,23 @@ mod tests {
         assert!(set.contains("k"), "still in flight until the committer applied the batch");
         drop(rx.try_recv().unwrap());
         assert!(!set.contains("k"));
+    }
+
+    #[test]
+    fn an_article_stays_owed_until_a_ticket_for_it_is_acknowledged() {
+        let owed = Unacknowledged::default();
+        let (mut pending, mut failed) = (Ticket::detached(), Ticket::detached());
+        owed.track("a", &mut pending);
+        owed.track("b", &mut failed);
+        assert_eq!(owed.count(), 2, "issued tickets are owed wherever they are");
+        failed.failed();
+        assert_eq!(owed.count(), 2, "a failed delivery is still owed");
+        let mut retry = Ticket::detached();
+        owed.track("b", &mut retry);
+        retry.delivered();
+        assert_eq!(owed.count(), 1, "a later delivery of the same article settles it");
+        drop(pending);
+        assert_eq!(owed.count(), 1, "a ticket lost in a shutdown is still owed");
     }
 
     #[test]

@@ -5,10 +5,10 @@
 use chrono::Utc;
 use url::Url;
 
-use crate::config::Config;
+use crate::config::{Config, PipelineConfig};
 use crate::entities::{EntityError, EntityRecognizer};
 use crate::extract::{Extracted, Extractor, PageInput};
-use crate::normalize::{Parts, assemble, site_of};
+use crate::normalize::{Parts, assemble, cut_text, site_of};
 use crate::quotes::QuoteExtractor;
 use crate::record::{Record, SourceKind, SourceRef};
 use crate::relevance::TopicFilter;
@@ -24,6 +24,8 @@ pub struct Stages {
     pub entities: EntityRecognizer,
     /// Quotes and speakers.
     pub quotes: QuoteExtractor,
+    /// Per-record bounds.
+    pub limits: PipelineConfig,
 }
 
 impl Stages {
@@ -35,14 +37,46 @@ impl Stages {
         };
         // The quote stage names the holders of the offices the entity data lists.
         let quotes = QuoteExtractor::new().with_offices(entities.offices());
-        Ok(Self { extractor: Extractor::new(), topic: TopicFilter::new(&config.topic), entities, quotes })
+        Ok(Self {
+            extractor: Extractor::new(),
+            topic: TopicFilter::new(&config.topic),
+            entities,
+            quotes,
+            limits: config.pipeline.clone(),
+        })
     }
 
     /// Score the record's topic, then find its entities and quotes.
     pub fn annotate(&self, record: &mut Record) {
         record.topic = self.topic.assess(&record.title, &record.text);
+        self.find_entities(record);
+        self.find_quotes(record);
+    }
+
+    /// The record's entities, at most `max_entity_mentions` mentions: the first ones in the text.
+    pub fn find_entities(&self, record: &mut Record) {
         record.entities = self.entities.recognize(&record.text);
+        let max = self.limits.max_entity_mentions;
+        let mut starts: Vec<usize> = record.entities.iter().flat_map(|e| e.mentions.iter().map(|m| m.start)).collect();
+        if starts.len() <= max {
+            return;
+        }
+        let (_, &mut cutoff, _) = starts.select_nth_unstable(max);
+        for entity in &mut record.entities {
+            entity.mentions.retain(|m| m.start < cutoff);
+        }
+        record.entities.retain(|e| !e.mentions.is_empty());
+        record.mark_truncated(|t| t.entities = true);
+    }
+
+    /// The record's quotes (after its entities), at most `max_quotes`: the first ones in the text.
+    pub fn find_quotes(&self, record: &mut Record) {
         record.quotes = self.quotes.extract(&record.text, &record.entities);
+        if record.quotes.len() > self.limits.max_quotes {
+            record.quotes.sort_by_key(|q| q.start);
+            record.quotes.truncate(self.limits.max_quotes);
+            record.mark_truncated(|t| t.quotes = true);
+        }
     }
 }
 
@@ -80,8 +114,10 @@ pub fn enrich_saved(stages: &Stages, bytes: &[u8], name: &str, page_url: Option<
         hints: &FeedHints::default(),
         extracted,
         fetched_at: Utc::now(),
+        max_text_chars: stages.limits.max_text_chars,
     });
-    if let Some(text) = verbatim {
+    if let Some(mut text) = verbatim {
+        cut_text(&mut text, stages.limits.max_text_chars);
         record.text = text;
     }
     stages.annotate(&mut record);
@@ -104,5 +140,29 @@ mod tests {
             assert_eq!(span, q.text);
         }
         assert_eq!(record.url, "a.txt");
+    }
+
+    #[test]
+    fn one_huge_paragraph_makes_a_bounded_record_that_says_what_was_cut() {
+        let sentence = "\u{201c}We will not give up enrichment,\u{201d} Abbas Araghchi told Reuters in Muscat. ";
+        let page = format!("<html><body><article><p>{}</p></article></body></html>", sentence.repeat(20_000));
+        let stages = Stages::new(&Config::default()).unwrap();
+        let record = enrich_saved(&stages, page.as_bytes(), "huge.html", None, InputFormat::Html);
+        let limits = &stages.limits;
+        assert!(record.text.chars().count() <= limits.max_text_chars);
+        let mentions: usize = record.entities.iter().map(|e| e.mentions.len()).sum();
+        assert!(mentions <= limits.max_entity_mentions, "{mentions} mentions");
+        assert_eq!(record.quotes.len(), limits.max_quotes);
+        assert_eq!(record.truncated, Some(crate::record::Truncated { text: true, entities: true, quotes: true }));
+        assert!(serde_json::to_vec(&record).unwrap().len() < 1_000_000, "fits Kafka's default message size");
+    }
+
+    #[test]
+    fn an_ordinary_article_is_not_marked_truncated() {
+        let stages = Stages::new(&Config::default()).unwrap();
+        let text = "\u{201c}We are ready,\u{201d} Araghchi said in Muscat.";
+        let record = enrich_saved(&stages, text.as_bytes(), "a.txt", None, InputFormat::Text);
+        assert_eq!(record.truncated, None);
+        assert!(!serde_json::to_string(&record).unwrap().contains("truncated"));
     }
 }

@@ -19,6 +19,7 @@ pub mod enrich;
 pub mod entities;
 pub mod extract;
 pub mod fetch;
+pub mod kafka;
 pub mod normalize;
 pub mod pipeline;
 pub mod quotes;

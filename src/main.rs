@@ -4,6 +4,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -204,8 +205,9 @@ fn cursors(args: CursorsArgs) -> anyhow::Result<ExitCode> {
 
 fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
-        tracing::error!(error = format!("{e:#}"), "fatal");
-        eprintln!("talkwire: {e:#}");
+        let error = telemetry::redact_credentials(&format!("{e:#}"));
+        tracing::error!(error, "fatal");
+        eprintln!("talkwire: {error}");
         ExitCode::FAILURE
     })
 }
@@ -266,7 +268,7 @@ fn run(args: RunArgs, log_format: Option<LogFormat>, log_level: Option<String>) 
     telemetry::init_logging(loaded.config.log.format, &loaded.config.log.level);
 
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(async move {
+    let exit = runtime.block_on(async move {
         let config = loaded.config;
         let shutdown = CancellationToken::new();
         let ready = Arc::new(telemetry::Readiness::default());
@@ -289,15 +291,19 @@ fn run(args: RunArgs, log_format: Option<LogFormat>, log_level: Option<String>) 
         let once = args.once;
         let report = pipeline::run(RunOptions { config, sources: loaded.sources, once, shutdown, ready }).await?;
         server_stop.cancel();
-        if report.undelivered > 0 {
+        if report.unacknowledged > 0 {
             tracing::error!(
-                undelivered = report.undelivered,
-                "some records were not delivered; they will be fetched again"
+                unacknowledged = report.unacknowledged,
+                "some articles were not acknowledged by the sink; they will be fetched again"
             );
             return Ok(ExitCode::from(2));
         }
         Ok(ExitCode::SUCCESS)
-    })
+    });
+    // The drain bound has passed or everything is done: work still running (a flush cut short,
+    // a stage mid-article) is abandoned rather than waited for; its articles are counted above.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    exit
 }
 
 /// `talkwire discover`: what a site offers, as text or JSON. Fails when nothing usable was found.

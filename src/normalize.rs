@@ -13,7 +13,7 @@ use url::Url;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 use crate::extract::Extracted;
-use crate::record::{Dedupe, Record, SCHEMA_VERSION, SourceRef, Topic};
+use crate::record::{Dedupe, Record, SCHEMA_VERSION, SourceRef, Topic, Truncated};
 use crate::sources::FeedHints;
 
 /// Query parameters that only track the reader (campaign, click and share ids):
@@ -383,15 +383,18 @@ pub struct Parts<'a> {
     pub extracted: Extracted,
     /// When it was fetched.
     pub fetched_at: DateTime<Utc>,
+    /// The most body text kept, in chars (`pipeline.max_text_chars`).
+    pub max_text_chars: usize,
 }
 
 /// Build the record of an article: canonical URL and id, clean text,
 /// fingerprints, and the page's metadata with the feed's as fallback. Topic,
 /// entities and quotes are left empty for their stages.
 pub fn assemble(parts: Parts) -> Record {
-    let Parts { fetched_url, display_url, source, hints, extracted, fetched_at } = parts;
+    let Parts { fetched_url, display_url, source, hints, extracted, fetched_at, max_text_chars } = parts;
     let canonical = canonicalize_url(extracted.canonical_url.as_ref().unwrap_or(fetched_url));
-    let text = normalize_text(&extracted.text);
+    let mut text = normalize_text(&extracted.text);
+    let text_cut = cut_text(&mut text, max_text_chars);
     let content = content_words(&text);
     let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let title = Some(clean(&extracted.title))
@@ -423,7 +426,26 @@ pub fn assemble(parts: Parts) -> Record {
         topic: Topic { relevant: false, score: 0.0, matched: Vec::new() },
         entities: Vec::new(),
         quotes: Vec::new(),
+        truncated: text_cut.then(|| Truncated { text: true, ..Truncated::default() }),
     }
+}
+
+/// Cut `text` to at most `max_chars` chars: at the last paragraph break when one falls in the
+/// second half of the allowance, else at the last whitespace, else mid-word. Returns whether
+/// anything was cut. Offsets into what is kept stay valid: only the end goes.
+pub fn cut_text(text: &mut String, max_chars: usize) -> bool {
+    let Some((limit, _)) = text.char_indices().nth(max_chars) else {
+        return false;
+    };
+    let kept = &text[..limit];
+    let at = kept
+        .rfind("\n\n")
+        .filter(|&at| at >= limit / 2)
+        .or_else(|| kept.rfind(char::is_whitespace).filter(|&at| at > 0))
+        .unwrap_or(limit);
+    text.truncate(at);
+    text.truncate(text.trim_end().len());
+    true
 }
 
 #[cfg(test)]
@@ -522,6 +544,19 @@ mod tests {
     }
 
     #[test]
+    fn a_long_text_is_cut_at_a_paragraph_then_a_word_boundary() {
+        let mut text = format!("{}\n\n{}", "word ".repeat(30).trim_end(), "more ".repeat(30));
+        assert!(cut_text(&mut text, 200));
+        assert_eq!(text, "word ".repeat(30).trim_end(), "the paragraph break in the allowance's second half");
+        let mut one_paragraph = "wörd ".repeat(100);
+        assert!(cut_text(&mut one_paragraph, 52));
+        assert_eq!(one_paragraph, "wörd ".repeat(10).trim_end());
+        let mut short = "Talks resume.".to_string();
+        assert!(!cut_text(&mut short, 13));
+        assert_eq!(short, "Talks resume.");
+    }
+
+    #[test]
     fn a_one_line_text_is_fingerprinted_whole() {
         assert_eq!(content_words("Talks resume"), vec!["talks".to_string(), "resume".to_string()]);
         assert_ne!(simhash("Talks resume"), 0);
@@ -552,6 +587,7 @@ mod tests {
             hints: &hints,
             extracted,
             fetched_at: Utc::now(),
+            max_text_chars: 100_000,
         });
         assert_eq!(r.title, "Page title");
         assert_eq!(r.authors, vec!["Feed Author".to_string()]);

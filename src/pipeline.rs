@@ -23,7 +23,7 @@ use crate::cluster::intake::Intake;
 use crate::cluster::publisher::{Inputs as PublisherInputs, Publisher};
 use crate::config::{Config, SinkKind, SourceSpec};
 use crate::dedupe::{Deduper, fingerprint_commit};
-use crate::delivery::{CommitBatch, Inflight, Ticketed};
+use crate::delivery::{CommitBatch, Inflight, Ticketed, Unacknowledged};
 use crate::enrich::Stages;
 use crate::extract::{Extracted, PageInput};
 use crate::fetch::{Body, FetchError, Fetched, Fetcher};
@@ -56,8 +56,9 @@ pub struct RunOptions {
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunReport {
-    /// Records the sink could not deliver.
-    pub undelivered: u64,
+    /// Articles still unacknowledged at exit, whatever stage they were in: queued, failed and
+    /// not retried since, or cut off by the drain bound. They are fetched again next time.
+    pub unacknowledged: u64,
     /// Whether the drain bound cut the shutdown short.
     pub drain_timed_out: bool,
 }
@@ -134,7 +135,8 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
         }
     });
     drop(dead_tx);
-    let normalized_rx = spawn_stage("normalize", 1, capacity, extracted_rx, |page: ExtractedPage| {
+    let max_text_chars = config.pipeline.max_text_chars;
+    let normalized_rx = spawn_stage("normalize", 1, capacity, extracted_rx, move |page: ExtractedPage| {
         let display_url = display_url(&page.final_url);
         Some(assemble(Parts {
             fetched_url: &page.final_url,
@@ -143,6 +145,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             hints: &page.discovered.hints,
             extracted: page.extracted,
             fetched_at: page.fetched_at,
+            max_text_chars,
         }))
     });
     let deduped_rx = spawn_ticketed_stage("dedupe", 1, capacity, normalized_rx, {
@@ -173,14 +176,14 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     let entities_rx = spawn_stage("entities", workers, capacity, relevant_rx, {
         let stages = stages.clone();
         move |mut r: Record| {
-            r.entities = stages.entities.recognize(&r.text);
+            stages.find_entities(&mut r);
             Some(r)
         }
     });
     let quoted_rx = spawn_stage("quotes", workers, capacity, entities_rx, {
         let stages = stages.clone();
         move |mut r: Record| {
-            r.quotes = stages.quotes.extract(&r.text, &r.entities);
+            stages.find_quotes(&mut r);
             Some(r)
         }
     });
@@ -199,18 +202,29 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     };
 
     // Pollers: once, or on their schedules until shutdown.
+    let unacknowledged = Unacknowledged::default();
+    let source_log_limiter = Arc::new(crate::telemetry::LogLimiter::new(SOURCE_LOG_WINDOW));
     let poller = Poller {
         fetcher,
         store: store.clone(),
         commits: commit_tx,
         inflight,
+        unacknowledged: unacknowledged.clone(),
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: discovered_tx,
-        log_limiter: Arc::new(crate::telemetry::LogLimiter::new(SOURCE_LOG_WINDOW)),
+        log_limiter: source_log_limiter.clone(),
     };
     let pollers = tokio::spawn(run_pollers(poller, sources, config.clone(), once, shutdown.clone()));
 
+    // The drain's deadline is set when draining begins, by whichever of the sink task and this
+    // one gets there first: the bound covers the whole shutdown, the producer's flush included.
     let drain_bound = Duration::from_secs(config.run.drain_timeout_secs);
+    let drain_deadline = Arc::new(std::sync::OnceLock::new());
+    let deadline = {
+        let deadline = drain_deadline.clone();
+        move || *deadline.get_or_init(|| tokio::time::Instant::now() + drain_bound)
+    };
+    let sink_deadline = deadline.clone();
     let sink_task = tokio::spawn(async move {
         let queue_depth = metrics::gauge!("talkwire_queue_depth", "stage" => "sink");
         loop {
@@ -244,30 +258,32 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
                 tracing::error!(url = %record.url, id = %record.id, %error, "sink refused the record");
             }
         }
-        sink.flush(drain_bound).await
+        sink.flush(sink_deadline()).await
     });
 
     // Wait for the pollers to finish (once) or for shutdown (daemon), then drain.
     pollers.await.context("poller task")?;
+    source_log_limiter.report_suppressed("sources");
     ready.set_draining();
+    let started = Instant::now();
     let drain = async {
         let _ = fetch_stage.await;
-        let undelivered = sink_task.await.unwrap_or(u64::MAX);
+        let _ = sink_task.await;
         let _ = committer.await;
-        undelivered
     };
-    let started = Instant::now();
-    let report = match tokio::time::timeout(drain_bound + Duration::from_secs(5), drain).await {
-        Ok(undelivered) => RunReport { undelivered, drain_timed_out: false },
-        Err(_) => {
-            tracing::warn!(
-                bound_secs = drain_bound.as_secs(),
-                "drain bound reached; unfinished articles will be fetched again"
-            );
-            RunReport { undelivered: 0, drain_timed_out: true }
-        }
-    };
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, undelivered = report.undelivered, "drained");
+    let drain_timed_out = tokio::time::timeout_at(deadline(), drain).await.is_err();
+    let report = RunReport { unacknowledged: unacknowledged.count(), drain_timed_out };
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    if drain_timed_out {
+        tracing::warn!(
+            bound_secs = drain_bound.as_secs(),
+            elapsed_ms,
+            unacknowledged = report.unacknowledged,
+            "drain bound reached; unfinished articles will be fetched again"
+        );
+    } else {
+        tracing::info!(elapsed_ms, unacknowledged = report.unacknowledged, "drained");
+    }
     Ok(report)
 }
 
@@ -352,11 +368,14 @@ async fn run_cluster(
     let (handoff_tx, handoff_rx) = async_channel::bounded(config.pipeline.channel_capacity);
     let handoff = cluster::handoff::Handoff::new(&config.kafka, &config.cluster)?;
     let handoff = tokio::spawn(handoff.run(handoff_rx));
+    // Here a link is acknowledged once the fetch topic has it.
+    let unacknowledged = Unacknowledged::default();
     let poller = Poller {
         fetcher,
         store: sources_store,
         commits: sources_commit_tx,
         inflight: Inflight::default(),
+        unacknowledged: unacknowledged.clone(),
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: handoff_tx,
         log_limiter: Arc::new(crate::telemetry::LogLimiter::new(SOURCE_LOG_WINDOW)),
@@ -366,7 +385,7 @@ async fn run_cluster(
     let (ticket_commits_tx, ticket_commits_rx) = mpsc::unbounded_channel();
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let publisher = Publisher::new(&config, local_commits).await?;
-    crate::sink::kafka::watch_broker(publisher.producer(), ready.clone(), shutdown.clone());
+    crate::kafka::watch_broker(publisher.producer(), ready.clone(), shutdown.clone());
     let published = CancellationToken::new();
     let inputs =
         PublisherInputs { records: quoted_rx, dead_letters: dead_rx, commits: ticket_commits_rx, events: events_rx };
@@ -406,20 +425,25 @@ async fn run_cluster(
         }
     };
     let started = Instant::now();
-    let report = match tokio::time::timeout(drain_bound + Duration::from_secs(5), drain).await {
+    let drain_timed_out = match tokio::time::timeout(drain_bound, drain).await {
         Ok(published) => {
             published?;
-            RunReport { undelivered: 0, drain_timed_out: false }
+            false
         }
-        Err(_) => {
-            tracing::warn!(
-                bound_secs = drain_bound.as_secs(),
-                "drain bound reached; unfinished articles go to the partitions' next owner"
-            );
-            RunReport { undelivered: 0, drain_timed_out: true }
-        }
+        Err(_) => true,
     };
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "drained");
+    let report = RunReport { unacknowledged: unacknowledged.count(), drain_timed_out };
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    if drain_timed_out {
+        tracing::warn!(
+            bound_secs = drain_bound.as_secs(),
+            elapsed_ms,
+            unacknowledged = report.unacknowledged,
+            "drain bound reached; unfinished articles go to the partitions' next owner"
+        );
+    } else {
+        tracing::info!(elapsed_ms, unacknowledged = report.unacknowledged, "drained");
+    }
     Ok(report)
 }
 
@@ -469,6 +493,7 @@ async fn fetch_loop(
             }
         })
         .await;
+    limiter.report_suppressed("article fetches");
 }
 
 /// Run `f` on `workers` dedicated threads between two bounded channels,

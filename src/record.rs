@@ -52,6 +52,28 @@ pub struct Record {
     pub quotes: Vec<Quote>,
     /// Fingerprints and duplicate link.
     pub dedupe: Dedupe,
+    /// What was cut to keep the record bounded (`pipeline.max_*` settings); absent when nothing was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<Truncated>,
+}
+
+/// The parts of a record cut at their per-record bound. A consumer that needs all of an
+/// oversized page goes back to `url`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Truncated {
+    /// `text` ends before the page's text did (cut at a paragraph or word boundary).
+    pub text: bool,
+    /// Entity mentions after the bound were dropped (and entities left without mentions).
+    pub entities: bool,
+    /// Quotes after the bound were dropped.
+    pub quotes: bool,
+}
+
+impl Record {
+    /// Note that `part` of the record was cut.
+    pub fn mark_truncated(&mut self, part: impl FnOnce(&mut Truncated)) {
+        part(self.truncated.get_or_insert_with(Truncated::default));
+    }
 }
 
 /// The kind of source that led to an article.

@@ -5,9 +5,10 @@
 //! `/ready` answers 200 only while the daemon accepts work: 503 while the sink
 //! (the Kafka broker) is unreachable and once draining has begun.
 
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -21,15 +22,61 @@ use tracing_subscriber::EnvFilter;
 use crate::config::LogFormat;
 
 /// Install the global tracing subscriber. `RUST_LOG` wins over `level`.
+///
+/// A bare level (`info`, `debug`) applies to talkwire's own events; libraries speak only at
+/// ERROR, because their warnings (an HTML parser's notes on malformed tables) are nothing an
+/// operator can act on. A full filter (`info,html5ever=debug`) is taken as written.
+/// Colour only on a terminal, and never with `NO_COLOR` set.
 pub fn init_logging(format: LogFormat, level: &str) {
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(level))
-        .unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+        .or_else(|_| EnvFilter::try_new(filter_directives(level)))
+        .unwrap_or_else(|_| EnvFilter::new("error,talkwire=info"));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(|| RedactingStderr).with_ansi(colour);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+/// The filter for `level`: a bare level is talkwire's, libraries stay at ERROR.
+fn filter_directives(level: &str) -> String {
+    let bare = !level.contains(['=', ',']);
+    if bare { format!("error,talkwire={level}") } else { level.to_string() }
+}
+
+/// stderr, with the userinfo of every URL masked: a source or link written as
+/// `https://user:secret@host/` must not put its password into the log.
+struct RedactingStderr;
+
+impl Write for RedactingStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The formatter hands over one whole event per call.
+        let line = redact_credentials_bytes(buf);
+        std::io::stderr().write_all(&line)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+/// `scheme://` followed by userinfo (anything up to an `@` before the host's end).
+static URL_USERINFO: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(r#"([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s"'<>@]+@"#).expect("valid pattern")
+});
+
+fn redact_credentials_bytes(text: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if memchr::memchr(b'@', text).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    URL_USERINFO.replace_all(text, &b"${1}***@"[..])
+}
+
+/// `text` with the userinfo of every URL in it replaced by `***`.
+pub fn redact_credentials(text: &str) -> String {
+    String::from_utf8_lossy(&redact_credentials_bytes(text.as_bytes())).into_owned()
 }
 
 /// Install the Prometheus recorder and keep its histograms bounded.
@@ -85,6 +132,18 @@ impl LogLimiter {
                 seen.insert(key.to_string(), (now, 0));
                 Some(0)
             }
+        }
+    }
+}
+
+impl LogLimiter {
+    /// Log how many lines each key held back since its last line, and forget them: called
+    /// when the limiter's owner stops, so a run that ends inside a window still tells.
+    pub fn report_suppressed(&self, what: &'static str) {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        for (key, (_, held)) in seen.iter_mut().filter(|(_, (_, held))| *held > 0) {
+            tracing::warn!(what, key = %key, suppressed = *held, "repeated log lines held back");
+            *held = 0;
         }
     }
 }
@@ -161,6 +220,34 @@ mod tests {
         assert_eq!(limiter.check("other:timeout"), Some(0), "keys are independent");
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(limiter.check("src:timeout"), Some(2), "the next line says how many were held back");
+    }
+
+    #[test]
+    fn held_back_lines_are_reported_once_at_the_end() {
+        let limiter = LogLimiter::new(Duration::from_secs(60));
+        for _ in 0..20 {
+            limiter.check("feed refused");
+        }
+        limiter.report_suppressed("fetch");
+        assert_eq!(limiter.seen.lock().unwrap()["feed refused"].1, 0, "counted once, then reset");
+    }
+
+    #[test]
+    fn credentials_in_urls_are_masked_wherever_they_stand() {
+        assert_eq!(
+            redact_credentials(r#"{"url":"http://user:pass@example.com/a","source":"https://tok@feeds.example/rss"}"#),
+            r#"{"url":"http://***@example.com/a","source":"https://***@feeds.example/rss"}"#
+        );
+        assert_eq!(
+            redact_credentials("mail me at a@b.example, see https://example.com/@user"),
+            "mail me at a@b.example, see https://example.com/@user"
+        );
+    }
+
+    #[test]
+    fn a_bare_level_is_talkwires_and_libraries_speak_only_at_error() {
+        assert_eq!(filter_directives("debug"), "error,talkwire=debug");
+        assert_eq!(filter_directives("info,html5ever=warn"), "info,html5ever=warn");
     }
 
     #[tokio::test]

@@ -223,6 +223,7 @@ fn record(url: &str, text: &str) -> Record {
         hints: &FeedHints::default(),
         extracted,
         fetched_at: Utc::now(),
+        max_text_chars: 100_000,
     })
 }
 

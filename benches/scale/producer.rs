@@ -16,11 +16,11 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use talkwire::config::{Config, KafkaConfig};
-use talkwire::delivery::PollHandle;
+use talkwire::delivery::{PollHandle, Unacknowledged};
 use talkwire::enrich::{InputFormat, Stages, enrich_saved};
+use talkwire::kafka::producer_config;
 use talkwire::record::{Record, SCHEMA_VERSION};
 use talkwire::sink::KafkaSink;
-use talkwire::sink::kafka::producer_config;
 
 use crate::broker;
 use crate::site::ArticlePages;
@@ -112,14 +112,16 @@ async fn talkwire_sink(brokers: &str, records: &[Record]) -> Duration {
     // Delivered tickets send their commits here, as they would to the daemon's committer.
     let (commits, mut committed) = tokio::sync::mpsc::unbounded_channel();
     let drain = tokio::spawn(async move { while committed.recv().await.is_some() {} });
+    let owed = Unacknowledged::default();
     let started = Instant::now();
     for record in records {
-        let ticket = PollHandle::new(None, commits.clone()).ticket();
+        let mut ticket = PollHandle::new(None, commits.clone()).ticket();
+        owed.track(&record.id, &mut ticket);
         sink.send(record, ticket).await.expect("sink send");
     }
-    let undelivered = sink.flush(Duration::from_secs(120)).await;
+    sink.flush(tokio::time::Instant::now() + Duration::from_secs(120)).await;
     let elapsed = started.elapsed();
-    assert_eq!(undelivered, 0, "producer: the sink did not deliver every record");
+    assert_eq!(owed.count(), 0, "producer: the sink did not deliver every record");
     drop(commits);
     let _ = drain.await;
     elapsed

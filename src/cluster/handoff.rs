@@ -3,14 +3,14 @@
 //! committed once the URLs it led to are safely in Kafka, whoever will fetch them.
 
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{FutureRecord, Producer as _};
 use tokio_util::task::TaskTracker;
 
 use super::{ClusterError, FetchRequest, partition_of};
 use crate::config::{ClusterConfig, KafkaConfig};
 use crate::delivery::Ticketed;
+use crate::kafka::{ClientLog, Producer, producer_config};
 use crate::normalize::{article_id, canonicalize_url};
-use crate::sink::kafka::producer_config;
 use crate::sources::Discovered;
 
 /// How long to wait before retrying when librdkafka's queue is full.
@@ -18,7 +18,7 @@ const QUEUE_FULL_PAUSE: std::time::Duration = std::time::Duration::from_millis(2
 
 /// Hands discovered URLs over to the fetch topic.
 pub struct Handoff {
-    producer: FutureProducer,
+    producer: Producer,
     topic: String,
     partitions: i32,
 }
@@ -28,7 +28,7 @@ impl Handoff {
     pub fn new(kafka: &KafkaConfig, cluster: &ClusterConfig) -> Result<Self, ClusterError> {
         let producer = producer_config(kafka)
             .set("client.id", format!("talkwire-{}-handoff", cluster.instance_id))
-            .create()
+            .create_with_context(ClientLog)
             .map_err(ClusterError::kafka("creating the fetch-topic producer"))?;
         Ok(Self { producer, topic: cluster.fetch_topic.clone(), partitions: cluster.partitions })
     }

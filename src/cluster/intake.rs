@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use super::{ClusterError, FetchRequest, UrlState, join_group};
 use crate::config::Config;
 use crate::delivery::{CommitSender, Inflight, PollHandle, Ticketed};
-use crate::sink::kafka::client_config;
+use crate::kafka::{ClientLog, client_config};
 use crate::sources::Discovered;
 use crate::state::{Commit, Store};
 
@@ -66,9 +66,9 @@ struct Restorer {
     store: Arc<Store>,
     state_topic: String,
     /// Reads the state topic, `read_committed`, by explicit assignment.
-    reader: BaseConsumer,
+    reader: BaseConsumer<ClientLog>,
     /// Asks for high watermarks `read_uncommitted`: the restore must wait for in-doubt transactions.
-    watermarks: BaseConsumer,
+    watermarks: BaseConsumer<ClientLog>,
     /// Next offset to read, per partition, of what this process restored or wrote itself before.
     restored_up_to: Mutex<HashMap<i32, i64>>,
     shutdown: CancellationToken,
@@ -164,7 +164,15 @@ struct IntakeContext {
     events: mpsc::UnboundedSender<Event>,
 }
 
-impl ClientContext for IntakeContext {}
+impl ClientContext for IntakeContext {
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        crate::kafka::client_log(level, fac, message);
+    }
+
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        crate::kafka::client_error(error, reason);
+    }
+}
 
 impl ConsumerContext for IntakeContext {
     fn pre_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
@@ -239,10 +247,10 @@ impl Intake {
             store: self.store.clone(),
             state_topic: cluster.state_topic.clone(),
             reader: reader_config("read_committed")
-                .create()
+                .create_with_context(ClientLog)
                 .map_err(ClusterError::kafka("creating the state reader"))?,
             watermarks: reader_config("read_uncommitted")
-                .create()
+                .create_with_context(ClientLog)
                 .map_err(ClusterError::kafka("creating the state watermark reader"))?,
             restored_up_to: Mutex::new(HashMap::new()),
             shutdown: shutdown.clone(),

@@ -36,8 +36,8 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::{ClusterConfig, KafkaConfig};
+use crate::kafka::client_config;
 use crate::record::SourceRef;
-use crate::sink::kafka::client_config;
 use crate::sources::FeedHints;
 use crate::state::ArticleEntry;
 

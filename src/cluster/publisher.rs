@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use rdkafka::consumer::ConsumerGroupMetadata;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{FutureRecord, Producer as _};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
@@ -23,10 +23,10 @@ use super::intake::Event;
 use super::{ClusterError, FetchRequest, UrlState, partition_of};
 use crate::config::Config;
 use crate::delivery::{CommitBatch, CommitSender, Ticketed};
+use crate::kafka::{ClientLog, Producer, producer_config};
 use crate::record::{Record, SCHEMA_VERSION};
 use crate::sink::DeadLetter;
 use crate::sink::dead_letter::DeadLetters;
-use crate::sink::kafka::producer_config;
 use crate::state::{ArticleEntry, Commit};
 
 /// Bound of the blocking transaction calls.
@@ -67,7 +67,7 @@ pub struct Inputs {
 
 /// Publishes transactionally; see the module docs.
 pub struct Publisher {
-    producer: FutureProducer,
+    producer: Producer,
     dead_letters: DeadLetters,
     records_topic: String,
     fetch_topic: String,
@@ -89,7 +89,7 @@ pub struct Publisher {
 
 impl Publisher {
     /// A handle on the producer, for the readiness probe.
-    pub fn producer(&self) -> FutureProducer {
+    pub fn producer(&self) -> Producer {
         self.producer.clone()
     }
 
@@ -97,13 +97,13 @@ impl Publisher {
     /// restarted instance fences its predecessor's unfinished transaction) and initialise it.
     pub async fn new(config: &Config, local: CommitSender) -> Result<Self, ClusterError> {
         let cluster = &config.cluster;
-        let producer: FutureProducer = producer_config(&config.kafka)
+        let producer: Producer = producer_config(&config.kafka)
             .set("client.id", format!("talkwire-{}", cluster.instance_id))
             .set("transactional.id", format!("{}.{}", cluster.group_id, cluster.instance_id))
             .set("transaction.timeout.ms", cluster.transaction_timeout_ms.to_string())
             // librdkafka insists: a record cannot outlive the transaction it belongs to.
             .set("message.timeout.ms", config.kafka.message_timeout_ms.min(cluster.transaction_timeout_ms).to_string())
-            .create()
+            .create_with_context(ClientLog)
             .map_err(ClusterError::kafka("creating the transactional producer"))?;
         let init = producer.clone();
         tokio::task::spawn_blocking(move || init.init_transactions(TRANSACTION_CALL_TIMEOUT))

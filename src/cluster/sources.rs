@@ -88,7 +88,15 @@ impl Assignment {
 /// The consumer's callbacks.
 struct AssignmentContext(Arc<Assignment>);
 
-impl ClientContext for AssignmentContext {}
+impl ClientContext for AssignmentContext {
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        crate::kafka::client_log(level, fac, message);
+    }
+
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        crate::kafka::client_error(error, reason);
+    }
+}
 
 impl ConsumerContext for AssignmentContext {
     fn pre_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {

@@ -3,12 +3,11 @@
 use std::time::Duration;
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::types::RDKafkaErrorCode;
 
 use super::ClusterError;
 use crate::config::{ClusterConfig, KafkaConfig};
-use crate::sink::kafka::client_config;
+use crate::kafka::{ClientLog, client_config};
 
 /// How long a new topic may take to show in the metadata with all its partitions.
 const METADATA_WAIT: Duration = Duration::from_secs(30);
@@ -18,8 +17,9 @@ const METADATA_WAIT: Duration = Duration::from_secs(30);
 /// then check that each has the configured partition count: every instance maps sources and
 /// URLs to partitions with it.
 pub async fn ensure(kafka: &KafkaConfig, cluster: &ClusterConfig, retention_days: u64) -> Result<(), ClusterError> {
-    let admin: AdminClient<DefaultClientContext> =
-        client_config(kafka).create().map_err(ClusterError::kafka("creating the admin client"))?;
+    let admin: AdminClient<ClientLog> = client_config(kafka)
+        .create_with_context(ClientLog)
+        .map_err(ClusterError::kafka("creating the admin client"))?;
     let replication = || TopicReplication::Fixed(cluster.replication_factor);
     let retention_ms = retention_days.saturating_mul(86_400_000).to_string();
     let state_policy = if retention_days > 0 { "compact,delete" } else { "compact" };
@@ -54,11 +54,7 @@ pub async fn ensure(kafka: &KafkaConfig, cluster: &ClusterConfig, retention_days
 }
 
 /// Wait for `topic` to show in the metadata with a leader for each partition, and check its partition count.
-async fn check_partitions(
-    admin: &AdminClient<DefaultClientContext>,
-    topic: &str,
-    expected: i32,
-) -> Result<(), ClusterError> {
+async fn check_partitions(admin: &AdminClient<ClientLog>, topic: &str, expected: i32) -> Result<(), ClusterError> {
     let started = std::time::Instant::now();
     loop {
         let metadata = admin

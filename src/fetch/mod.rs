@@ -160,6 +160,8 @@ enum RobotsRules {
     AllowAll,
     /// 5xx or no answer: the site is left alone; the reason goes into the error.
     Unavailable(String),
+    /// The host resolves to a non-public address: every URL of the origin is refused.
+    Refused(String),
 }
 
 /// An origin's robots.txt, fetched at most once at a time.
@@ -214,16 +216,23 @@ impl Fetcher {
 
     /// Fetch `location`, conditionally when `cursor` holds validators.
     pub async fn fetch(&self, location: &SourceLocation, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
-        match location {
+        let fetched = match location {
             SourceLocation::File(path) => self.read_file(path).await,
-            SourceLocation::Http(url) => {
-                ssrf::check_url(url, self.allow_private).map_err(FetchError::NotPublic)?;
-                if self.config.respect_robots {
-                    self.robots_check(url).await?;
-                }
-                self.get(url, cursor).await
-            }
+            SourceLocation::Http(url) => self.fetch_http(url, cursor).await,
+        };
+        if let Err(FetchError::NotPublic(_)) = &fetched {
+            // Counted here, whichever way the refusal was reached, since its log lines are rate-limited.
+            metrics::counter!("talkwire_fetch_refused_total").increment(1);
         }
+        fetched
+    }
+
+    async fn fetch_http(&self, url: &Url, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
+        ssrf::check_url(url, self.allow_private).map_err(FetchError::NotPublic)?;
+        if self.config.respect_robots {
+            self.robots_check(url).await?;
+        }
+        self.get(url, cursor).await
     }
 
     async fn read_file(&self, path: &std::path::Path) -> Result<Fetched, FetchError> {
@@ -330,6 +339,7 @@ impl Fetcher {
             RobotsRules::Parsed(robot) if robot.allowed(url.as_str()) => Ok(()),
             RobotsRules::Parsed(_) => Err(FetchError::Robots),
             RobotsRules::Unavailable(reason) => Err(FetchError::RobotsUnavailable { reason: reason.clone() }),
+            RobotsRules::Refused(reason) => Err(FetchError::NotPublic(reason.clone())),
         }
     }
 
@@ -351,6 +361,8 @@ impl Fetcher {
             Ok(Fetched::NotModified(_)) => entry(RobotsRules::AllowAll),
             Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => entry(RobotsRules::AllowAll),
             Err(FetchError::TooLarge { .. }) => entry(RobotsRules::AllowAll),
+            // The host resolves to a non-public address: the site's pages are refused for good.
+            Err(FetchError::NotPublic(reason)) => entry(RobotsRules::Refused(reason)),
             Err(e) => {
                 tracing::warn!(robots_url = %robots_url, error = %e, "robots.txt unavailable; not fetching from this site for now");
                 // Asked again in a minute rather than after the full TTL.

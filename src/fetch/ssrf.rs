@@ -31,13 +31,35 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
 }
 
 /// Whether `ip` is a globally routable unicast address.
+///
+/// The IANA special-purpose registries, as the standard library's unstable `is_global` reads
+/// them (there is no maintained stable crate for it), plus one rule `is_global` lacks: an IPv6
+/// address that carries an IPv4 address (IPv4-mapped or -compatible, NAT64, 6to4, Teredo) is
+/// public only if the address it carries is, since a gateway may deliver it there.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match embedded_ipv4(v6) {
+            Some(carried) => carried.iter().all(|v4| is_public_v4(*v4)),
             None => is_public_v6(v6),
         },
+    }
+}
+
+/// The IPv4 addresses an IPv6 address carries, when it is one of the forms that carry one.
+fn embedded_ipv4(ip: Ipv6Addr) -> Option<Vec<Ipv4Addr>> {
+    let s = ip.segments();
+    let v4 = |high: u16, low: u16| Ipv4Addr::from((u32::from(high) << 16) | u32::from(low));
+    match s {
+        // ::a.b.c.d (IPv4-compatible, deprecated) and ::ffff:a.b.c.d (IPv4-mapped).
+        [0, 0, 0, 0, 0, 0 | 0xffff, ..] => Some(vec![v4(s[6], s[7])]),
+        // 64:ff9b::/96, the well-known NAT64 prefix, and 64:ff9b:1::/48 for local NAT64.
+        [0x64, 0xff9b, 0, 0, 0, 0, ..] | [0x64, 0xff9b, 1, ..] => Some(vec![v4(s[6], s[7])]),
+        // 2002:AABB:CCDD::/48, 6to4: the relay's IPv4 address follows the prefix.
+        [0x2002, high, low, ..] => Some(vec![v4(high, low)]),
+        // 2001::/32, Teredo: the server's IPv4 address, then the client's, inverted.
+        [0x2001, 0, high, low, ..] => Some(vec![v4(high, low), v4(!s[6], !s[7])]),
+        _ => None,
     }
 }
 
@@ -103,6 +125,14 @@ mod tests {
             "http://[::1]/",
             "http://[fd00::1]/",
             "http://[::ffff:127.0.0.1]/",
+            "http://[::7f00:1]/",
+            "http://[::10.0.0.1]/",
+            "http://[64:ff9b::7f00:1]/",
+            "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[64:ff9b:1::c0a8:1]/",
+            "http://[2002:7f00:1::1]/",
+            "http://[2002:c0a8:101::]/",
+            "http://[2001:0:7f00:1::1]/",
             "http://0.0.0.0/",
             "http://localhost:8080/",
             "file:///etc/passwd",
@@ -110,7 +140,14 @@ mod tests {
         ] {
             assert!(check(bad).is_err(), "{bad} should be refused");
         }
-        for good in ["https://example.com/a", "http://93.184.216.34/", "http://[2606:4700::1111]/"] {
+        for good in [
+            "https://example.com/a",
+            "http://93.184.216.34/",
+            "http://[2606:4700::1111]/",
+            "http://[::ffff:93.184.216.34]/",
+            "http://[64:ff9b::5db8:d822]/",
+            "http://[2002:5db8:d822::1]/",
+        ] {
             assert!(check(good).is_ok(), "{good} should be allowed");
         }
         assert!(check_url(&Url::parse("http://127.0.0.1/").unwrap(), true).is_ok());

@@ -6,10 +6,11 @@
 use chrono::Utc;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::FutureRecord;
 use serde::Serialize;
 
 use crate::delivery::Ticket;
+use crate::kafka::Producer;
 
 /// One article that cannot be published, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,13 +64,13 @@ pub fn log_only(letter: DeadLetter, ticket: Ticket) {
 /// Sends dead letters to their topic; cheap to clone into delivery tasks.
 #[derive(Clone)]
 pub struct DeadLetters {
-    producer: FutureProducer,
+    producer: Producer,
     topic: Option<String>,
 }
 
 impl DeadLetters {
     /// Dead letters go to `topic` (None: logged only).
-    pub fn new(producer: FutureProducer, topic: Option<String>) -> Self {
+    pub fn new(producer: Producer, topic: Option<String>) -> Self {
         Self { producer, topic }
     }
 

@@ -1,22 +1,23 @@
 //! The Kafka sink: an idempotent rdkafka producer whose delivery reports resolve tickets.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use rdkafka::ClientConfig;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{FutureRecord, Producer as _};
+use tokio::time::Instant;
 use tokio_util::task::TaskTracker;
 
 use super::dead_letter::{DeadLetter, DeadLetters, is_permanent};
 use crate::config::KafkaConfig;
 use crate::delivery::Ticket;
+use crate::kafka::{ClientLog, Producer, producer_config};
 use crate::record::{Record, SCHEMA_VERSION};
+use crate::telemetry::LogLimiter;
 
-/// How often the broker's reachability is checked for `/ready`.
-const PROBE_INTERVAL: Duration = Duration::from_secs(10);
+/// Failed deliveries are logged once per this window (an outage fails them by the hundred).
+const DELIVERY_LOG_WINDOW: Duration = Duration::from_secs(60);
 
 /// How long to wait before retrying when librdkafka's queue is full.
 const QUEUE_FULL_PAUSE: Duration = Duration::from_millis(20);
@@ -52,12 +53,13 @@ pub enum SinkError {
 
 /// Publishes records to one topic with key = record id and the schema headers.
 pub struct KafkaSink {
-    producer: FutureProducer,
+    producer: Producer,
     topic: String,
     dead_letters: DeadLetters,
     deliveries: TaskTracker,
-    failed: Arc<AtomicU64>,
 }
+
+static DELIVERY_LOG_LIMITER: LazyLock<LogLimiter> = LazyLock::new(|| LogLimiter::new(DELIVERY_LOG_WINDOW));
 
 /// The dead letter of a record the broker rejected.
 fn rejected(record: &Record) -> DeadLetter {
@@ -76,64 +78,11 @@ fn too_large(record: &Record, error: &KafkaError) -> DeadLetter {
     DeadLetter { reason: "record_too_large", error: error.to_string(), ..rejected(record) }
 }
 
-/// The producer settings talkwire insists on, then the user's extra properties.
-pub fn producer_config(config: &KafkaConfig) -> ClientConfig {
-    let mut c = ClientConfig::new();
-    c.set("enable.idempotence", "true")
-        .set("acks", "all")
-        .set("compression.type", &config.compression)
-        .set("message.timeout.ms", config.message_timeout_ms.to_string())
-        .set("linger.ms", "20")
-        .set("client.id", format!("talkwire-{}", env!("CARGO_PKG_VERSION")));
-    set_brokers_and_properties(&mut c, config);
-    c
-}
-
-/// Settings every talkwire Kafka client shares: the brokers and the user's extra properties
-/// (security settings above all). Producer-only properties are ignored by consumers.
-pub fn client_config(config: &KafkaConfig) -> ClientConfig {
-    let mut c = ClientConfig::new();
-    set_brokers_and_properties(&mut c, config);
-    c
-}
-
-/// The brokers and `[kafka.properties]`, set last so the user's properties win over defaults.
-fn set_brokers_and_properties(c: &mut ClientConfig, config: &KafkaConfig) {
-    c.set("bootstrap.servers", &config.brokers);
-    for (k, v) in &config.properties {
-        c.set(k, v);
-    }
-}
-
-/// Report whether `producer`'s brokers answer to `readiness` every few seconds until `stop`.
-pub fn watch_broker(
-    producer: FutureProducer,
-    readiness: Arc<crate::telemetry::Readiness>,
-    stop: tokio_util::sync::CancellationToken,
-) {
-    tokio::spawn(async move {
-        loop {
-            let probe = producer.clone();
-            // A metadata request is the cheapest round trip that proves a broker answers.
-            let reachable = tokio::task::spawn_blocking(move || {
-                probe.client().fetch_metadata(None, Duration::from_secs(5)).is_ok()
-            })
-            .await
-            .unwrap_or(false);
-            readiness.set_sink_reachable(reachable);
-            tokio::select! {
-                _ = stop.cancelled() => return,
-                _ = tokio::time::sleep(PROBE_INTERVAL) => {}
-            }
-        }
-    });
-}
-
 impl KafkaSink {
     /// Create the producer (no connection is made until the first record).
     pub fn new(config: &KafkaConfig) -> Result<Self, SinkError> {
-        let producer: FutureProducer = producer_config(config)
-            .create()
+        let producer: Producer = producer_config(config)
+            .create_with_context(ClientLog)
             .map_err(|source| SinkError::Create { brokers: config.brokers.clone(), source })?;
         let dead_letter_topic = Some(config.dead_letter_topic.clone()).filter(|t| !t.is_empty());
         Ok(Self {
@@ -141,13 +90,12 @@ impl KafkaSink {
             producer,
             topic: config.topic.clone(),
             deliveries: TaskTracker::new(),
-            failed: Arc::new(AtomicU64::new(0)),
         })
     }
 
     /// Report the broker's reachability to `readiness` every few seconds until `stop`.
     pub fn watch_broker(&self, readiness: Arc<crate::telemetry::Readiness>, stop: tokio_util::sync::CancellationToken) {
-        watch_broker(self.producer.clone(), readiness, stop);
+        crate::kafka::watch_broker(self.producer.clone(), readiness, stop);
     }
 
     /// Enqueue a record; its ticket resolves on the broker's delivery report.
@@ -171,13 +119,12 @@ impl KafkaSink {
                     return Ok(());
                 }
                 Err((source, _)) => {
-                    self.failed.fetch_add(1, Ordering::Relaxed);
                     metrics::counter!("talkwire_delivery_failures_total").increment(1);
                     return Err(SinkError::Refused { id: record.id.clone(), source });
                 }
             }
         };
-        let (id, url, failed) = (record.id.clone(), record.url.clone(), self.failed.clone());
+        let (id, url) = (record.id.clone(), record.url.clone());
         let (dead_letters, letter_if_rejected) = (self.dead_letters.clone(), rejected(record));
         let enqueued = std::time::Instant::now();
         self.deliveries.spawn(async move {
@@ -194,14 +141,15 @@ impl KafkaSink {
                     dead_letters.send(letter, ticket).await;
                 }
                 Ok(Err((error, _))) => {
-                    failed.fetch_add(1, Ordering::Relaxed);
                     metrics::counter!("talkwire_delivery_failures_total").increment(1);
-                    tracing::error!(%url, %id, %error, "not delivered; it will be fetched again");
+                    if let Some(suppressed) = DELIVERY_LOG_LIMITER.check("not delivered") {
+                        tracing::error!(%url, %id, %error, suppressed, "not delivered; it will be fetched again");
+                    }
                     ticket.failed();
                 }
                 Err(_canceled) => {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                    tracing::error!(%url, %id, "producer closed before the delivery report; it will be fetched again");
+                    metrics::counter!("talkwire_delivery_failures_total").increment(1);
+                    tracing::debug!(%url, %id, "producer closed before the delivery report; it will be fetched again");
                     ticket.failed();
                 }
             }
@@ -215,26 +163,28 @@ impl KafkaSink {
         self.deliveries.spawn(async move { dead_letters.send(letter, ticket).await });
     }
 
-    /// Flush the producer and wait for every delivery report (at most `timeout`).
-    pub async fn flush(&mut self, timeout: Duration) -> u64 {
+    /// Flush the producer and wait for every delivery report, until `deadline` at the latest.
+    /// What is still unreported then stays unacknowledged (its tickets say so).
+    pub async fn flush(&mut self, deadline: Instant) {
         let producer = self.producer.clone();
+        let timeout = deadline.saturating_duration_since(Instant::now());
         let flushed = tokio::task::spawn_blocking(move || producer.flush(timeout)).await;
         if let Ok(Err(e)) = flushed {
             tracing::warn!(error = %e, "Kafka flush did not complete");
         }
         self.deliveries.close();
-        if tokio::time::timeout(timeout, self.deliveries.wait()).await.is_err() {
+        if tokio::time::timeout_at(deadline, self.deliveries.wait()).await.is_err() {
             tracing::warn!("delivery reports still pending at the end of the drain bound");
         }
-        self.failed.load(Ordering::Relaxed)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::PollHandle;
+    use crate::delivery::{PollHandle, Unacknowledged};
     use crate::state::{Commit, Cursor};
+    use rdkafka::ClientConfig;
     use rdkafka::consumer::{Consumer, StreamConsumer};
     use rdkafka::message::{Headers, Message};
     use rdkafka::mocking::MockCluster;
@@ -292,7 +242,7 @@ mod tests {
             sink.send(&record(id), ticket).await.unwrap();
         }
         drop(poll);
-        assert_eq!(sink.flush(Duration::from_secs(10)).await, 0);
+        sink.flush(Instant::now() + Duration::from_secs(10)).await;
         let mut commits = Vec::new();
         while let Ok(batch) = rx.try_recv() {
             commits.extend(batch.commits);
@@ -327,9 +277,12 @@ mod tests {
         let poll = PollHandle::new(Some(Commit::Cursor { source: "s".into(), cursor: Cursor::default() }), tx);
         let mut ticket = poll.ticket();
         ticket.add_commit(Commit::SeenUrl { url_id: "a".into() });
+        let owed = Unacknowledged::default();
+        owed.track("a", &mut ticket);
         drop(poll);
         sink.send(&record("a"), ticket).await.unwrap();
-        assert_eq!(sink.flush(Duration::from_secs(10)).await, 1);
+        sink.flush(Instant::now() + Duration::from_secs(10)).await;
         assert!(rx.try_recv().is_err());
+        assert_eq!(owed.count(), 1, "the record is still owed");
     }
 }

@@ -38,12 +38,12 @@ impl Sink {
         }
     }
 
-    /// Wait for every handed-over record's delivery report, at most `timeout`.
-    /// Returns how many records could not be delivered since the start.
-    pub async fn flush(&mut self, timeout: std::time::Duration) -> u64 {
+    /// Wait for every handed-over record's delivery report, until `deadline` at the latest.
+    /// Tickets tell what was delivered; what is not stays owed.
+    pub async fn flush(&mut self, deadline: tokio::time::Instant) {
         match self {
             Sink::Stdout(s) => s.flush().await,
-            Sink::Kafka(s) => s.flush(timeout).await,
+            Sink::Kafka(s) => s.flush(deadline).await,
         }
     }
 }
