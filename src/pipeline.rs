@@ -56,8 +56,8 @@ pub struct RunOptions {
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunReport {
-    /// Articles still unacknowledged at exit, whatever stage they were in: queued, failed and
-    /// not retried since, or cut off by the drain bound. They are fetched again next time.
+    /// Articles fetched and still unacknowledged at exit, whatever stage they were in: failed and
+    /// not delivered since, or cut off by the drain bound. They are fetched again next time.
     pub unacknowledged: u64,
     /// Whether the drain bound cut the shutdown short.
     pub drain_timed_out: bool,
@@ -97,6 +97,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
         n => n,
     };
     let inflight = Inflight::default();
+    let unacknowledged = Unacknowledged::default();
 
     // Committer: makes delivered tickets' writes durable, in batches.
     let (commit_tx, commit_rx) = mpsc::unbounded_channel();
@@ -104,8 +105,13 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
 
     let (discovered_tx, discovered_rx) = async_channel::bounded::<Ticketed<Discovered>>(capacity);
     let (fetched_tx, fetched_rx) = async_channel::bounded::<Ticketed<FetchedPage>>(capacity);
-    let fetch_stage =
-        tokio::spawn(fetch_loop(fetcher.clone(), config.http.fetch_concurrency, discovered_rx, fetched_tx));
+    let fetch_stage = tokio::spawn(fetch_loop(
+        fetcher.clone(),
+        config.http.fetch_concurrency,
+        unacknowledged.clone(),
+        discovered_rx,
+        fetched_tx,
+    ));
 
     // Articles that can never be published go straight to the sink's dead-letter path.
     let (dead_tx, dead_rx) = async_channel::bounded::<Ticketed<DeadLetter>>(capacity);
@@ -189,7 +195,8 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     });
 
     if config.cluster.enabled {
-        let article_path = ArticlePath { inflight, discovered_tx, quoted_rx, dead_rx, fetch_stage, committer };
+        let article_path =
+            ArticlePath { inflight, unacknowledged, discovered_tx, quoted_rx, dead_rx, fetch_stage, committer };
         return run_cluster(config, sources, shutdown, ready, fetcher, store, commit_tx, article_path).await;
     }
     let mut sink = match config.sink.kind {
@@ -202,14 +209,12 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     };
 
     // Pollers: once, or on their schedules until shutdown.
-    let unacknowledged = Unacknowledged::default();
     let source_log_limiter = Arc::new(crate::telemetry::LogLimiter::new(SOURCE_LOG_WINDOW));
     let poller = Poller {
         fetcher,
         store: store.clone(),
         commits: commit_tx,
         inflight,
-        unacknowledged: unacknowledged.clone(),
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: discovered_tx,
         log_limiter: source_log_limiter.clone(),
@@ -332,6 +337,7 @@ async fn run_pollers(
 /// The article stages' ends, as the cluster wires them.
 struct ArticlePath {
     inflight: Inflight,
+    unacknowledged: Unacknowledged,
     discovered_tx: async_channel::Sender<Ticketed<Discovered>>,
     quoted_rx: async_channel::Receiver<Ticketed<Record>>,
     dead_rx: async_channel::Receiver<Ticketed<DeadLetter>>,
@@ -368,20 +374,17 @@ async fn run_cluster(
     let (handoff_tx, handoff_rx) = async_channel::bounded(config.pipeline.channel_capacity);
     let handoff = cluster::handoff::Handoff::new(&config.kafka, &config.cluster)?;
     let handoff = tokio::spawn(handoff.run(handoff_rx));
-    // Here a link is acknowledged once the fetch topic has it.
-    let unacknowledged = Unacknowledged::default();
     let poller = Poller {
         fetcher,
         store: sources_store,
         commits: sources_commit_tx,
         inflight: Inflight::default(),
-        unacknowledged: unacknowledged.clone(),
         max_articles_per_poll: config.sources.max_articles_per_poll,
         out: handoff_tx,
         log_limiter: Arc::new(crate::telemetry::LogLimiter::new(SOURCE_LOG_WINDOW)),
     };
 
-    let ArticlePath { inflight, discovered_tx, quoted_rx, dead_rx, fetch_stage, committer } = articles;
+    let ArticlePath { inflight, unacknowledged, discovered_tx, quoted_rx, dead_rx, fetch_stage, committer } = articles;
     let (ticket_commits_tx, ticket_commits_rx) = mpsc::unbounded_channel();
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let publisher = Publisher::new(&config, local_commits).await?;
@@ -447,10 +450,12 @@ async fn run_cluster(
     Ok(report)
 }
 
-/// Fetch articles, `concurrency` at a time (per-host limits live in the fetcher).
+/// Fetch articles, `concurrency` at a time (per-host limits live in the fetcher). A fetched
+/// article is owed from here on: `unacknowledged` holds it until its ticket is acknowledged.
 async fn fetch_loop(
     fetcher: Arc<Fetcher>,
     concurrency: usize,
+    unacknowledged: Unacknowledged,
     input: async_channel::Receiver<Ticketed<Discovered>>,
     output: async_channel::Sender<Ticketed<FetchedPage>>,
 ) {
@@ -462,6 +467,7 @@ async fn fetch_loop(
         .inspect(|_| queue_depth.set(depth_probe.len() as f64))
         .for_each_concurrent(concurrency, |Ticketed { item: discovered, ticket }| {
             let (fetcher, output, limiter) = (fetcher.clone(), output.clone(), limiter.clone());
+            let unacknowledged = unacknowledged.clone();
             async move {
                 let url = discovered.url.clone();
                 let id = article_id(&canonicalize_url(&url));
@@ -471,6 +477,8 @@ async fn fetch_loop(
                 };
                 match fetched {
                     Ok(Fetched::Body(body)) => {
+                        let mut ticket = ticket;
+                        unacknowledged.track(&id, &mut ticket);
                         let _ = output.send(Ticketed { item: FetchedPage { discovered, body }, ticket }).await;
                     }
                     Ok(Fetched::NotModified(_)) => ticket.delivered(),

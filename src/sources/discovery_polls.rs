@@ -528,7 +528,6 @@ mod tests {
                 store: store.clone(),
                 commits: commit_tx,
                 inflight: Inflight::default(),
-                unacknowledged: Default::default(),
                 max_articles_per_poll,
                 out,
                 log_limiter: Arc::new(crate::telemetry::LogLimiter::new(std::time::Duration::from_secs(60))),

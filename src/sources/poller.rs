@@ -16,7 +16,7 @@ use super::page::{LinkRules, discover_links};
 use super::schedule::{Schedule, TimingHints};
 use super::{Discovered, FeedHints, SourceLocation};
 use crate::config::{SourceSpec, SourceSpecKind};
-use crate::delivery::{CommitSender, Inflight, PollHandle, Ticketed, Unacknowledged};
+use crate::delivery::{CommitSender, Inflight, PollHandle, Ticketed};
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::normalize::{article_id, canonicalize_url, site_of};
 use crate::record::SourceRef;
@@ -69,8 +69,6 @@ pub struct Poller {
     pub commits: CommitSender,
     /// Articles being processed now.
     pub inflight: Inflight,
-    /// Articles queued and not acknowledged yet: what an exit now would leave undone.
-    pub unacknowledged: Unacknowledged,
     /// Articles taken from one poll.
     pub max_articles_per_poll: usize,
     /// The fetch stage's input.
@@ -175,7 +173,6 @@ impl Poller {
                 continue; // lost a race: the unresolved ticket holds this poll's cursor back (safe)
             }
             self.inflight.claim(&by_this_source, &mut ticket);
-            self.unacknowledged.track(&url_id, &mut ticket);
             ticket.add_commit(Commit::SeenUrl { url_id: url_id.clone() });
             let source = SourceRef { site: site_of(&url), ..source.clone() };
             tracing::debug!(url = %url, id = %url_id, source = %source.url, "queued");
