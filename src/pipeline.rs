@@ -273,10 +273,12 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     let started = Instant::now();
     let drain = async {
         let _ = fetch_stage.await;
-        let _ = sink_task.await;
+        let reports_complete = sink_task.await.unwrap_or(false);
         let _ = committer.await;
+        reports_complete
     };
-    let drain_timed_out = tokio::time::timeout_at(deadline(), drain).await.is_err();
+    // Cut short when the bound passed, or when the sink's flush ran into it.
+    let drain_timed_out = !tokio::time::timeout_at(deadline(), drain).await.unwrap_or(false);
     let report = RunReport { unacknowledged: unacknowledged.count(), drain_timed_out };
     let elapsed_ms = started.elapsed().as_millis() as u64;
     if drain_timed_out {

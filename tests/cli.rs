@@ -102,7 +102,11 @@ fn run_once_to_stdout_replays_the_offline_samples_and_a_second_run_publishes_not
     let out = run(&mut cmd);
     assert!(out.status.success());
     let records = json_lines(&out);
-    assert!(records.len() >= 3, "expected the sample articles about the talks, got {}", records.len());
+    assert_eq!(
+        records.len(),
+        4,
+        "the four distinct sample articles about the talks: not the wire copy, not the futsal story"
+    );
     let validator = record_validator();
     let mut ids = std::collections::HashSet::new();
     for r in &records {

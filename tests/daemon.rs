@@ -89,5 +89,54 @@ fn the_daemon_serves_health_and_metrics_and_drains_on_sigterm() {
     assert!(status.success(), "SIGTERM drains and exits 0, got {status:?}");
     let mut logs = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
-    assert!(logs.contains("SIGTERM") && logs.contains("drained"), "{logs}");
+    assert!(logs.contains("SIGTERM") && logs.contains("\"message\":\"drained\""), "{logs}");
+    assert!(!logs.contains("drain bound reached"), "{logs}");
+}
+
+/// A host that never answers holds an article fetch when SIGTERM comes: the daemon still exits
+/// within `run.drain_timeout_secs` and says the drain was cut short. The article was never
+/// fetched, so nothing is owed and the exit is 0; the next run fetches it again.
+#[test]
+fn a_slow_host_cannot_stretch_the_drain_past_its_bound() {
+    const BOUND_SECS: u64 = 2;
+    let dir = tempfile::tempdir().unwrap();
+    let feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Slow</title>\
+        <item><title>Held</title><link>/__hang/a/held.html</link></item></channel></rss>";
+    std::fs::write(dir.path().join("feed.xml"), feed).unwrap();
+    let server = FixtureServer::start(dir.path());
+    let state = tempfile::tempdir().unwrap();
+    let mut child = talkwire()
+        .env("TALKWIRE_METRICS__LISTEN", "")
+        .env("TALKWIRE_RUN__DRAIN_TIMEOUT_SECS", BOUND_SECS.to_string())
+        .args(["run", "--sink", "stdout", "--allow-private", "--feed", &server.url("feed.xml"), "--state-dir"])
+        .arg(state.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The poll queued the article; once robots.txt was read its fetch hangs.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut logs = String::new();
+    while !logs.contains("\"message\":\"polled source\"") {
+        assert!(stderr.read_line(&mut logs).unwrap() > 0, "exited early: {logs}");
+    }
+    while !server.requests().iter().any(|r| r.path == "/robots.txt") {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let stopping = Instant::now();
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(stopping.elapsed() < Duration::from_secs(BOUND_SECS + 10), "no exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = stopping.elapsed();
+    assert!(took < Duration::from_millis(BOUND_SECS * 1000 + 1000), "drain bound {BOUND_SECS} s, took {took:?}");
+    assert!(status.success(), "nothing fetched is owed: {status:?}");
+    std::io::Read::read_to_string(&mut stderr, &mut logs).unwrap();
+    assert!(logs.contains("drain bound reached"), "{logs}");
+    assert!(!logs.contains("\"message\":\"drained\""), "a cut-short drain does not claim to have drained: {logs}");
 }

@@ -123,7 +123,13 @@ fn when_the_broker_cannot_be_reached_nothing_is_marked_done() {
         .args(["--feed", &server.url("rss.xml"), "--state-dir"])
         .arg(state.path());
     let down = run(&mut cmd);
-    assert!(!down.status.success(), "undelivered records make --once fail");
+    assert_eq!(down.status.code(), Some(2), "undelivered records make --once fail");
+    let owed = String::from_utf8_lossy(&down.stderr)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|l| l["level"] == "ERROR" && l["unacknowledged"].is_u64())
+        .expect("the exit is explained with a count");
+    assert_eq!(owed["unacknowledged"], 2, "both on-topic articles were fetched and are owed: {owed}");
 
     // The same state, the real broker: everything is fetched and published, and the feed is
     // fetched in full (its cursor was not committed either).

@@ -503,6 +503,37 @@ mod http_tests {
         assert!(matches!(get_url(&f, &base, "loop", None).await, Err(FetchError::Network(_))));
     }
 
+    /// A name other than `localhost` that resolves to loopback here (the machine's own name,
+    /// as /etc/hosts gives it, or one of the usual aliases).
+    async fn loopback_name() -> String {
+        let own = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim().to_string();
+        for name in [own.as_str(), "localhost.", "localhost.localdomain", "ip6-localhost"] {
+            let resolved: Vec<_> = match tokio::net::lookup_host((name, 80)).await {
+                Ok(addrs) => addrs.collect(),
+                Err(_) => continue,
+            };
+            if !name.is_empty() && !resolved.is_empty() && resolved.iter().all(|a| a.ip().is_loopback()) {
+                return name.to_string();
+            }
+        }
+        panic!("no host name other than `localhost` resolves to loopback on this machine; add one to /etc/hosts");
+    }
+
+    /// A name that passes the literal checks is refused after resolution, which happens first
+    /// for robots.txt: that refusal is as permanent as any other, never "robots.txt
+    /// unavailable, retry later".
+    #[tokio::test]
+    async fn a_host_name_resolving_to_loopback_is_refused_for_good_even_through_robots_txt() {
+        let base = server().await;
+        let f = Fetcher::new(&HttpConfig::default(), false).unwrap();
+        let by_name = Url::parse(&format!("http://{}:{}/final", loopback_name().await, base.port().unwrap())).unwrap();
+        for _ in 0..2 {
+            let error = f.fetch(&SourceLocation::Http(by_name.clone()), None).await.unwrap_err();
+            assert!(matches!(error, FetchError::NotPublic(_)), "{error:?}");
+            assert!(!error.is_transient());
+        }
+    }
+
     #[tokio::test]
     async fn a_redirect_to_a_local_file_is_not_followed() {
         let base = server().await;

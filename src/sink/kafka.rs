@@ -164,8 +164,8 @@ impl KafkaSink {
     }
 
     /// Flush the producer and wait for every delivery report, until `deadline` at the latest.
-    /// What is still unreported then stays unacknowledged (its tickets say so).
-    pub async fn flush(&mut self, deadline: Instant) {
+    /// Returns whether every report arrived; what is still unreported stays owed.
+    pub async fn flush(&mut self, deadline: Instant) -> bool {
         let producer = self.producer.clone();
         let timeout = deadline.saturating_duration_since(Instant::now());
         let flushed = tokio::task::spawn_blocking(move || producer.flush(timeout)).await;
@@ -173,9 +173,7 @@ impl KafkaSink {
             tracing::warn!(error = %e, "Kafka flush did not complete");
         }
         self.deliveries.close();
-        if tokio::time::timeout_at(deadline, self.deliveries.wait()).await.is_err() {
-            tracing::warn!("delivery reports still pending at the end of the drain bound");
-        }
+        tokio::time::timeout_at(deadline, self.deliveries.wait()).await.is_ok()
     }
 }
 

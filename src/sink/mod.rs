@@ -39,10 +39,13 @@ impl Sink {
     }
 
     /// Wait for every handed-over record's delivery report, until `deadline` at the latest.
-    /// Tickets tell what was delivered; what is not stays owed.
-    pub async fn flush(&mut self, deadline: tokio::time::Instant) {
+    /// Returns whether every report arrived. Tickets tell what was delivered; the rest stays owed.
+    pub async fn flush(&mut self, deadline: tokio::time::Instant) -> bool {
         match self {
-            Sink::Stdout(s) => s.flush().await,
+            Sink::Stdout(s) => {
+                s.flush().await;
+                true
+            }
             Sink::Kafka(s) => s.flush(deadline).await,
         }
     }
