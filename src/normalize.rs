@@ -276,7 +276,7 @@ pub fn normalize_text(text: &str) -> String {
 
 /// Lowercased words of a text, for hashing: punctuation and case do not change a fingerprint.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !is_alphanumeric(c)).filter(|w| !w.is_empty()).map(str::to_lowercase)
+    raw_words(text).map(str::to_lowercase)
 }
 
 /// Paragraphs shorter than this many words are page furniture, not content:
@@ -359,9 +359,19 @@ fn simhash_of_words(all: &[String]) -> u64 {
     counts.iter().enumerate().filter(|(_, c)| **c > 0).fold(0u64, |acc, (bit, _)| acc | 1 << bit)
 }
 
-/// Whether the text is long enough for near-duplicate matching (see [`MIN_NEAR_DUPLICATE_WORDS`]).
+/// Whether the text is long enough for near-duplicate matching (see [`MIN_NEAR_DUPLICATE_WORDS`]):
+/// the content words of [`content_words`], counted only as far as the bound.
 pub fn near_duplicate_eligible(text: &str) -> bool {
-    content_words(text).len() >= MIN_NEAR_DUPLICATE_WORDS
+    let count = |words: &mut dyn Iterator<Item = &str>| words.take(MIN_NEAR_DUPLICATE_WORDS).count();
+    let mut content = text.split("\n\n").filter(|p| is_content(p)).peekable();
+    let n =
+        if content.peek().is_none() { count(&mut raw_words(text)) } else { count(&mut content.flat_map(raw_words)) };
+    n >= MIN_NEAR_DUPLICATE_WORDS
+}
+
+/// The words of `text` as they stand (what [`words`] lowercases).
+fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !is_alphanumeric(c)).filter(|w| !w.is_empty())
 }
 
 /// Number of differing bits between two SimHashes.

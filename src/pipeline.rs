@@ -572,16 +572,21 @@ where
 /// Claims held by the batches are released once their writes are durable.
 async fn commit_loop(store: Arc<Store>, mut rx: mpsc::UnboundedReceiver<CommitBatch>) {
     const MAX_COMMITS: usize = 256;
+    // Delivery reports come in bursts (the producer lingers too): waiting this long after the
+    // first one gathers a burst into one transaction and one fsync. Commits only ever follow
+    // deliveries, so the wait delays state, never weakens it.
+    const LINGER: Duration = Duration::from_millis(10);
     while let Some(first) = rx.recv().await {
         let mut count = first.commits.len();
         let mut batches = vec![first];
+        let deadline = tokio::time::Instant::now() + LINGER;
         while count < MAX_COMMITS {
-            match rx.try_recv() {
-                Ok(more) => {
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(more)) => {
                     count += more.commits.len();
                     batches.push(more);
                 }
-                Err(_) => break,
+                Ok(None) | Err(_) => break,
             }
         }
         let store = store.clone();

@@ -298,9 +298,12 @@ fn three_instances_share_the_work_and_survive_losing_one() {
         "killed instance {victim} after {:?}, {released_at_kill} of {ARTICLES} articles released",
         killed_at - started
     );
+    assert!(released_at_kill < ARTICLES, "the kill must land mid-run: every article was already out");
 
     // The survivors publish everything.
-    let counts = committed_keys(&brokers, &cluster.topic, &expected, Duration::from_secs(3), Duration::from_secs(100));
+    let published =
+        committed_keys(&brokers, &cluster.topic, &expected, Duration::from_secs(3), Duration::from_secs(100));
+    assert!(expected.iter().all(|k| published.contains_key(k)), "the survivors published every article");
     let finished = started.elapsed();
     for (i, child) in children.iter_mut().enumerate().filter(|(i, _)| *i != victim) {
         std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
@@ -318,7 +321,9 @@ fn three_instances_share_the_work_and_survive_losing_one() {
         assert!(status.success(), "instance {i} exited with {status:?}:\n{}", cluster.log(i));
     }
 
-    // Every article exactly once by key.
+    // Every article exactly once by key, counted after the survivors' shutdown and the
+    // rebalances it triggered: a late duplicate from the drain shows here.
+    let counts = committed_keys(&brokers, &cluster.topic, &expected, Duration::from_secs(3), Duration::from_secs(30));
     let delivered = expected.iter().filter(|k| counts.contains_key(*k)).count();
     let duplicates: usize = counts.values().map(|c| c - 1).sum();
     let unexpected: Vec<&String> = counts.keys().filter(|k| !expected.contains(*k)).collect();

@@ -11,14 +11,17 @@
 //! 2. producer — records/s through talkwire's Kafka sink vs a bare rdkafka producer with the same
 //!    settings, in process (`producer.rs`);
 //! 3. memory — peak and sampled RSS of the daemon with 5,000 sources and 10,000 articles, then
-//! 4. polling — polls/s and polls per CPU second with conditional GETs, mostly 304 (`sources.rs`).
+//! 4. polling — polls/s and polls per CPU second with conditional GETs, mostly 304 (`sources.rs`);
+//! 5. cost — articles per CPU-second of `talkwire run --once --sink kafka` against `talkwire enrich`
+//!    on the same saved pages of `../shared/bench/` (`cost.rs`).
 //!
 //! Settings (environment): `TALKWIRE_BENCH_BROKERS` (default 127.0.0.1:9092), `BENCH_ONLY` (comma
-//! list of latency, producer, sources), `BENCH_LATENCY_ITEMS` (500), `BENCH_LATENCY_RATE` (items/s,
+//! list of latency, producer, sources, cost), `BENCH_LATENCY_ITEMS` (500), `BENCH_LATENCY_RATE` (items/s,
 //! 20), `BENCH_PRODUCER_RECORDS` (20000), `BENCH_PRODUCER_ROUNDS` (2), `BENCH_SOURCES` (5000),
 //! `BENCH_POLL_SECONDS` (20).
 
 mod broker;
+mod cost;
 mod daemon;
 mod latency;
 mod producer;
@@ -33,6 +36,7 @@ use sources::mb;
 const LATENCY_P99_TARGET_MS: u64 = 250;
 const PRODUCER_RATIO_TARGET: f64 = 0.8;
 const PEAK_RSS_TARGET_MB: f64 = 150.0;
+const COST_RATIO_TARGET: f64 = 0.9;
 /// "Flat": RSS after the last article, and after the quiet polling that follows, within this
 /// factor of RSS a quarter of the way through.
 const FLAT_RSS_FACTOR: f64 = 1.2;
@@ -114,6 +118,24 @@ fn main() {
             "(figure only)".into(),
             String::new(),
         ]);
+    }
+    if wanted("cost") {
+        let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
+        if let Some(c) = cost::run(&rt, &brokers, &bench) {
+            rows.push([
+                format!("cost, {} saved pages ({} published): daemon / enrich", c.pages, c.published),
+                format!(
+                    "{:.0} / {:.0} articles per CPU s ({:.1} / {:.1} CPU s) = {:.2}",
+                    c.daemon_per_cpu_second(),
+                    c.enrich_per_cpu_second(),
+                    c.daemon_cpu_seconds,
+                    c.enrich_cpu_seconds,
+                    c.ratio()
+                ),
+                format!("ratio >= {COST_RATIO_TARGET}"),
+                verdict(c.ratio() >= COST_RATIO_TARGET),
+            ]);
+        }
     }
     print_table(&rows);
 }

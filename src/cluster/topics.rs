@@ -74,3 +74,27 @@ async fn check_partitions(admin: &AdminClient<ClientLog>, topic: &str, expected:
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rdkafka::mocking::MockCluster;
+
+    use super::*;
+
+    fn admin(brokers: String) -> AdminClient<ClientLog> {
+        let kafka = KafkaConfig { brokers, ..Default::default() };
+        client_config(&kafka).create_with_context(ClientLog).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_topic_with_the_configured_partitions_passes_and_another_count_is_an_error() {
+        let mock = MockCluster::new(1).unwrap();
+        mock.create_topic("talkwire.fetch", 12, 1).unwrap();
+        let admin = admin(mock.bootstrap_servers());
+        check_partitions(&admin, "talkwire.fetch", 12).await.unwrap();
+        match check_partitions(&admin, "talkwire.fetch", 6).await {
+            Err(ClusterError::PartitionCount { found: 12, expected: 6, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -386,11 +386,14 @@ fn timing_hints(headers: &HeaderMap) -> TimingHints {
 
 /// Read a body, refusing it as soon as it passes `limit` bytes.
 async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Bytes, FetchError> {
-    if response.content_length().is_some_and(|len| len > limit as u64) {
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > limit as u64) {
         return Err(FetchError::TooLarge { limit });
     }
     let mut stream = response.bytes_stream();
-    let mut out = BytesMut::new();
+    // Sized once from Content-Length (within the cap) rather than grown chunk by chunk. With gzip
+    // the announced length is the compressed one: a floor, still a good start.
+    let mut out = BytesMut::with_capacity(announced.unwrap_or(0) as usize);
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| FetchError::Network(error_chain(&e)))?;
         if out.len() + chunk.len() > limit {
