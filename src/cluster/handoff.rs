@@ -125,8 +125,7 @@ mod tests {
         }
         drop((tx, poll));
         handoff.run(rx).await;
-        let delivered = outcome.lock().unwrap().expect("the poll completed once every ticket resolved");
-        delivered
+        outcome.lock().unwrap().expect("the poll completed once every ticket resolved")
     }
 
     /// librdkafka's in-process mock cluster: the handoff's own logic, not the broker.
