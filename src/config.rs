@@ -446,6 +446,11 @@ impl Default for TopicConfig {
     }
 }
 
+/// The largest `dedupe.near_duplicate_max_bits` accepted: the near-duplicate index answers
+/// lookups up to this Hamming distance (radius 3 in each of its 4 bands); beyond it lookups get
+/// slow and, with 64-bit codes, unrelated texts start to match.
+pub const NEAR_DUPLICATE_MAX_BITS_LIMIT: u32 = 15;
+
 /// Duplicates, near-duplicates, revisions and how long state is kept.
 ///
 /// Exact duplicates (same canonical URL or same content hash) are never
@@ -761,7 +766,7 @@ pub fn load(
     validate(&config, &file_label, &mut problems);
     let seeds_label = config.sources.seeds_file.display().to_string();
     for (i, s) in sources.iter().enumerate() {
-        if let Err(reason) = crate::sources::SourceLocation::parse(&s.url) {
+        if let Err(reason) = crate::location::SourceLocation::parse(&s.url) {
             problems.push(problem(&seeds_label, &format!("source[{i}].url"), &reason.to_string()));
         }
         if s.kind != SourceSpecKind::Page && s.link_selector.is_some() {
@@ -819,7 +824,7 @@ pub fn sources_from_flags(feeds: &[String], pages: &[String]) -> Result<Vec<Sour
     let mut out = Vec::new();
     for (kind, urls, flag) in [(SourceSpecKind::Feed, feeds, "--feed"), (SourceSpecKind::Page, pages, "--page")] {
         for url in urls {
-            match crate::sources::SourceLocation::parse(url) {
+            match crate::location::SourceLocation::parse(url) {
                 Ok(_) => out.push(SourceSpec::new(kind, url.clone())),
                 Err(e) => problems.push(problem("command line", flag, &format!("{url}: {e}"))),
             }
@@ -983,7 +988,7 @@ fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
     check(c.pipeline.max_quotes > 0, "pipeline.max_quotes", "must be at least 1");
     check(c.topic.threshold.is_finite(), "topic.threshold", "must be a number");
     check(
-        c.dedupe.near_duplicate_max_bits <= crate::dedupe::index::MAX_DISTANCE,
+        c.dedupe.near_duplicate_max_bits <= NEAR_DUPLICATE_MAX_BITS_LIMIT,
         "dedupe.near_duplicate_max_bits",
         "must be at most 15: beyond that unrelated stories match and lookups slow down",
     );

@@ -20,6 +20,7 @@ pub mod entities;
 pub mod extract;
 pub mod fetch;
 pub mod kafka;
+pub mod location;
 pub mod normalize;
 pub mod pipeline;
 pub mod quotes;

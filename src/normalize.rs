@@ -14,7 +14,6 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 use crate::extract::Extracted;
 use crate::record::{Dedupe, Record, SCHEMA_VERSION, SourceRef, Topic, Truncated};
-use crate::sources::FeedHints;
 
 /// Query parameters that only track the reader (campaign, click and share ids):
 /// removing them never changes the page served. Matched case-insensitively.
@@ -377,6 +376,24 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
 /// Number of differing bits between two SimHashes.
 pub fn hamming(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
+}
+
+/// Metadata a source carries about an article (a feed entry, a sitemap entry, a GDELT row):
+/// the fallback for what the page leaves out. Serialisable: in a cluster it travels on the fetch topic.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FeedHints {
+    /// Entry title.
+    pub title: Option<String>,
+    /// Entry summary, as text.
+    pub summary: Option<String>,
+    /// Entry authors.
+    pub authors: Vec<String>,
+    /// Entry publication time.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Entry update time.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Language the source declares (e.g. a news sitemap's `news:language`), ISO 639.
+    pub language: Option<String>,
 }
 
 /// Everything known about a fetched article before the record is built.

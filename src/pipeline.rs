@@ -26,13 +26,13 @@ use crate::dedupe::{Deduper, fingerprint_commit};
 use crate::delivery::{CommitBatch, Inflight, Ticketed, Unacknowledged};
 use crate::enrich::Stages;
 use crate::extract::{Extracted, PageInput};
-use crate::fetch::{Body, FetchError, Fetched, Fetcher};
+use crate::fetch::{Body, Fetched, Fetcher};
 use crate::normalize::{Parts, article_id, assemble, canonicalize_url};
 use crate::record::Record;
 use crate::sink::{DeadLetter, KafkaSink, Sink, StdoutSink};
+use crate::sources::Discovered;
 use crate::sources::poller::Poller;
 use crate::sources::schedule::Schedule;
-use crate::sources::{Discovered, SourceLocation};
 use crate::state::{ArticleEntry, Commit, Retention, Store};
 use crate::telemetry::Readiness;
 
@@ -473,10 +473,7 @@ async fn fetch_loop(
             async move {
                 let url = discovered.url.clone();
                 let id = article_id(&canonicalize_url(&url));
-                let fetched = match SourceLocation::from_url(&url) {
-                    Ok(location) => fetcher.fetch(&location, None).await,
-                    Err(e) => Err(FetchError::Network(e.to_string())),
-                };
+                let fetched = fetcher.fetch_url(&url, None).await;
                 match fetched {
                     Ok(Fetched::Body(body)) => {
                         let mut ticket = ticket;

@@ -24,9 +24,9 @@ const BANDS: usize = 4;
 const BAND_BITS: u32 = 16;
 /// End of a chain.
 const NONE: u32 = u32::MAX;
-/// Largest Hamming distance a lookup accepts: radius 3 per band (4 × 697 probes).
-/// Beyond it lookups get slow and, with 64-bit codes, unrelated texts start to match.
-pub const MAX_DISTANCE: u32 = 15;
+/// Largest Hamming distance a lookup accepts: radius 3 per band (4 × 697 probes), the bound the
+/// configuration enforces.
+pub const MAX_DISTANCE: u32 = crate::config::NEAR_DUPLICATE_MAX_BITS_LIMIT;
 
 /// What a lookup found.
 #[derive(Debug, Clone, PartialEq, Eq)]

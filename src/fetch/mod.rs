@@ -3,7 +3,7 @@
 //! Politeness lives here and nowhere else: robots.txt per origin
 //! (texting_robots), a per-host concurrency cap and minimum delay (governor),
 //! an honest User-Agent, timeouts, a body size cap, bounded redirects, and
-//! conditional GETs from a source's saved cursor.
+//! conditional GETs from the validators of the last response.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -19,9 +19,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config::HttpConfig;
-use crate::sources::SourceLocation;
-use crate::sources::schedule::{TimingHints, parse_max_age, parse_retry_after};
-use crate::state::Cursor;
+use crate::location::{LocationError, SourceLocation};
 
 mod ssrf;
 
@@ -44,6 +42,9 @@ pub fn user_agent(contact_url: &str) -> String {
 /// Why a fetch failed.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// The address is not one talkwire can fetch (a scheme other than http(s) or file).
+    #[error(transparent)]
+    Location(#[from] LocationError),
     /// robots.txt forbids the URL for talkwire.
     #[error("disallowed by robots.txt")]
     Robots,
@@ -96,6 +97,7 @@ impl FetchError {
     /// A short, stable name of the failure, for log rate limiting and metrics.
     pub fn kind(&self) -> String {
         match self {
+            FetchError::Location(_) => "location".into(),
             FetchError::Robots => "robots".into(),
             FetchError::RobotsUnavailable { .. } => "robots_unavailable".into(),
             FetchError::Status { status, .. } => format!("status_{status}"),
@@ -109,11 +111,38 @@ impl FetchError {
     /// Whether trying again later may succeed (false for robots and 4xx other than 408/429).
     pub fn is_transient(&self) -> bool {
         match self {
-            FetchError::Robots | FetchError::TooLarge { .. } | FetchError::NotPublic(_) => false,
+            FetchError::Location(_) | FetchError::Robots | FetchError::TooLarge { .. } | FetchError::NotPublic(_) => {
+                false
+            }
             FetchError::Status { status, .. } => *status >= 500 || *status == 408 || *status == 429,
             FetchError::Network(_) | FetchError::File { .. } | FetchError::RobotsUnavailable { .. } => true,
         }
     }
+}
+
+/// A response's validators, sent back on the next request to the same URL (a conditional GET).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// `ETag`, sent back as `If-None-Match`.
+    pub etag: Option<String>,
+    /// `Last-Modified`, sent back as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// Whether the server gave any validator.
+    pub fn any(&self) -> bool {
+        self.etag.is_some() || self.last_modified.is_some()
+    }
+}
+
+/// What a response's headers said about when to ask again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HttpTiming {
+    /// `Cache-Control: max-age` (`no-cache`/`no-store` count as zero).
+    pub max_age: Option<Duration>,
+    /// `Retry-After`.
+    pub retry_after: Option<Duration>,
 }
 
 /// A fetched body and what the response said about it.
@@ -126,9 +155,9 @@ pub struct Body {
     /// URL after redirects (the file URL for local files).
     pub final_url: Url,
     /// Validators for the next conditional GET.
-    pub cursor: Cursor,
-    /// Polling hints.
-    pub hints: TimingHints,
+    pub validators: Validators,
+    /// What the headers said about asking again.
+    pub timing: HttpTiming,
     /// When the body was received.
     pub fetched_at: DateTime<Utc>,
 }
@@ -136,8 +165,8 @@ pub struct Body {
 /// Outcome of a successful fetch.
 #[derive(Debug, Clone)]
 pub enum Fetched {
-    /// 304: nothing changed since the cursor.
-    NotModified(TimingHints),
+    /// 304: nothing changed since the validators sent.
+    NotModified(HttpTiming),
     /// A new body.
     Body(Box<Body>),
 }
@@ -214,11 +243,15 @@ impl Fetcher {
         })
     }
 
-    /// Fetch `location`, conditionally when `cursor` holds validators.
-    pub async fn fetch(&self, location: &SourceLocation, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
+    /// Fetch `location`, conditionally when `validators` are given.
+    pub async fn fetch(
+        &self,
+        location: &SourceLocation,
+        validators: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
         let fetched = match location {
             SourceLocation::File(path) => self.read_file(path).await,
-            SourceLocation::Http(url) => self.fetch_http(url, cursor).await,
+            SourceLocation::Http(url) => self.fetch_http(url, validators).await,
         };
         if let Err(FetchError::NotPublic(_)) = &fetched {
             // Counted here, whichever way the refusal was reached, since its log lines are rate-limited.
@@ -227,12 +260,17 @@ impl Fetcher {
         fetched
     }
 
-    async fn fetch_http(&self, url: &Url, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
+    /// Fetch what a link found in a source points to.
+    pub async fn fetch_url(&self, url: &Url, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
+        self.fetch(&SourceLocation::from_url(url)?, validators).await
+    }
+
+    async fn fetch_http(&self, url: &Url, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
         ssrf::check_url(url, self.allow_private).map_err(FetchError::NotPublic)?;
         if self.config.respect_robots {
             self.robots_check(url).await?;
         }
-        self.get(url, cursor).await
+        self.get(url, validators).await
     }
 
     async fn read_file(&self, path: &std::path::Path) -> Result<Fetched, FetchError> {
@@ -246,8 +284,8 @@ impl Fetcher {
             bytes: bytes.into(),
             content_type: None,
             final_url: SourceLocation::File(path.to_path_buf()).as_url(),
-            cursor: Cursor::default(),
-            hints: TimingHints::default(),
+            validators: Validators::default(),
+            timing: HttpTiming::default(),
             fetched_at: Utc::now(),
         })))
     }
@@ -267,13 +305,13 @@ impl Fetcher {
             .clone()
     }
 
-    async fn get(&self, url: &Url, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
+    async fn get(&self, url: &Url, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
         let gate = self.gate(url.host_str().unwrap_or_default());
         let _slot = gate.slots.acquire().await.map_err(|_| FetchError::Network("host gate closed".into()))?;
         gate.pace.until_ready().await;
 
         let mut request = self.client.get(url.clone());
-        if let Some(c) = cursor {
+        if let Some(c) = validators {
             if let Some(etag) = &c.etag {
                 request = request.header(header::IF_NONE_MATCH, etag);
             }
@@ -295,12 +333,12 @@ impl Fetcher {
         let status = response.status();
         metrics::counter!("talkwire_fetch_responses_total", "status" => status.as_str().to_string()).increment(1);
         let headers = response.headers().clone();
-        let hints = timing_hints(&headers);
+        let timing = http_timing(&headers);
         if status == reqwest::StatusCode::NOT_MODIFIED {
-            return Ok(Fetched::NotModified(hints));
+            return Ok(Fetched::NotModified(timing));
         }
         if !status.is_success() {
-            return Err(FetchError::Status { status: status.as_u16(), retry_after: hints.retry_after });
+            return Err(FetchError::Status { status: status.as_u16(), retry_after: timing.retry_after });
         }
         let final_url = response.url().clone();
         let bytes = read_capped(response, self.config.max_body_bytes).await?;
@@ -310,12 +348,11 @@ impl Fetcher {
             bytes,
             content_type: text_header(header::CONTENT_TYPE),
             final_url,
-            cursor: Cursor {
+            validators: Validators {
                 etag: text_header(header::ETAG),
                 last_modified: text_header(header::LAST_MODIFIED),
-                ..Cursor::default()
             },
-            hints,
+            timing,
             fetched_at: Utc::now(),
         })))
     }
@@ -375,13 +412,36 @@ impl Fetcher {
     }
 }
 
-fn timing_hints(headers: &HeaderMap) -> TimingHints {
+fn http_timing(headers: &HeaderMap) -> HttpTiming {
     let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    TimingHints {
-        ttl: None,
+    HttpTiming {
         max_age: get(header::CACHE_CONTROL).and_then(parse_max_age),
         retry_after: get(header::RETRY_AFTER).and_then(|v| parse_retry_after(v, SystemTime::now())),
     }
+}
+
+/// Parse `Retry-After`: delay-seconds or an HTTP date.
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    httpdate::parse_http_date(value).ok().map(|at| at.duration_since(now).unwrap_or_default())
+}
+
+/// `max-age` of a `Cache-Control` header (`no-cache`/`no-store` count as zero).
+pub fn parse_max_age(cache_control: &str) -> Option<Duration> {
+    let mut max_age = None;
+    for directive in cache_control.split(',').map(str::trim) {
+        let lower = directive.to_ascii_lowercase();
+        if lower == "no-cache" || lower == "no-store" {
+            return Some(Duration::ZERO);
+        }
+        if let Some(v) = lower.strip_prefix("max-age=") {
+            max_age = v.trim_matches('"').parse().ok().map(Duration::from_secs);
+        }
+    }
+    max_age
 }
 
 /// Read a body, refusing it as soon as it passes `limit` bytes.
@@ -419,6 +479,18 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_parse() {
+        let now = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        let at = httpdate::fmt_http_date(now + Duration::from_secs(90));
+        assert_eq!(parse_retry_after(&at, now), Some(Duration::from_secs(90)));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_max_age("public, max-age=600"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_max_age("no-cache"), Some(Duration::ZERO));
+        assert_eq!(parse_max_age("public"), None);
+    }
 
     #[test]
     fn user_agent_names_version_and_contact() {
@@ -491,8 +563,8 @@ mod http_tests {
         Fetcher::new(&config, true).unwrap()
     }
 
-    async fn get_url(f: &Fetcher, base: &Url, path: &str, cursor: Option<&Cursor>) -> Result<Fetched, FetchError> {
-        f.fetch(&SourceLocation::Http(base.join(path).unwrap()), cursor).await
+    async fn get_url(f: &Fetcher, base: &Url, path: &str, v: Option<&Validators>) -> Result<Fetched, FetchError> {
+        f.fetch(&SourceLocation::Http(base.join(path).unwrap()), v).await
     }
 
     #[tokio::test]
@@ -550,9 +622,9 @@ mod http_tests {
         let base = server().await;
         let f = fetcher(1);
         let Fetched::Body(first) = get_url(&f, &base, "feed", None).await.unwrap() else { panic!("body expected") };
-        assert_eq!(first.cursor.etag.as_deref(), Some("\"v1\""));
-        assert_eq!(first.hints.max_age, Some(Duration::from_secs(900)));
-        assert!(matches!(get_url(&f, &base, "feed", Some(&first.cursor)).await.unwrap(), Fetched::NotModified(_)));
+        assert_eq!(first.validators.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(first.timing.max_age, Some(Duration::from_secs(900)));
+        assert!(matches!(get_url(&f, &base, "feed", Some(&first.validators)).await.unwrap(), Fetched::NotModified(_)));
         let busy = get_url(&f, &base, "busy", None).await.unwrap_err();
         assert_eq!(busy.retry_after(), Some(Duration::from_secs(120)));
         assert!(busy.is_transient());

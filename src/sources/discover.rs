@@ -197,7 +197,7 @@ fn failed(detail: impl std::fmt::Display) -> Check {
 
 /// Fetch `url` unconditionally.
 async fn get(fetcher: &Fetcher, url: &Url) -> Result<Box<Body>, FetchError> {
-    match fetcher.fetch(&SourceLocation::from_url(url).map_err(|e| FetchError::Network(e.to_string()))?, None).await? {
+    match fetcher.fetch_url(url, None).await? {
         Fetched::Body(body) => Ok(body),
         Fetched::NotModified(_) => Err(FetchError::Network("304 without a conditional request".into())),
     }

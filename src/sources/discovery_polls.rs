@@ -131,15 +131,15 @@ impl Poller {
                 return Err(discovery(DiscoveryError::NothingFound(reason)));
             }
             queue.extend(summary.sitemaps.iter().filter_map(|s| Url::parse(s).ok()).map(|u| (u, 0, None)));
-            (Cursor::default(), body.hints)
+            (Cursor::default(), TimingHints::from(body.timing))
         } else {
-            match self.fetcher.fetch(&location, Some(&old)).await? {
-                Fetched::NotModified(hints) => {
-                    return Ok(PollSummary { not_modified: true, hints, ..Default::default() });
+            match self.fetcher.fetch(&location, Some(&super::validators_of(&old))).await? {
+                Fetched::NotModified(timing) => {
+                    return Ok(PollSummary { not_modified: true, hints: timing.into(), ..Default::default() });
                 }
                 Fetched::Body(body) => {
-                    let validators = body.cursor.clone();
-                    let hints = body.hints;
+                    let validators = super::cursor_of(body.validators.clone());
+                    let hints = TimingHints::from(body.timing);
                     queue.push_back((body.final_url.clone(), 0, Some(body)));
                     (validators, hints)
                 }
@@ -348,17 +348,19 @@ impl Poller {
     async fn poll_gdelt(&self, spec: &SourceSpec) -> Result<PollSummary, PollError> {
         let location = SourceLocation::parse(&spec.url)?;
         let old = self.store.cursor(&spec.url)?.unwrap_or_default();
-        let body = match self.fetcher.fetch(&location, Some(&old)).await? {
-            Fetched::NotModified(hints) => return Ok(PollSummary { not_modified: true, hints, ..Default::default() }),
+        let body = match self.fetcher.fetch(&location, Some(&super::validators_of(&old))).await? {
+            Fetched::NotModified(timing) => {
+                return Ok(PollSummary { not_modified: true, hints: timing.into(), ..Default::default() });
+            }
             Fetched::Body(body) => body,
         };
-        let mut hints = body.hints;
+        let mut hints = TimingHints::from(body.timing);
         hints.retry_after = None;
         let list = parse_update_list(&String::from_utf8_lossy(&body.bytes), &body.final_url).map_err(discovery)?;
         let last = old.last_file.as_deref().and_then(|u| Url::parse(u).ok());
         let cursor = |last_file: &Url| Cursor {
-            etag: body.cursor.etag.clone(),
-            last_modified: body.cursor.last_modified.clone(),
+            etag: body.validators.etag.clone(),
+            last_modified: body.validators.last_modified.clone(),
             last_file: Some(last_file.to_string()),
             ..Cursor::default()
         };

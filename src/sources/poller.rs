@@ -96,9 +96,10 @@ impl Poller {
         }
         let location = SourceLocation::parse(&spec.url)?;
         let cursor = self.store.cursor(&spec.url)?;
-        let body = match self.fetcher.fetch(&location, cursor.as_ref()).await? {
-            Fetched::NotModified(hints) => {
-                return Ok(PollSummary { not_modified: true, hints, ..Default::default() });
+        let validators = cursor.as_ref().map(super::validators_of);
+        let body = match self.fetcher.fetch(&location, validators.as_ref()).await? {
+            Fetched::NotModified(timing) => {
+                return Ok(PollSummary { not_modified: true, hints: timing.into(), ..Default::default() });
             }
             Fetched::Body(body) => body,
         };
@@ -108,14 +109,14 @@ impl Poller {
                 let feed = parse_feed(&body.bytes, &base)?;
                 let ttl = feed.ttl_minutes.map(|m| Duration::from_secs(u64::from(m) * 60));
                 let links: Vec<(url::Url, FeedHints)> = feed.items.into_iter().map(|i| (i.url, i.hints)).collect();
-                (links, TimingHints { ttl, ..body.hints })
+                (links, TimingHints { ttl, ..body.timing.into() })
             }
             SourceSpecKind::Page => {
                 let html = crate::extract::decode_html(&body.bytes, body.content_type.as_deref());
                 let rules =
                     LinkRules { selector: spec.link_selector.as_deref(), follow_other_sites: spec.follow_other_sites };
                 let links = discover_links(&html, &base, &rules);
-                (links.into_iter().map(|u| (u, FeedHints::default())).collect(), body.hints)
+                (links.into_iter().map(|u| (u, FeedHints::default())).collect(), body.timing.into())
             }
             SourceSpecKind::Sitemap | SourceSpecKind::Site | SourceSpecKind::Gdelt => {
                 unreachable!("discovery sources are polled by poll_discovery")
@@ -129,9 +130,10 @@ impl Poller {
         }
 
         // The cursor is worth saving only when the server gave validators.
-        let has_validators = body.cursor.etag.is_some() || body.cursor.last_modified.is_some();
-        let cursor_commit =
-            has_validators.then(|| Commit::Cursor { source: spec.url.clone(), cursor: body.cursor.clone() });
+        let cursor_commit = body
+            .validators
+            .any()
+            .then(|| Commit::Cursor { source: spec.url.clone(), cursor: super::cursor_of(body.validators.clone()) });
         let poll = PollHandle::new(cursor_commit, self.commits.clone());
         let source = SourceRef {
             kind: super::discovery_polls::record_kind(spec.kind),

@@ -2,10 +2,12 @@
 
 use std::time::Duration;
 
+use crate::fetch::HttpTiming;
+
 /// Longest wait any server hint can impose: a day.
 const MAX_HINTED_WAIT: Duration = Duration::from_secs(24 * 3600);
 
-/// What the last poll said about timing.
+/// What the last poll said about timing: the response's headers, and the feed's own `<ttl>`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TimingHints {
     /// RSS `<ttl>`.
@@ -14,6 +16,12 @@ pub struct TimingHints {
     pub max_age: Option<Duration>,
     /// `Retry-After`.
     pub retry_after: Option<Duration>,
+}
+
+impl From<HttpTiming> for TimingHints {
+    fn from(http: HttpTiming) -> Self {
+        Self { ttl: None, max_age: http.max_age, retry_after: http.retry_after }
+    }
 }
 
 /// Polling policy of one source.
@@ -54,30 +62,6 @@ impl Schedule {
     }
 }
 
-/// Parse `Retry-After`: delay-seconds or an HTTP date.
-pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    httpdate::parse_http_date(value).ok().map(|at| at.duration_since(now).unwrap_or_default())
-}
-
-/// `max-age` of a `Cache-Control` header (`no-cache`/`no-store` count as zero).
-pub fn parse_max_age(cache_control: &str) -> Option<Duration> {
-    let mut max_age = None;
-    for directive in cache_control.split(',').map(str::trim) {
-        let lower = directive.to_ascii_lowercase();
-        if lower == "no-cache" || lower == "no-store" {
-            return Some(Duration::ZERO);
-        }
-        if let Some(v) = lower.strip_prefix("max-age=") {
-            max_age = v.trim_matches('"').parse().ok().map(Duration::from_secs);
-        }
-    }
-    max_age
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,17 +90,5 @@ mod tests {
         assert_eq!(S.next_delay(50, TimingHints::default()), Duration::from_secs(3600));
         let later = TimingHints { retry_after: Some(Duration::from_secs(7200)), ..Default::default() };
         assert_eq!(S.next_delay(1, later), Duration::from_secs(7200));
-    }
-
-    #[test]
-    fn headers_parse() {
-        let now = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
-        let at = httpdate::fmt_http_date(now + Duration::from_secs(90));
-        assert_eq!(parse_retry_after(&at, now), Some(Duration::from_secs(90)));
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_max_age("public, max-age=600"), Some(Duration::from_secs(600)));
-        assert_eq!(parse_max_age("no-cache"), Some(Duration::ZERO));
-        assert_eq!(parse_max_age("public"), None);
     }
 }
