@@ -40,7 +40,7 @@ impl Stages {
 
     /// Score the record's topic, then find its entities and quotes.
     pub fn annotate(&self, record: &mut Record) {
-        record.topic = self.topic.assess(&record.title, &record.text);
+        record.topic = self.topic.assess_record(record);
         record.entities = self.entities.recognize(&record.text);
         record.quotes = self.quotes.extract(&record.text, &record.entities);
     }
