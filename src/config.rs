@@ -334,8 +334,9 @@ pub struct TermGroup {
 
 /// The rules model's threshold when none is set (its scores are sums of weights).
 pub const RULES_DEFAULT_THRESHOLD: f64 = 6.0;
-/// The evidence model's threshold when none is set (its scores are probabilities).
-pub const EVIDENCE_DEFAULT_THRESHOLD: f64 = 0.5;
+/// The evidence model's threshold when none is set (its scores are probabilities): midway, in
+/// log-odds, between the tuning items' highest off-topic and lowest on-topic scores.
+pub const EVIDENCE_DEFAULT_THRESHOLD: f64 = 0.45;
 
 impl TopicConfig {
     /// The model this config selects, explicitly or by the keys it sets.

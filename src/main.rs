@@ -440,10 +440,13 @@ fn write_explanation(out: &mut impl Write, story: &str, e: &Explanation) -> std:
             terms.join(", ")
         )?;
     }
+    if e.pair_factor < 1.0 {
+        writeln!(out, "    pairs count {:.2} of their weight: evidence against", e.pair_factor)?;
+    }
     for pair in &e.pairs {
         writeln!(
             out,
-            "    pair   {:<12} {:+.2}",
+            "    pair   {:<22} {:+.2}",
             format!("{}+{}", pair.signals[0], pair.signals[1]),
             pair.contribution
         )?;

@@ -27,6 +27,9 @@ use crate::record::{Record, Topic};
 /// Occurrences of one term that still add to the score: the tenth "Iran" says no more than the third.
 const MAX_COUNTED: usize = 3;
 
+/// The share of the pairs' log-odds that full evidence against takes away.
+const AGAINST_DAMPS_PAIRS: f64 = 0.5;
+
 /// A compiled topic model: one story's definition, ready to score articles.
 pub struct TopicFilter {
     model: Model,
@@ -56,6 +59,8 @@ pub struct Explanation {
     pub signals: Vec<SignalEvidence>,
     /// Evidence model: every pair of signals that met, largest contribution first.
     pub pairs: Vec<PairEvidence>,
+    /// Evidence model: what is left of the pairs' weight after evidence against (1 = none).
+    pub pair_factor: f64,
 }
 
 /// One signal's evidence in an article.
@@ -93,7 +98,7 @@ pub struct TermEvidence {
 pub struct PairEvidence {
     /// The two signals.
     pub signals: [String; 2],
-    /// Log-odds added (weight × both strengths).
+    /// Log-odds added (weight × both strengths × the pair factor).
     pub contribution: f64,
 }
 
@@ -125,6 +130,7 @@ impl TopicFilter {
                 threshold: self.threshold,
                 near_threshold: false,
                 bias: 0.0,
+                pair_factor: 1.0,
                 signals: Vec::new(),
                 pairs: Vec::new(),
             },
@@ -330,9 +336,19 @@ impl Evidence {
             }
         }
         let strength: Vec<f64> = evidence.iter().map(|e| saturate(*e)).collect();
+        // Evidence against (a signal of negative weight: a prisoner swap, a football match) also
+        // explains away part of the facets' meeting; only part, since coverage of the talks
+        // mentions such things too.
+        let damping: f64 = self
+            .signals
+            .iter()
+            .zip(&strength)
+            .filter(|((_, w), _)| *w < 0.0)
+            .map(|(_, x)| 1.0 - AGAINST_DAMPS_PAIRS * x)
+            .product();
         let mut logit = self.bias;
         logit += self.signals.iter().zip(&strength).map(|((_, w), x)| w * x).sum::<f64>();
-        logit += self.pairs.iter().map(|&(a, b, w)| w * strength[a] * strength[b]).sum::<f64>();
+        logit += damping * self.pairs.iter().map(|&(a, b, w)| w * strength[a] * strength[b]).sum::<f64>();
         let score = 1.0 / (1.0 + (-logit).exp());
         matched.sort();
         let topic = Topic { relevant: score >= threshold, score: (score * 1000.0).round() / 1000.0, matched };
@@ -355,14 +371,23 @@ impl Evidence {
                 if strength[a] > 0.0 && strength[b] > 0.0 {
                     pairs.push(PairEvidence {
                         signals: [self.signals[a].0.clone(), self.signals[b].0.clone()],
-                        contribution: weight * strength[a] * strength[b],
+                        contribution: damping * weight * strength[a] * strength[b],
                     });
                 }
             }
             signals.sort_by(|x, y| y.contribution.total_cmp(&x.contribution));
             pairs.sort_by(|x, y| y.contribution.total_cmp(&x.contribution));
         }
-        Explanation { topic, model: "evidence", threshold, near_threshold: false, bias: self.bias, signals, pairs }
+        Explanation {
+            topic,
+            model: "evidence",
+            threshold,
+            near_threshold: false,
+            bias: self.bias,
+            pair_factor: damping,
+            signals,
+            pairs,
+        }
     }
 }
 

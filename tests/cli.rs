@@ -183,7 +183,7 @@ fn topic_explain_prints_score_evidence_and_decision_per_input() {
     let lines: Vec<&str> = shown.lines().collect();
     assert_eq!(lines[0], text.display().to_string());
     assert!(lines[1].starts_with("  story default: relevant (score 0."), "{shown}");
-    assert!(lines[1].ends_with("threshold 0.5, evidence model)"), "{shown}");
+    assert!(lines[1].ends_with("threshold 0.45, evidence model)"), "{shown}");
     assert!(lines[2].starts_with("    bias -"), "{shown}");
     assert!(lines.iter().any(|l| l.starts_with("    signal iran") && l.contains("iran (lead 1)")), "{shown}");
     assert!(lines.iter().any(|l| l.starts_with("    pair   iran+talks")), "{shown}");
