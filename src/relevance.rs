@@ -83,7 +83,7 @@ pub struct SignalEvidence {
 pub struct TermEvidence {
     /// The term as configured.
     pub term: String,
-    /// Matches in the title, the lead and the rest of the text (each capped).
+    /// Matches in the title (each zone's count is capped).
     pub title: usize,
     /// Matches in the lead.
     pub lead: usize,
@@ -230,8 +230,8 @@ impl Matcher {
         }
     }
 
-    /// Count whole-word matches of every term in `haystack` by zone into `counts[term][zone]`.
-    /// Matches starting before byte `lead_end` are in the lead (for the text).
+    /// Count whole-word matches of every term in `haystack` into `counts[term][zone]`, the zone
+    /// of a match given by its byte offset.
     fn count(&self, terms: &[Term], haystack: &str, zone_of: impl Fn(usize) -> Zone, counts: &mut [[usize; 3]]) {
         let folded: Cow<str> =
             if self.lowercase_text { Cow::Owned(haystack.to_lowercase()) } else { Cow::Borrowed(haystack) };
