@@ -27,6 +27,9 @@ use crate::record::{Record, Topic};
 /// Occurrences of one term that still add to the score: the tenth "Iran" says no more than the third.
 const MAX_COUNTED: usize = 3;
 
+/// Texts up to this length weigh body matches fully; longer ones proportionally less.
+const BODY_BYTES_AT_FULL_WEIGHT: usize = 20_000;
+
 /// The share of the pairs' log-odds that full evidence against takes away.
 const AGAINST_DAMPS_PAIRS: f64 = 0.5;
 
@@ -313,11 +316,15 @@ impl Evidence {
         let lead_end = self.lead_chars;
         self.matcher.count(&self.terms, text, |at| if at < lead_end { Zone::Lead } else { Zone::Body }, &mut counts);
 
+        // A mention deep in a very long text (or in pages of undecoded bytes) says less than one in
+        // an article of ordinary length: the body's weight shrinks beyond that length.
+        let mut zone_weights = self.zone_weights;
+        zone_weights[Zone::Body as usize] *= (BODY_BYTES_AT_FULL_WEIGHT as f64 / text.len().max(1) as f64).min(1.0);
         let mut evidence = vec![0.0f64; self.signals.len()];
         let mut matched = Vec::new();
         let mut term_evidence: Vec<Vec<TermEvidence>> = vec![Vec::new(); if detailed { self.signals.len() } else { 0 }];
         for (term, zones) in self.terms.iter().zip(&counts) {
-            let weighted: f64 = zones.iter().zip(self.zone_weights).map(|(&n, w)| w * n.min(MAX_COUNTED) as f64).sum();
+            let weighted: f64 = zones.iter().zip(zone_weights).map(|(&n, w)| w * n.min(MAX_COUNTED) as f64).sum();
             if weighted == 0.0 {
                 continue;
             }
@@ -604,6 +611,16 @@ mod tests {
         let in_lead = f.assess("", &format!("Iran and the US hold talks. {filler}")).score;
         let in_body = f.assess("", &format!("{filler}Iran and the US hold talks.")).score;
         assert!(in_title > in_lead && in_lead > in_body, "{in_title} {in_lead} {in_body}");
+    }
+
+    #[test]
+    fn a_mention_in_a_huge_text_says_less_than_in_an_article() {
+        let f = default_filter();
+        let article = format!("{}The US said so.", "Officials spoke about the weather. ".repeat(20));
+        let huge = format!("{}The US said so.", "Officials spoke about the weather. ".repeat(2000));
+        let us = |text: &str| f.explain("Iran talks", text).signals.into_iter().find(|s| s.name == "us").unwrap();
+        assert_eq!(us(&article).evidence, 0.5);
+        assert!(us(&huge).evidence < 0.5 * 0.5, "{:?}", us(&huge));
     }
 
     #[test]
