@@ -248,26 +248,92 @@ impl Default for KafkaConfig {
     }
 }
 
-/// The topic filter: weighted terms, required groups and exclusions.
+/// The topic filter: one story's definition, compiled by [`crate::relevance::TopicFilter`].
 ///
-/// Score = Σ weight × min(occurrences, 3) over matched terms (title matches
-/// count `title_weight` times), minus the weight of matched exclusions. An
-/// article is relevant when every `require` group matched and the score
-/// reaches `threshold`. Terms match wherever they occur, also inside a longer
-/// term: a phrase adds to the weights of its words.
+/// Two models read it. The **evidence** model (the default): every term belongs to one or more
+/// `signals` (the story's facets: who, where, what, which activity); a signal's evidence is the sum
+/// of its matched terms' weights, counted `title_weight` times in the title, `lead_weight` times in
+/// the first `lead_chars` bytes of the text and `body_weight` times after, and saturates into a
+/// strength in `0..1`. The score is a logistic function of `bias`, each signal's strength times its
+/// weight, and each of `pairs` (two signals met in one article) times its weight: a calibrated
+/// probability, compared with `threshold`. The **rules** model (the filter before issue 24):
+/// `terms`, `require` groups and `exclude` penalties; a config that sets any of them and no `model`
+/// keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TopicConfig {
-    /// Minimum score of a relevant article.
-    pub threshold: f64,
+    /// `evidence` or `rules`; unset = `rules` when `terms`, `require` or `exclude` is set, else `evidence`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<TopicModelKind>,
+    /// Minimum score of a relevant article; unset = the model's own (see [`TopicConfig::threshold`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
     /// Multiplier of matches in the title.
     pub title_weight: f64,
-    /// Term or phrase → weight (case-insensitive, whole words).
+    /// Evidence model: multiplier of matches in the lead.
+    pub lead_weight: f64,
+    /// Evidence model: the lead is the text's first this many bytes.
+    pub lead_chars: usize,
+    /// Evidence model: multiplier of matches after the lead.
+    pub body_weight: f64,
+    /// Evidence model: articles whose score is within this distance of the threshold are logged
+    /// with their evidence and counted (`talkwire_topic_near_threshold_total`).
+    pub near_threshold: f64,
+    /// Evidence model: the logistic score's intercept (the log-odds of an article with no evidence).
+    pub bias: f64,
+    /// Evidence model: facet name → its weight and terms.
+    pub signals: BTreeMap<String, SignalConfig>,
+    /// Evidence model: facets whose meeting in one article counts beyond each alone.
+    pub pairs: Vec<PairConfig>,
+    /// Rules model: term or phrase → weight (case-insensitive, whole words).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub terms: BTreeMap<String, f64>,
-    /// Groups of which each must match at least one term.
+    /// Rules model: groups of which each must match at least one term.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub require: Vec<TermGroup>,
-    /// Term or phrase → penalty subtracted from the score.
+    /// Rules model: term or phrase → penalty subtracted from the score.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub exclude: BTreeMap<String, f64>,
+}
+
+/// Which model scores articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TopicModelKind {
+    /// Weighted signals and their co-occurrence, a calibrated score.
+    Evidence,
+    /// Weighted terms, required groups and exclusions (the filter before issue 24).
+    Rules,
+}
+
+/// One facet of a story (its people, its places, its subject, its activity).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalConfig {
+    /// Log-odds added by the signal at full strength.
+    pub weight: f64,
+    /// Term → evidence it gives. Lowercase terms match in any case; a term with a capital letter
+    /// matches only as written (acronyms: "US", "IAEA"); a trailing `*` matches any word it begins.
+    pub terms: BTreeMap<String, f64>,
+}
+
+/// Two signals that, met in one article, say more than each alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairConfig {
+    /// The two signals' names.
+    pub signals: [String; 2],
+    /// Log-odds added when both are at full strength (scaled by the product of their strengths).
+    pub weight: f64,
+}
+
+/// The evidence model's story: `config/topic/iran-us-talks.toml`, built in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoryEvidence {
+    bias: f64,
+    signals: BTreeMap<String, SignalConfig>,
+    pairs: Vec<PairConfig>,
 }
 
 /// A named group of terms of which at least one must appear.
@@ -279,169 +345,118 @@ pub struct TermGroup {
     pub terms: Vec<String>,
 }
 
-impl Default for TopicConfig {
-    /// The default story: the Iran–United States nuclear talks.
-    fn default() -> Self {
-        let weighted = |pairs: &[(&str, f64)]| pairs.iter().map(|(t, w)| (t.to_string(), *w)).collect();
-        let group = |name: &str, terms: &[&str]| TermGroup {
-            name: name.into(),
-            terms: terms.iter().map(|t| t.to_string()).collect(),
+/// The rules model's threshold when none is set (its scores are sums of weights).
+pub const RULES_DEFAULT_THRESHOLD: f64 = 6.0;
+/// The evidence model's threshold when none is set (its scores are probabilities): midway, in
+/// log-odds, between the tuning items' highest off-topic and lowest on-topic scores.
+pub const EVIDENCE_DEFAULT_THRESHOLD: f64 = 0.45;
+
+impl TopicConfig {
+    /// The model this config selects, explicitly or by the keys it sets.
+    pub fn model_kind(&self) -> TopicModelKind {
+        self.model.unwrap_or(if self.has_rules() { TopicModelKind::Rules } else { TopicModelKind::Evidence })
+    }
+
+    /// The threshold in force: the configured one, else the model's default.
+    pub fn threshold(&self) -> f64 {
+        self.threshold.unwrap_or(match self.model_kind() {
+            TopicModelKind::Rules => RULES_DEFAULT_THRESHOLD,
+            TopicModelKind::Evidence => EVIDENCE_DEFAULT_THRESHOLD,
+        })
+    }
+
+    fn has_rules(&self) -> bool {
+        !self.terms.is_empty() || !self.require.is_empty() || !self.exclude.is_empty()
+    }
+
+    /// Every problem of the topic settings, as (key, reason).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let mut check = |ok: bool, key: &str, reason: String| {
+            if !ok {
+                problems.push((key.to_string(), reason));
+            }
         };
+        check(self.threshold().is_finite(), "topic.threshold", "must be a number".into());
+        for (key, value) in [
+            ("topic.title_weight", self.title_weight),
+            ("topic.lead_weight", self.lead_weight),
+            ("topic.body_weight", self.body_weight),
+            ("topic.near_threshold", self.near_threshold),
+        ] {
+            check(value.is_finite() && value >= 0.0, key, "must be a number, 0 or more".into());
+        }
+        match self.model_kind() {
+            TopicModelKind::Rules => check(
+                !self.terms.is_empty() || !self.require.is_empty(),
+                "topic.terms",
+                "the rules model needs terms or require groups".into(),
+            ),
+            TopicModelKind::Evidence => {
+                for (key, set) in [
+                    ("topic.terms", !self.terms.is_empty()),
+                    ("topic.require", !self.require.is_empty()),
+                    ("topic.exclude", !self.exclude.is_empty()),
+                ] {
+                    check(
+                        !set,
+                        key,
+                        "belongs to the rules model: remove it, or set topic.model = \"rules\" to keep the old filter \
+                         (the evidence model weighs topic.signals and topic.pairs instead)"
+                            .into(),
+                    );
+                }
+                check(!self.signals.is_empty(), "topic.signals", "the evidence model needs at least one signal".into());
+                check(self.bias.is_finite(), "topic.bias", "must be a number".into());
+                check(
+                    (0.0..1.0).contains(&self.threshold()),
+                    "topic.threshold",
+                    "the evidence model's score is a probability: the threshold must be in 0..1".into(),
+                );
+                for (name, signal) in &self.signals {
+                    let key = format!("topic.signals.{name}");
+                    check(signal.weight.is_finite(), &format!("{key}.weight"), "must be a number".into());
+                    check(
+                        signal.terms.iter().all(|(t, w)| !t.trim_end_matches('*').trim().is_empty() && w.is_finite()),
+                        &format!("{key}.terms"),
+                        "every term must be non-empty with a numeric weight".into(),
+                    );
+                }
+                for (i, pair) in self.pairs.iter().enumerate() {
+                    let unknown: Vec<&String> =
+                        pair.signals.iter().filter(|s| !self.signals.contains_key(*s)).collect();
+                    check(
+                        unknown.is_empty() && pair.signals[0] != pair.signals[1],
+                        &format!("topic.pairs[{i}].signals"),
+                        format!("must name two different signals of topic.signals (unknown: {unknown:?})"),
+                    );
+                    check(pair.weight.is_finite(), &format!("topic.pairs[{i}].weight"), "must be a number".into());
+                }
+            }
+        }
+        problems
+    }
+}
+
+impl Default for TopicConfig {
+    /// The default story: the Iran–United States nuclear talks, weighed by the evidence model.
+    fn default() -> Self {
+        let story: StoryEvidence = toml::from_str(include_str!("../config/topic/iran-us-talks.toml"))
+            .expect("the built-in story definition parses");
         Self {
-            threshold: 6.0,
+            model: None,
+            threshold: None,
             title_weight: 2.0,
-            terms: weighted(&[
-                ("nuclear talks", 3.0),
-                ("nuclear negotiations", 3.0),
-                ("nuclear deal", 3.0),
-                ("nuclear agreement", 3.0),
-                ("nuclear accord", 3.0),
-                ("nuclear programme", 2.0),
-                ("nuclear program", 2.0),
-                ("atomic programme", 2.0),
-                ("atomic program", 2.0),
-                ("nuclear file", 2.0),
-                ("jcpoa", 4.0),
-                ("joint comprehensive plan of action", 4.0),
-                ("snapback", 3.0),
-                ("sanctions relief", 2.0),
-                ("talks", 1.0),
-                ("negotiations", 1.5),
-                ("negotiators", 1.5),
-                ("negotiating", 1.0),
-                ("agreement", 1.0),
-                ("deal", 1.0),
-                ("accord", 1.0),
-                ("mediator", 1.0),
-                ("mediators", 1.0),
-                ("mediation", 1.0),
-                ("delegations", 1.0),
-                ("proposals", 0.5),
-                ("envoy", 1.0),
-                ("diplomacy", 1.0),
-                ("sanctions", 1.0),
-                ("nuclear", 1.5),
-                ("atomic", 1.5),
-                ("enrichment", 2.0),
-                ("enriched", 1.0),
-                ("enrich", 1.0),
-                ("uranium", 2.0),
-                ("centrifuges", 1.5),
-                ("stockpile", 1.0),
-                ("iaea", 2.0),
-                ("atomic energy agency", 2.0),
-                ("inspectors", 1.0),
-                ("inspections", 1.0),
-                ("verification", 1.0),
-                ("iran", 1.0),
-                ("iranian", 1.0),
-                ("tehran", 1.0),
-                ("araghchi", 2.0),
-                ("araqchi", 2.0),
-                ("witkoff", 2.0),
-                ("grossi", 1.5),
-                ("baghaei", 1.5),
-                ("albusaidi", 1.5),
-                ("khamenei", 1.0),
-                ("pezeshkian", 1.0),
-                ("larijani", 1.0),
-                ("fordow", 2.0),
-                ("natanz", 2.0),
-                ("isfahan", 1.0),
-                ("washington", 0.5),
-                ("united states", 0.5),
-                ("oman", 0.5),
-                ("muscat", 1.0),
-            ]),
-            require: vec![
-                group(
-                    "iran",
-                    &[
-                        "iran",
-                        "iranian",
-                        "iranians",
-                        "tehran",
-                        "islamic republic",
-                        "araghchi",
-                        "araqchi",
-                        "khamenei",
-                        "pezeshkian",
-                    ],
-                ),
-                group(
-                    "nuclear",
-                    &[
-                        "nuclear",
-                        "uranium",
-                        "enrichment",
-                        "iaea",
-                        "jcpoa",
-                        "atomic",
-                        "centrifuge",
-                        "centrifuges",
-                        "snapback",
-                    ],
-                ),
-                group(
-                    "diplomacy",
-                    &[
-                        "talks",
-                        "negotiations",
-                        "negotiators",
-                        "negotiating",
-                        "negotiate",
-                        "negotiated",
-                        "negotiation",
-                        "deal",
-                        "agreement",
-                        "accord",
-                        "diplomacy",
-                        "diplomatic",
-                        "diplomats",
-                        "diplomat",
-                        "mediator",
-                        "mediators",
-                        "mediation",
-                        "mediate",
-                        "mediated",
-                        "envoy",
-                        "delegation",
-                        "delegations",
-                        "proposal",
-                        "proposals",
-                        "sanctions relief",
-                    ],
-                ),
-            ],
-            exclude: weighted(&[
-                ("football", 6.0),
-                ("futsal", 6.0),
-                ("world cup", 6.0),
-                ("fifa", 6.0),
-                ("premier league", 6.0),
-                ("goalkeeper", 6.0),
-                ("striker", 6.0),
-                ("league", 3.0),
-                ("tournament", 3.0),
-                ("championship", 3.0),
-                ("championships", 3.0),
-                ("medal", 3.0),
-                ("olympics", 3.0),
-                ("coach", 3.0),
-                ("stock market", 4.0),
-                ("shares rose", 4.0),
-                ("shares fell", 4.0),
-                ("stocks", 2.0),
-                ("bond yields", 3.0),
-                ("traders", 3.0),
-                ("brent", 3.0),
-                ("futures", 2.0),
-                ("earnings", 3.0),
-                ("north korea", 4.0),
-                ("pyongyang", 4.0),
-                ("recipe", 6.0),
-                ("box office", 6.0),
-            ]),
+            lead_weight: 1.5,
+            lead_chars: 400,
+            body_weight: 0.5,
+            near_threshold: 0.15,
+            bias: story.bias,
+            signals: story.signals,
+            pairs: story.pairs,
+            terms: BTreeMap::new(),
+            require: Vec::new(),
+            exclude: BTreeMap::new(),
         }
     }
 }
@@ -986,7 +1001,9 @@ fn validate(c: &Config, file: &str, problems: &mut Vec<Problem>) {
     check(c.pipeline.max_text_chars >= 1000, "pipeline.max_text_chars", "must be at least 1000");
     check(c.pipeline.max_entity_mentions > 0, "pipeline.max_entity_mentions", "must be at least 1");
     check(c.pipeline.max_quotes > 0, "pipeline.max_quotes", "must be at least 1");
-    check(c.topic.threshold.is_finite(), "topic.threshold", "must be a number");
+    for (key, reason) in c.topic.problems() {
+        check(false, &key, &reason);
+    }
     check(
         c.dedupe.near_duplicate_max_bits <= NEAR_DUPLICATE_MAX_BITS_LIMIT,
         "dedupe.near_duplicate_max_bits",

@@ -48,7 +48,7 @@ impl Stages {
 
     /// Score the record's topic, then find its entities and quotes.
     pub fn annotate(&self, record: &mut Record) {
-        record.topic = self.topic.assess(&record.title, &record.text);
+        record.topic = self.topic.assess_record(record);
         self.find_entities(record);
         self.find_quotes(record);
     }

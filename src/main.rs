@@ -12,7 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 use talkwire::config::{self, LogFormat, SinkKind};
 use talkwire::enrich::{InputFormat, Stages, enrich_saved};
+use talkwire::extract::{Extractor, PageInput};
 use talkwire::pipeline::{self, RunOptions};
+use talkwire::relevance::{Explanation, TopicFilter};
 use talkwire::{record, telemetry};
 
 /// mimalloc instead of the system allocator: parsing builds and drops a DOM of thousands of
@@ -36,6 +38,7 @@ Examples:
   talkwire enrich page.html                                         one saved page → one record
   talkwire check-config --config /etc/talkwire/talkwire.toml        validate before deploying
   talkwire discover https://www.example.com/world/                  a site's feeds, sitemaps, robots rules
+  talkwire topic explain page.html                                  why a page is (not) about the story
 
 Environment: TALKWIRE_<SECTION>__<KEY> overrides the config file (e.g. TALKWIRE_KAFKA__BROKERS);
 RUST_LOG overrides the log level.")]
@@ -66,9 +69,31 @@ enum Command {
     Schema,
     /// Find a site's feeds, sitemaps and robots.txt rules, to add it to the seeds in a minute.
     Discover(DiscoverArgs),
+    /// The topic model: `topic explain FILE...` shows why saved pages are (not) about the story.
+    #[command(subcommand)]
+    Topic(TopicCommand),
     /// List the sources' saved cursors (HTTP validators, sitemap and GDELT positions), or forget one
     /// with --reset so its next poll starts afresh. Stop the daemon first: it holds the state open.
     Cursors(CursorsArgs),
+}
+
+#[derive(Subcommand)]
+enum TopicCommand {
+    /// Print, per input and story, the score, the evidence that counted and the decision.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// Config file for the topic model (missing default file = built-in defaults).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Input format: a saved HTML page (title and text extracted), or the article's body text.
+    #[arg(long, value_enum, default_value = "html")]
+    format: InputFormat,
+    /// Files to explain; `-` reads stdin.
+    #[arg(required = true)]
+    files: Vec<String>,
 }
 
 #[derive(Args)]
@@ -169,6 +194,13 @@ fn main() -> ExitCode {
         }
         Command::Run(args) => report(run(args, cli.log_format, cli.log_level)),
         Command::Cursors(args) => report(cursors(args)),
+        Command::Topic(TopicCommand::Explain(args)) => {
+            telemetry::init_logging(
+                cli.log_format.unwrap_or(LogFormat::Text),
+                cli.log_level.as_deref().unwrap_or("warn"),
+            );
+            report(explain_topic(args))
+        }
         Command::Discover(args) => {
             telemetry::init_logging(
                 cli.log_format.unwrap_or(LogFormat::Text),
@@ -339,6 +371,107 @@ async fn watch_signals(shutdown: CancellationToken) {
     shutdown.cancel();
 }
 
+/// `talkwire topic explain`: the topic verdict of each input, with the evidence behind it.
+fn explain_topic(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(args.config, config::Seeds::Skip)?.config;
+    // One story today; with `[[story]]` tables each would be explained in turn.
+    let stories = [("default", TopicFilter::new(&config.topic))];
+    let extractor = Extractor::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    for file in &args.files {
+        let bytes = match read_input(file) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                failed = true;
+                tracing::error!(file, %error, "cannot read input");
+                writeln!(out, "{file}: cannot read: {error}")?;
+                continue;
+            }
+        };
+        let (title, text) = match args.format {
+            InputFormat::Html => {
+                let location = talkwire::sources::SourceLocation::File(file.into()).as_url();
+                let page = extractor.extract(&PageInput { body: &bytes, content_type: None, url: Some(&location) });
+                (page.title.split_whitespace().collect::<Vec<_>>().join(" "), page.text)
+            }
+            InputFormat::Text => (String::new(), String::from_utf8_lossy(&bytes).replace("\r\n", "\n")),
+        };
+        writeln!(out, "{file}")?;
+        if !title.is_empty() {
+            writeln!(out, "  title: {title}")?;
+        }
+        for (story, filter) in &stories {
+            write_explanation(&mut out, story, &filter.explain(&title, &text))?;
+        }
+    }
+    out.flush()?;
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn write_explanation(out: &mut impl Write, story: &str, e: &Explanation) -> std::io::Result<()> {
+    let decision = if e.topic.relevant { "relevant" } else { "not relevant" };
+    let near = if e.near_threshold { ", near the threshold" } else { "" };
+    writeln!(
+        out,
+        "  story {story}: {decision} (score {:.3}, threshold {}, {} model{near})",
+        e.topic.score, e.threshold, e.model
+    )?;
+    if e.model == "rules" {
+        writeln!(out, "    matched: {}", e.topic.matched.join(", "))?;
+        return Ok(());
+    }
+    writeln!(out, "    bias {:+.2}", e.bias)?;
+    for signal in &e.signals {
+        let terms: Vec<String> = signal
+            .terms
+            .iter()
+            .map(|t| {
+                let zones: Vec<String> = [("title", t.title), ("lead", t.lead), ("body", t.body)]
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(zone, n)| format!("{zone} {n}"))
+                    .collect();
+                format!("{} ({})", t.term, zones.join(", "))
+            })
+            .collect();
+        writeln!(
+            out,
+            "    signal {:<12} {:+.2}  strength {:.2} from evidence {:.2}: {}",
+            signal.name,
+            signal.contribution,
+            signal.strength,
+            signal.evidence,
+            terms.join(", ")
+        )?;
+    }
+    if e.pair_factor < 1.0 {
+        writeln!(out, "    pairs count {:.2} of their weight: evidence against", e.pair_factor)?;
+    }
+    for pair in &e.pairs {
+        writeln!(
+            out,
+            "    pair   {:<22} {:+.2}",
+            format!("{}+{}", pair.signals[0], pair.signals[1]),
+            pair.contribution
+        )?;
+    }
+    if e.signals.is_empty() {
+        writeln!(out, "    no evidence")?;
+    }
+    Ok(())
+}
+
+fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
+    if file == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+    } else {
+        std::fs::read(file)
+    }
+}
+
 fn enrich(args: EnrichArgs) -> anyhow::Result<ExitCode> {
     if args.url.is_some() && args.files.len() > 1 {
         anyhow::bail!("--url names one page: give a single file with it");
@@ -349,12 +482,7 @@ fn enrich(args: EnrichArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
     for file in &args.files {
-        let bytes = if file == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
-        } else {
-            std::fs::read(file)
-        };
+        let bytes = read_input(file);
         // Serialised straight into the buffered output: no string per record.
         match bytes {
             Ok(bytes) => {

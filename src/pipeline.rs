@@ -163,7 +163,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
         let stages = stages.clone();
         move |mut t: Ticketed<Record>| {
             let r = &mut t.item;
-            r.topic = stages.topic.assess(&r.title, &r.text);
+            r.topic = stages.topic.assess_record(r);
             if r.topic.relevant {
                 // Once delivered, later copies of this story point to its first copy.
                 if let Some(commit) = fingerprint_commit(r) {

@@ -169,3 +169,38 @@ fn cursors_lists_a_polled_sources_validators_and_reset_forgets_them() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("no cursor"));
 }
+
+#[test]
+fn topic_explain_prints_score_evidence_and_decision_per_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("talks.txt");
+    std::fs::write(
+        &text,
+        "The US envoy and Iran's foreign minister will meet in the Omani capital next week for a second round \
+         of talks.",
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.html");
+    let out = run(talkwire().args(["topic", "explain", "--format", "text"]).arg(&text).arg(&missing));
+    assert!(!out.status.success(), "an unreadable input makes the exit status non-zero");
+    let shown = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines[0], text.display().to_string());
+    assert!(lines[1].starts_with("  story default: relevant (score 0."), "{shown}");
+    assert!(lines[1].ends_with("threshold 0.45, evidence model)"), "{shown}");
+    assert!(lines[2].starts_with("    bias -"), "{shown}");
+    assert!(lines.iter().any(|l| l.starts_with("    signal iran") && l.contains("iran (lead 1)")), "{shown}");
+    assert!(lines.iter().any(|l| l.starts_with("    pair   iran+talks")), "{shown}");
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!("{}: cannot read: No such file or directory (os error 2)", missing.display())
+    );
+
+    // A saved page: its title counts, and an off-topic page is explained as such.
+    let page = root().join("seeds/samples/articles/iran-futsal-team-world-cup-qualification.html");
+    let out = run(talkwire().args(["topic", "explain"]).arg(&page));
+    assert!(out.status.success());
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.lines().nth(1).unwrap().starts_with("  title: "), "{shown}");
+    assert!(shown.contains("  story default: not relevant (score 0."), "{shown}");
+}
