@@ -109,8 +109,8 @@ mod tests {
     }
 
     /// Hand `count` URLs over to `brokers`; returns whether their poll completed as delivered.
-    async fn hand_over(brokers: String, partitions: i32, count: usize) -> bool {
-        let kafka = KafkaConfig { brokers, message_timeout_ms: 1_000, ..Default::default() };
+    async fn hand_over(brokers: String, partitions: i32, count: usize, message_timeout_ms: u64) -> bool {
+        let kafka = KafkaConfig { brokers, message_timeout_ms, ..Default::default() };
         let cluster = ClusterConfig { partitions, fetch_topic: "fetch".into(), ..Default::default() };
         let handoff = Handoff::new(&kafka, &cluster).unwrap();
         let (commits, _committed) = tokio::sync::mpsc::unbounded_channel();
@@ -133,7 +133,7 @@ mod tests {
     async fn every_url_lands_on_its_partition_keyed_by_url_id_and_its_poll_completes_delivered() {
         let mock = MockCluster::new(1).unwrap();
         mock.create_topic("fetch", 4, 1).unwrap();
-        assert!(hand_over(mock.bootstrap_servers(), 4, 20).await, "every ticket was delivered");
+        assert!(hand_over(mock.bootstrap_servers(), 4, 20, 20_000).await, "every ticket was delivered");
 
         let consumer: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", mock.bootstrap_servers())
@@ -162,6 +162,6 @@ mod tests {
     #[tokio::test]
     async fn urls_the_broker_never_acknowledges_fail_their_poll() {
         // Nothing listens on port 9: every hand-over times out.
-        assert!(!hand_over("127.0.0.1:9".into(), 4, 3).await, "the cursor must not be committed");
+        assert!(!hand_over("127.0.0.1:9".into(), 4, 3, 1_000).await, "the cursor must not be committed");
     }
 }
