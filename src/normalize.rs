@@ -175,6 +175,12 @@ pub fn article_id(canonical_url: &Url) -> String {
     format!("{:032x}", xxh3_128(canonical_url.as_str().as_bytes()))
 }
 
+/// Id of a URL as a link names it: the [`article_id`] of its canonical form. Links are
+/// remembered and claimed by it, before the page says what its own canonical URL is.
+pub fn url_id(url: &Url) -> String {
+    article_id(&canonicalize_url(url))
+}
+
 /// Publisher host of a URL without a leading `www.`.
 pub fn site_of(url: &Url) -> String {
     url.host_str().map(|h| h.strip_prefix("www.").unwrap_or(h).to_string()).unwrap_or_default()

@@ -27,7 +27,7 @@ use crate::delivery::{CommitBatch, Inflight, Ticketed, Unacknowledged};
 use crate::enrich::Stages;
 use crate::extract::{Extracted, PageInput};
 use crate::fetch::{Body, Fetched, Fetcher};
-use crate::normalize::{Parts, article_id, assemble, canonicalize_url};
+use crate::normalize::{Parts, assemble, url_id};
 use crate::record::Record;
 use crate::sink::{DeadLetter, KafkaSink, Sink, StdoutSink};
 use crate::sources::Discovered;
@@ -126,7 +126,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
             });
             if extracted.text.trim().is_empty() {
                 let letter = DeadLetter {
-                    id: article_id(&canonicalize_url(&body.final_url)),
+                    id: url_id(&body.final_url),
                     url: display_url(&body.final_url),
                     source: discovered.source.url,
                     stage: "extract",
@@ -472,7 +472,7 @@ async fn fetch_loop(
             let unacknowledged = unacknowledged.clone();
             async move {
                 let url = discovered.url.clone();
-                let id = article_id(&canonicalize_url(&url));
+                let id = url_id(&url);
                 let fetched = fetcher.fetch_url(&url, None).await;
                 match fetched {
                     Ok(Fetched::Body(body)) => {

@@ -10,7 +10,7 @@ use super::{ClusterError, FetchRequest, partition_of};
 use crate::config::{ClusterConfig, KafkaConfig};
 use crate::delivery::Ticketed;
 use crate::kafka::{ClientLog, Producer, producer_config};
-use crate::normalize::{article_id, canonicalize_url};
+use crate::normalize::url_id;
 use crate::sources::Discovered;
 
 /// How long to wait before retrying when librdkafka's queue is full.
@@ -37,7 +37,7 @@ impl Handoff {
     pub async fn run(self, input: async_channel::Receiver<Ticketed<Discovered>>) {
         let acks = TaskTracker::new();
         while let Ok(Ticketed { item: discovered, ticket }) = input.recv().await {
-            let url_id = article_id(&canonicalize_url(&discovered.url));
+            let url_id = url_id(&discovered.url);
             let request = FetchRequest {
                 url: discovered.url.to_string(),
                 source: discovered.source,
@@ -151,7 +151,7 @@ mod tests {
             let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) else { continue };
             let key = std::str::from_utf8(m.key().unwrap()).unwrap();
             let request: FetchRequest = serde_json::from_slice(m.payload().unwrap()).unwrap();
-            assert_eq!(key, article_id(&canonicalize_url(&url::Url::parse(&request.url).unwrap())));
+            assert_eq!(key, url_id(&url::Url::parse(&request.url).unwrap()));
             assert_eq!(m.partition(), partition_of(key, 4), "{}", request.url);
             assert_eq!(request.attempt, 1);
             seen += 1;

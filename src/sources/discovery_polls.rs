@@ -27,7 +27,7 @@ use super::{FeedHints, SourceLocation};
 use crate::config::{SourceSpec, SourceSpecKind, SourcesConfig};
 use crate::delivery::PollHandle;
 use crate::fetch::{Body, FetchError, Fetched};
-use crate::normalize::{article_id, canonicalize_url};
+use crate::normalize::url_id;
 use crate::record::{SourceKind, SourceRef};
 use crate::state::{Commit, Cursor, DiscoveredSources};
 
@@ -109,7 +109,7 @@ impl Poller {
 
     /// Whether an article link still needs fetching (a store error says yes: the queue checks again).
     fn is_due(&self, url: &Url) -> bool {
-        self.store.due(&article_id(&canonicalize_url(url)), None).unwrap_or(true)
+        self.store.due(&url_id(&url), None).unwrap_or(true)
     }
 
     /// A sitemap or sitemap index (recursively, bounded), or every sitemap a robots.txt names.
@@ -192,8 +192,7 @@ impl Poller {
                 let (filter, store) = (filter.clone(), self.store.clone());
                 tokio::task::spawn_blocking(move || {
                     // Entries delivered before are dropped while reading (a store error keeps them: the queue checks again).
-                    let mut due =
-                        |e: &SitemapEntry| store.due(&article_id(&canonicalize_url(&e.url)), e.lastmod).unwrap_or(true);
+                    let mut due = |e: &SitemapEntry| store.due(&url_id(&e.url), e.lastmod).unwrap_or(true);
                     parse_sitemap(&body.bytes, &body.final_url, &filter, &mut due)
                 })
                 .await

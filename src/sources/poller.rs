@@ -18,7 +18,7 @@ use super::{Discovered, FeedHints, SourceLocation};
 use crate::config::{SourceSpec, SourceSpecKind};
 use crate::delivery::{CommitSender, Inflight, PollHandle, Ticketed};
 use crate::fetch::{FetchError, Fetched, Fetcher};
-use crate::normalize::{article_id, canonicalize_url, site_of};
+use crate::normalize::{site_of, url_id};
 use crate::record::SourceRef;
 use crate::state::{Commit, StateError, Store};
 
@@ -156,7 +156,7 @@ impl Poller {
     ) -> Result<usize, PollError> {
         let mut queued = 0;
         for (url, item_hints) in links.into_iter().take(self.max_articles_per_poll) {
-            let url_id = article_id(&canonicalize_url(&url));
+            let url_id = url_id(&url);
             if !self.store.due(&url_id, item_hints.updated_at)? {
                 continue;
             }
