@@ -109,7 +109,7 @@ impl Poller {
 
     /// Whether an article link still needs fetching (a store error says yes: the queue checks again).
     fn is_due(&self, url: &Url) -> bool {
-        self.store.due(&url_id(&url), None).unwrap_or(true)
+        self.store.due(&url_id(url), None).unwrap_or(true)
     }
 
     /// A sitemap or sitemap index (recursively, bounded), or every sitemap a robots.txt names.
