@@ -279,11 +279,21 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     };
     // Cut short when the bound passed, or when the sink's flush ran into it.
     let drain_timed_out = !tokio::time::timeout_at(deadline(), drain).await.unwrap_or(false);
+    Ok(drain_report(&unacknowledged, drain_timed_out, started, drain_bound))
+}
+
+/// What a drain left, logged: "drained", or "drain bound reached" when it was cut short.
+fn drain_report(
+    unacknowledged: &Unacknowledged,
+    drain_timed_out: bool,
+    started: Instant,
+    bound: Duration,
+) -> RunReport {
     let report = RunReport { unacknowledged: unacknowledged.count(), drain_timed_out };
     let elapsed_ms = started.elapsed().as_millis() as u64;
     if drain_timed_out {
         tracing::warn!(
-            bound_secs = drain_bound.as_secs(),
+            bound_secs = bound.as_secs(),
             elapsed_ms,
             unacknowledged = report.unacknowledged,
             "drain bound reached; unfinished articles will be fetched again"
@@ -291,7 +301,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     } else {
         tracing::info!(elapsed_ms, unacknowledged = report.unacknowledged, "drained");
     }
-    Ok(report)
+    report
 }
 
 fn content_type_of(body: &Body) -> &str {
@@ -437,19 +447,8 @@ async fn run_cluster(
         }
         Err(_) => true,
     };
-    let report = RunReport { unacknowledged: unacknowledged.count(), drain_timed_out };
-    let elapsed_ms = started.elapsed().as_millis() as u64;
-    if drain_timed_out {
-        tracing::warn!(
-            bound_secs = drain_bound.as_secs(),
-            elapsed_ms,
-            unacknowledged = report.unacknowledged,
-            "drain bound reached; unfinished articles go to the partitions' next owner"
-        );
-    } else {
-        tracing::info!(elapsed_ms, unacknowledged = report.unacknowledged, "drained");
-    }
-    Ok(report)
+    // In a cluster, what was not finished goes to the partitions' next owner.
+    Ok(drain_report(&unacknowledged, drain_timed_out, started, drain_bound))
 }
 
 /// Fetch articles, `concurrency` at a time (per-host limits live in the fetcher). A fetched
