@@ -15,6 +15,8 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("config/entities/capitals.toml", include_str!("../../config/entities/capitals.toml")),
     ("config/entities/domain.toml", include_str!("../../config/entities/domain.toml")),
     ("config/entities/lexicon.toml", include_str!("../../config/entities/lexicon.toml")),
+    ("config/entities/places.toml", include_str!("../../config/entities/places.toml")),
+    ("config/entities/given-names.toml", include_str!("../../config/entities/given-names.toml")),
 ];
 
 /// One data file.

@@ -132,6 +132,9 @@ pub(crate) fn find(doc: &Doc, gz: &Gazetteer, matches: &[GzMatch], lx: &Lexicon)
 const PREPOSITIONS: &[&str] =
     &["at", "of", "from", "in", "with", "for", "by", "to", "on", "about", "against", "near", "into"];
 
+/// Organisation head words that name one body on their own after "the" ("the Senate voted").
+const BODIES_NAMED_BY_HEAD: &[&str] = &["senate", "congress", "parliament", "assembly", "army", "navy", "academy", "society"];
+
 /// Short words that title case leaves in lower case.
 const TITLE_SMALL: &[&str] =
     &["a", "an", "in", "to", "at", "by", "with", "as", "from", "vs", "or", "nor", "but", "up", "via", "over"];
@@ -143,6 +146,7 @@ fn headline_lines(doc: &Doc, lx: &Lexicon) -> Vec<bool> {
     let mut caps = vec![0u32; lines];
     let mut all_caps = vec![0u32; lines];
     let mut stops = vec![0u32; lines];
+    let mut commas = vec![0u32; lines];
     for (i, t) in doc.tokens.iter().enumerate() {
         if !t.has(ALPHA) {
             continue;
@@ -161,11 +165,17 @@ fn headline_lines(doc: &Doc, lx: &Lexicon) -> Vec<bool> {
         if t.gap_flags & GAP_STOP != 0 && t.gap_flags & GAP_NEWLINE == 0 {
             stops[l] += 1;
         }
+        if t.gap_flags & GAP_COMMA != 0 && t.gap_flags & GAP_NEWLINE == 0 {
+            commas[l] += 1;
+        }
     }
     (0..lines)
         .map(|l| {
             let w = words[l];
-            stops[l] == 0 && ((w >= 4 && caps[l] * 10 >= w * 9) || (w >= 3 && all_caps[l] * 5 >= w * 3))
+            // "Jerome, Ambrose, Augustine and Gregory": commas make a list of names, not a headline.
+            stops[l] == 0
+                && commas[l] < 2
+                && ((w >= 4 && caps[l] * 10 >= w * 9) || (w >= 3 && all_caps[l] * 5 >= w * 3))
         })
         .collect()
 }
@@ -446,6 +456,20 @@ impl Ctx<'_, '_> {
         }
         let words = name.iter().filter(|&&u| self.is_name(u)).count() as u32;
         if words < 2 && qualifier.is_none() {
+            if let [Unit::Tok(t)] = *units
+                && self.body_named_by_head(t)
+            {
+                self.out.push(Cand {
+                    t0: t,
+                    t1: t + 1,
+                    k0: t,
+                    kind: Some(EntityType::Org),
+                    qualifier: None,
+                    possessor: None,
+                    generic: false,
+                    words: 1,
+                });
+            }
             return;
         }
         for u in units {
@@ -463,6 +487,17 @@ impl Ctx<'_, '_> {
             generic,
             words,
         });
+    }
+
+    /// "the Senate", "the Army": a body whose head word alone, capitalised after "the" inside a
+    /// sentence, is its name (unlike "the Government", which stands for whichever one).
+    fn body_named_by_head(&self, t: u32) -> bool {
+        t > 0
+            && BODIES_NAMED_BY_HEAD.contains(&self.plain(t))
+            && !self.tok(t).has(SENT_START | ALL_CAPS)
+            && self.tok(t).gap == Gap::Space
+            && self.plain(t - 1) == "the"
+            && !self.tok(t - 1).has(CAP)
     }
 
     /// A span without organisation head: titles, then names split at places and connectors.
@@ -605,6 +640,9 @@ impl Ctx<'_, '_> {
                 Some(EntityType::Org)
             } else if place_cue && !self.lx.given_names.contains(self.plain(t)) {
                 Some(EntityType::Place)
+            } else if !tok.has(ALL_CAPS) && self.lx.given_names.contains(self.plain(t)) {
+                // "Daniel refused": a first name on its own is a person's.
+                Some(EntityType::Person)
             } else {
                 None
             }

@@ -139,6 +139,14 @@ impl Extraction<'_> {
                     let named = |b: &CueMatch| !b.phrase.pronoun && (b.pattern.adjacent() || reported(b));
                     Some(d.attribution_before(s).filter(named).unwrap_or(after))
                 }
+                // `X said that … "…", according to IRIB` / `X told reporters "…", state media reported`:
+                // the outlet closing the sentence relays what the speaker named before the quote said.
+                Some(after) if after.pattern == Pattern::RightFinal => Some(
+                    d.attribution_before(s)
+                        .filter(|b| matches!(b.pattern, Pattern::LeftAdjacent | Pattern::LeftEmbedded))
+                        .filter(|b| !d.tok(b.cue.start).has(F_ACCORDING))
+                        .unwrap_or(after),
+                ),
                 Some(after) => Some(after),
                 None => d.attribution_before(s),
             });

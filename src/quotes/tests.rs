@@ -17,7 +17,7 @@ fn ent(id: &str, name: &str, kind: EntityType, text: &str, words: &[&str]) -> En
         }
     }
     mentions.sort_by_key(|m| m.start);
-    Entity { id: id.into(), name: name.into(), kind, wikidata: None, mentions }
+    Entity { id: id.into(), name: name.into(), kind, wikidata: None, mentions, demonyms: Vec::new() }
 }
 
 fn person(id: &str, name: &str, text: &str, words: &[&str]) -> Entity {
@@ -1302,4 +1302,35 @@ fn an_embedded_post_is_a_direct_quote_of_its_author() {
     // A dash line without a handle and a date is prose.
     let text = "The envoy left.\n\n\u{2014} Abbas Araghchi, in Geneva";
     assert!(run(text, &[]).is_empty());
+}
+
+#[test]
+fn a_speaker_named_before_the_quote_beats_the_outlet_relaying_it() {
+    // The outlet that closes the sentence only relays what the speaker named before the quote said.
+    let cases = [
+        (
+            "Leila Farahani, a senior aide to the speaker, said on Tuesday that parliament would \"never accept\" \
+             new limits, according to the Fars news agency.",
+            "Leila Farahani",
+        ),
+        (
+            "Mehdi Karroubi told a local paper in Qom that the offer was \"a trap for fools,\" state television reported.",
+            "Mehdi Karroubi",
+        ),
+        (
+            "Deputy minister Omid Rahbar said the inspectors would be \"welcome at any site,\" the ISNA agency reported on Friday.",
+            "Omid Rahbar",
+        ),
+        (
+            "Rahbar added that Tehran expects \"concrete steps\" first, the agency said.",
+            "Rahbar",
+        ),
+    ];
+    for (text, name) in cases {
+        let q = only(text, &[]);
+        assert_eq!(speaker_name(&q), Some(name), "{text}");
+    }
+    // With no speaker before the quote, the outlet is the source.
+    let text = "The offer was \"a trap for fools,\" state television reported.";
+    assert_eq!(speaker_name(&only(text, &[])), Some("state television"));
 }
