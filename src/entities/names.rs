@@ -133,7 +133,14 @@ const PREPOSITIONS: &[&str] =
     &["at", "of", "from", "in", "with", "for", "by", "to", "on", "about", "against", "near", "into"];
 
 /// Organisation head words that name one body on their own after "the" ("the Senate voted").
-const BODIES_NAMED_BY_HEAD: &[&str] = &["senate", "congress", "parliament", "assembly", "army", "navy", "academy", "society"];
+const BODIES_NAMED_BY_HEAD: &[&str] =
+    &["senate", "congress", "parliament", "assembly", "army", "navy", "academy", "society", "church", "house"];
+
+/// Words that turn a place name into a part of it ("Northern California", "Greater London").
+const DIRECTIONS: &[&str] = &[
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower",
+    "greater", "inner", "outer", "northeast", "northwest", "southeast", "southwest",
+];
 
 /// Short words that title case leaves in lower case.
 const TITLE_SMALL: &[&str] =
@@ -412,8 +419,58 @@ impl Ctx<'_, '_> {
                     self.free(&run[org_end..]);
                 }
             }
-            None => self.free(run),
+            None => {
+                if !self.name_around_place(run) {
+                    self.free(run);
+                }
+            }
         }
+    }
+
+    /// A listed place written inside a longer name is part of that name, not a mention of the
+    /// place: "Pittsburgh Pirates", "Environment Canada", "Real Madrid" (organisations),
+    /// "Volgograd Arena", "Northern California" (places), "Valeska Paris" (a person's given name
+    /// first). Only short runs of one place and plain capitalised words; a sentence-initial word
+    /// before the place may be capitalised for the sentence ("Visiting Paris, ...").
+    fn name_around_place(&mut self, run: &[Unit]) -> bool {
+        if run.len() < 2 || run.len() > 4 {
+            return false;
+        }
+        let places: Vec<usize> = (0..run.len()).filter(|&i| matches!(run[i], Unit::Place(_))).collect();
+        let [p] = places[..] else { return false };
+        let Unit::Place(mi) = run[p] else { return false };
+        if self.matches[mi as usize].demonym {
+            return false;
+        }
+        let plain_word = |u: Unit| {
+            matches!(u, Unit::Tok(t) if self.class[t as usize] == Class::Name
+                && !self.is_title(u)
+                && !self.is_head(u)
+                && !self.tok(t).has(POSSESSIVE))
+        };
+        if !run.iter().enumerate().all(|(i, &u)| i == p || plain_word(u)) {
+            return false;
+        }
+        let t0 = self.first_tok(run[0]);
+        let t1 = self.end_tok(run[run.len() - 1]);
+        if (t0 + 1..t1).any(|t| self.tok(t).gap != Gap::Space || self.tok(t - 1).has(POSSESSIVE)) {
+            return false;
+        }
+        let first = self.plain(t0);
+        let last = self.plain(t1 - 1);
+        let kind = if self.lx.place_heads.contains(last) || (p > 0 && DIRECTIONS.contains(&first)) {
+            EntityType::Place
+        } else if p > 0 && self.lx.given_names.contains(first) {
+            EntityType::Person
+        } else if p > 0 && self.tok(t0).has(SENT_START) {
+            return false;
+        } else {
+            EntityType::Org
+        };
+        self.absorbed[mi as usize] = true;
+        let words = run.len() as u32;
+        self.out.push(Cand { t0, t1, k0: t0, kind: Some(kind), qualifier: None, possessor: None, generic: false, words });
+        true
     }
 
     /// An organisation span.
@@ -636,7 +693,7 @@ impl Ctx<'_, '_> {
                 && !self.lx.acronym_stoplist.contains(self.plain(t));
             if titled || role_before || appositive || who_after {
                 Some(EntityType::Person)
-            } else if org_noun || acronym {
+            } else if org_noun || acronym || self.body_named_by_head(t) {
                 Some(EntityType::Org)
             } else if place_cue && !self.lx.given_names.contains(self.plain(t)) {
                 Some(EntityType::Place)

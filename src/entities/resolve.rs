@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use super::gazetteer::{FUZZY_MIN, FUZZY_MIN_LEN, Gazetteer, GzMatch};
 use super::names::Cand;
-use super::text::Doc;
+use super::text::{ALPHA, CAP, Doc, Gap, POSSESSIVE};
 use crate::record::{Entity, EntityType, Mention};
 
 struct DocEnt {
@@ -54,6 +54,11 @@ struct Resolver<'a, 'd> {
     generic_by_key: HashMap<String, usize>,
     key: String,
 }
+
+/// Function words that cannot be the verb after a subject.
+const NOT_VERBS: &[&str] = &[
+    "and", "or", "of", "in", "at", "to", "for", "with", "on", "by", "from", "as", "the", "a", "an", "de", "del", "da",
+];
 
 /// How many earlier unknown names a new one is compared with.
 const NEAR_WINDOW: usize = 64;
@@ -222,6 +227,21 @@ impl Resolver<'_, '_> {
         before.or(after).map(|(_, i)| i)
     }
 
+    /// A lone name standing as the subject of a verb, not after an article: "Galois returned"
+    /// (not "the House did", "Polaroids and prints", "at Berkeley,").
+    fn acts_like_a_person(&self, c: &Cand) -> bool {
+        let (t0, t1) = (c.t0 as usize, c.t1 as usize);
+        let toks = &self.doc.tokens;
+        let after_article = t0 > 0 && matches!(self.doc.plain(t0 - 1), "the" | "a" | "an" | "this" | "that" | "its");
+        let verb_after = t1 < toks.len()
+            && toks[t1].gap == Gap::Space
+            && toks[t1].has(ALPHA)
+            && !toks[t1].has(CAP)
+            && !toks[t0..t1].iter().any(|t| t.has(POSSESSIVE))
+            && !NOT_VERBS.contains(&self.doc.plain(t1));
+        !after_article && verb_after
+    }
+
     /// The person whose surname `self.key` misspells: the article writes the same surname with a
     /// letter or two changed, dropped or swapped ("Kowalcyzk" after "Ferdinand Kowalczyk"). The
     /// first letter must agree and the surname must be long enough for the edit to be a slip, and
@@ -361,7 +381,10 @@ impl Resolver<'_, '_> {
         let person_like = matches!(c.kind, None | Some(EntityType::Person));
         let owner = self
             .surname_owner(c.t0)
-            .filter(|&i| person_like || self.ents[i].kind == EntityType::Person)
+            .filter(|&i| {
+                self.ents[i].kind == EntityType::Person
+                    || (person_like && (c.kind == Some(EntityType::Person) || self.acts_like_a_person(c)))
+            })
             .or_else(|| (person_like && self.key.contains(' ')).then(|| self.name_suffix_owner(c.t0)).flatten())
             .or_else(|| person_like.then(|| self.misspelled_surname_owner(c.t0)).flatten());
         let owner = owner.or_else(|| {
