@@ -132,8 +132,8 @@ def main():
     chosen = {}  # key -> (population, name, id)
 
     def ordinary(name):
-        """A word of the language or a stopword: never a place name on its own."""
-        return name.lower() in words or key(name) in stop
+        """A word of the language or a stopword, as written or folded to ASCII ("Būsh" reads "Bush")."""
+        return name.lower() in words or key(name) in words or key(name) in stop
 
     def offer(name, population, small_ok):
         name = clean(name)
@@ -147,6 +147,10 @@ def main():
         if single and ordinary(name) and not big:
             return
         if single and k in given_keys and not big and not small_ok:
+            return
+        # A small town whose name folds to ASCII from another script or diacritics ("Būsh") collides
+        # with English names and words more often than it is written in English news.
+        if single and not name.isascii() and not big:
             return
         if k in chosen and chosen[k][0] >= population:
             return

@@ -260,7 +260,13 @@ impl Ctx<'_, '_> {
             }
             let release = match self.gz.entities[m.entity as usize].kind {
                 EntityType::Person => true,
-                EntityType::Place => self.lx.given_names.contains(p),
+                // "Gov. Jeb Bush": a name after a title is a person's first name.
+                EntityType::Place => {
+                    self.lx.given_names.contains(p)
+                        || (prev > 0
+                            && self.tok(prev).gap == Gap::Space
+                            && self.lx.title_words.contains(self.plain(prev - 1)))
+                }
                 _ => false,
             };
             if release {
