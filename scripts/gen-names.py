@@ -45,6 +45,7 @@ SUBDIVISION_TYPES = {
     "Special administrative region", "Autonomous province", "Federal territory",
     "Union territory", "Capital territory", "Capital district", "Metropolitan region",
     "Autonomous city", "Special region", "Autonomous district", "Geographical region",
+    "Council area", "Two-tier county", "Unitary authority",
 }
 
 # Countries whose second-level units are counties that news writes by name.

@@ -55,9 +55,11 @@ struct Resolver<'a, 'd> {
     key: String,
 }
 
-/// Function words that cannot be the verb after a subject.
-const NOT_VERBS: &[&str] = &[
-    "and", "or", "of", "in", "at", "to", "for", "with", "on", "by", "from", "as", "the", "a", "an", "de", "del", "da",
+/// Irregular verbs in the singular that a person's surname is the subject of ("Byron was").
+const SUBJECT_VERBS: &[&str] = &[
+    "was", "is", "has", "had", "became", "becomes", "wrote", "writes", "said", "says", "told", "tells", "made", "took",
+    "left", "won", "met", "began", "gave", "found", "saw", "went", "came", "knew", "thought", "felt", "taught",
+    "spent", "fell", "sought", "held",
 ];
 
 /// How many earlier unknown names a new one is compared with.
@@ -227,8 +229,9 @@ impl Resolver<'_, '_> {
         before.or(after).map(|(_, i)| i)
     }
 
-    /// A lone name standing as the subject of a verb, not after an article: "Galois returned"
-    /// (not "the House did", "Polaroids and prints", "at Berkeley,").
+    /// A lone name standing as the subject of a verb in the singular past or a verb of a life,
+    /// not after an article: "Galois returned", "Byron was" (not "the House did", "Polaroids
+    /// were", "Senators when", "at Berkeley,").
     fn acts_like_a_person(&self, c: &Cand) -> bool {
         let (t0, t1) = (c.t0 as usize, c.t1 as usize);
         let toks = &self.doc.tokens;
@@ -238,7 +241,10 @@ impl Resolver<'_, '_> {
             && toks[t1].has(ALPHA)
             && !toks[t1].has(CAP)
             && !toks[t0..t1].iter().any(|t| t.has(POSSESSIVE))
-            && !NOT_VERBS.contains(&self.doc.plain(t1));
+            && {
+                let next = self.doc.plain(t1);
+                (next.ends_with("ed") && next.len() > 4) || SUBJECT_VERBS.contains(&next)
+            };
         !after_article && verb_after
     }
 
