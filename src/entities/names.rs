@@ -262,7 +262,7 @@ impl Ctx<'_, '_> {
                 EntityType::Person => true,
                 // "Gov. Jeb Bush": a name after a title is a person's first name.
                 EntityType::Place => {
-                    self.lx.given_names.contains(p)
+                    self.lx.first_names.contains(p)
                         || (prev > 0
                             && self.tok(prev).gap == Gap::Space
                             && self.lx.title_words.contains(self.plain(prev - 1)))
@@ -466,7 +466,7 @@ impl Ctx<'_, '_> {
         let last = self.plain(t1 - 1);
         let kind = if self.lx.place_heads.contains(last) || (p > 0 && DIRECTIONS.contains(&first)) {
             EntityType::Place
-        } else if p > 0 && self.lx.given_names.contains(first) {
+        } else if p > 0 && self.lx.first_names.contains(first) {
             EntityType::Person
         } else if p > 0 && self.tok(t0).has(SENT_START) {
             return false;
@@ -654,7 +654,7 @@ impl Ctx<'_, '_> {
             }
             found
         };
-        let given = matches!(first_name, Some(Unit::Tok(t)) if self.lx.given_names.contains(self.plain(t)));
+        let given = matches!(first_name, Some(Unit::Tok(t)) if self.lx.first_names.contains(self.plain(t)));
         // "X, who": people, not organisations ("which") or places ("where").
         let who_after = t1 < n && self.tok(t1).gap_flags & GAP_COMMA != 0 && self.plain(t1) == "who";
         // "the Kayhan newspaper", "the reformist daily Etemad".
