@@ -65,6 +65,14 @@ def key(s):
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", fold(s)).split())
 
 
+def folded_key(s):
+    """The recogniser's name key (src/entities/text.rs fold_key): gh→q, kh→x, ou→u, doubled letters
+    collapsed, so "Hamm" and "ham" meet."""
+    plain = re.sub(r"[^a-z0-9]+", "", fold(s))
+    plain = plain.replace("gh", "q").replace("kh", "x").replace("ou", "u")
+    return re.sub(r"([a-z])\1+", r"\1", plain)
+
+
 def toml_str(s):
     return json.dumps(s, ensure_ascii=False)
 
@@ -133,9 +141,12 @@ def main():
     known, ids = known_keys(args.known)
     chosen = {}  # key -> (population, name, id)
 
+    word_keys = {folded_key(w) for w in words}
+
     def ordinary(name):
-        """A word of the language or a stopword, as written or folded to ASCII ("Būsh" reads "Bush")."""
-        return name.lower() in words or key(name) in words or key(name) in stop
+        """A word of the language or a stopword, as written or as the recogniser folds it ("Būsh" reads
+        "Bush", "Hamm" reads "ham")."""
+        return name.lower() in words or key(name) in stop or (" " not in key(name) and folded_key(name) in word_keys)
 
     def offer(name, population, small_ok):
         name = clean(name)

@@ -138,8 +138,24 @@ const BODIES_NAMED_BY_HEAD: &[&str] =
 
 /// Words that turn a place name into a part of it ("Northern California", "Greater London").
 const DIRECTIONS: &[&str] = &[
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower",
-    "greater", "inner", "outer", "northeast", "northwest", "southeast", "southwest",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "upper",
+    "lower",
+    "greater",
+    "inner",
+    "outer",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
 ];
 
 /// Short words that title case leaves in lower case.
@@ -247,8 +263,19 @@ impl Ctx<'_, '_> {
                 continue;
             }
             let (t, prev) = (m.t0, m.t0 - 1);
+            // "Lara Trump": a first name that is also a listed place still opens a person's name.
+            let prev_given_place = {
+                let pm = self.covered[prev as usize];
+                pm != NONE && {
+                    let p = &self.matches[pm as usize];
+                    p.t1 == p.t0 + 1
+                        && !p.demonym
+                        && self.is_place_match(pm)
+                        && self.lx.given_names.contains(self.plain(prev))
+                }
+            };
             if self.tok(t).gap != Gap::Space
-                || self.covered[prev as usize] != NONE
+                || (self.covered[prev as usize] != NONE && !prev_given_place)
                 || self.class[prev as usize] != Class::Name
                 || self.tok(prev).has(ALL_CAPS)
             {
@@ -475,7 +502,16 @@ impl Ctx<'_, '_> {
         };
         self.absorbed[mi as usize] = true;
         let words = run.len() as u32;
-        self.out.push(Cand { t0, t1, k0: t0, kind: Some(kind), qualifier: None, possessor: None, generic: false, words });
+        self.out.push(Cand {
+            t0,
+            t1,
+            k0: t0,
+            kind: Some(kind),
+            qualifier: None,
+            possessor: None,
+            generic: false,
+            words,
+        });
         true
     }
 

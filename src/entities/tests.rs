@@ -529,8 +529,14 @@ fn offices_name_their_holders_and_are_checked() {
 #[test]
 fn misspelled_surname_later_in_the_article_joins_the_full_name() {
     let cases = [
-        ("Energy analyst Ferdinand Kowalczyk said prices would rise. Later, Kowalcyzk said demand was weak.", "Kowalcyzk"),
-        ("Senator Margarethe Abernathy said the bill would pass. Abernethy told reporters it had the votes.", "Abernethy"),
+        (
+            "Energy analyst Ferdinand Kowalczyk said prices would rise. Later, Kowalcyzk said demand was weak.",
+            "Kowalcyzk",
+        ),
+        (
+            "Senator Margarethe Abernathy said the bill would pass. Abernethy told reporters it had the votes.",
+            "Abernethy",
+        ),
         ("The envoy, Tomasz Wiśniewski, arrived on Monday. Wisniewsky said talks had begun.", "Wisniewsky"),
     ];
     for (text, variant) in cases {

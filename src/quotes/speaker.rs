@@ -147,9 +147,7 @@ impl Extraction<'_> {
             }
             let Some(end) = d.role_phrase_at(k, last) else { continue };
             let phrase = Phrase::new(k, end);
-            return Some(
-                self.office_holder(phrase, pos).unwrap_or_else(|| (d.tok_text(k, end).to_string(), None)),
-            );
+            return Some(self.office_holder(phrase, pos).unwrap_or_else(|| (d.tok_text(k, end).to_string(), None)));
         }
         None
     }
