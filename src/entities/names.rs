@@ -19,6 +19,9 @@
 //!   Etemad"), as does being a lone acronym;
 //! * a place preposition before an unlisted name, or "-based" after it, makes it a PLACE
 //!   ("clerics in Najaf", "a Karachi-based analyst"), unless it looks like an adjective;
+//! * a listed place inside a short run of plain capitalised words is part of that name, not
+//!   the place ("Pittsburgh Pirates", "Environment Canada" are ORGs, "Volgograd Arena" a PLACE);
+//! * a lone first name is a PERSON ("Daniel refused"); "the Senate", "the Church" are ORGs;
 //! * an unmarked span of two or more words is OTHER, or *weak* at the start of a sentence;
 //!   single unmarked words are weak. Weak candidates survive only when they link to an
 //!   entity found elsewhere (a lone surname or given name, a fuzzy match of a listed name).

@@ -10,6 +10,9 @@
 //!    same surname mentioned closest before it (or first after it) — "Araghchi" after
 //!    "Abbas Araghchi", "Smith" after "John Smith"; then a fuzzy match of a listed person;
 //!    then a titled single name ("Mr. Smith") or an acronym becomes an entity of its own.
+//!    A lone surname the article misspells ("Kowalcyzk" after "Ferdinand Kowalczyk") joins
+//!    the one full name it is a letter or two from; an untyped full name ("Évariste Galois")
+//!    becomes a person when its last word later stands alone as the subject of a verb.
 //!
 //! Weak candidates (see [`super::names`]) are kept only when they link to something.
 
