@@ -271,8 +271,8 @@ impl Resolver<'_, '_> {
             return None;
         }
         let people = &self.by_surname[surname];
-        let before = people.iter().copied().filter(|&i| self.ents[i].mentions.iter().any(|&(m0, _)| m0 < t0));
-        before.last().or_else(|| people.first().copied())
+        let before = people.iter().copied().rev().find(|&i| self.ents[i].mentions.iter().any(|&(m0, _)| m0 < t0));
+        before.or_else(|| people.first().copied())
     }
 
     /// The one person of this article with a full name starting with `self.key`
