@@ -98,7 +98,7 @@ impl Resolver<'_, '_> {
 
     /// The article's entity for listed entity `e`, created at `span` when new.
     fn gz_entity(&mut self, e: u32, span: (u32, u32)) -> usize {
-        let idx = match self.by_gz.get(&e) {
+        match self.by_gz.get(&e) {
             Some(&i) => i,
             None => {
                 let g = &self.gz.entities[e as usize];
@@ -117,8 +117,7 @@ impl Resolver<'_, '_> {
                 self.by_gz.insert(e, self.ents.len() - 1);
                 self.ents.len() - 1
             }
-        };
-        idx
+        }
     }
 
     fn add_unknown(&mut self, idx: usize, c: &Cand) {
