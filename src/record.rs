@@ -147,8 +147,13 @@ pub struct Entity {
     pub kind: EntityType,
     /// Wikidata Q-id when known for sure.
     pub wikidata: Option<String>,
-    /// Every mention, in text order.
+    /// Every mention of the entity's name, in text order.
     pub mentions: Vec<Mention>,
+    /// Adjectives and nationals derived from a place's name ("Iranian officials", "the Syrian side"),
+    /// in text order: they point to the place without naming it, so they are kept apart from
+    /// `mentions`. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demonyms: Vec<Mention>,
 }
 
 /// Whether a quote is a full direct quote or a fragment inside reported speech.

@@ -15,6 +15,8 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("config/entities/capitals.toml", include_str!("../../config/entities/capitals.toml")),
     ("config/entities/domain.toml", include_str!("../../config/entities/domain.toml")),
     ("config/entities/lexicon.toml", include_str!("../../config/entities/lexicon.toml")),
+    ("config/entities/places.toml", include_str!("../../config/entities/places.toml")),
+    ("config/entities/given-names.toml", include_str!("../../config/entities/given-names.toml")),
 ];
 
 /// One data file.
@@ -91,6 +93,10 @@ pub(crate) struct LexiconDef {
     acronym_stoplist: Vec<String>,
     #[serde(default)]
     given_names: Vec<String>,
+    /// First names that are also ordinary words ("Harry", "Mark"): they mark a person only
+    /// before a surname, never on their own.
+    #[serde(default)]
+    given_names_also_words: Vec<String>,
     /// Phrases that are no entity on the list, and stop shorter list names inside them from
     /// matching ("National Security Council" is not the UN "Security Council").
     #[serde(default)]
@@ -113,6 +119,7 @@ impl LexiconDef {
         self.stopwords.extend(o.stopwords);
         self.acronym_stoplist.extend(o.acronym_stoplist);
         self.given_names.extend(o.given_names);
+        self.given_names_also_words.extend(o.given_names_also_words);
         self.block.extend(o.block);
     }
 }
@@ -222,6 +229,8 @@ pub(crate) struct Lexicon {
     pub stopwords: WordSet,
     pub acronym_stoplist: WordSet,
     pub given_names: WordSet,
+    /// `given_names` and the first names that are also ordinary words: what may open a full name.
+    pub first_names: WordSet,
     pub block: Vec<String>,
 }
 
@@ -275,6 +284,8 @@ impl Lexicon {
         }
         words(&def.acronym_stoplist, &mut lx.acronym_stoplist, &none);
         words(&def.given_names, &mut lx.given_names, &none);
+        words(&def.given_names, &mut lx.first_names, &none);
+        words(&def.given_names_also_words, &mut lx.first_names, &none);
         lx.block = def.block.clone();
         lx
     }

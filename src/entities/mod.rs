@@ -7,7 +7,9 @@
 //!   meet ("Araqchi" = "Araghchi", "Türkiye" = "Turkiye", "al-Busaidi" = "Al Busaidi"), and
 //!   searched in one Aho-Corasick pass over the article's folded key stream;
 //! * the **general recogniser** ([`names`]): capitalised spans with titles, role nouns,
-//!   speech verbs, organisation head words and acronyms, for names on no list.
+//!   speech verbs, organisation head words and acronyms, for names on no list. World places
+//!   and first names come from generated data (`config/entities/places.toml`,
+//!   `given-names.toml`, written by `scripts/gen-names.py`), never from the story gazetteer.
 //!
 //! The resolver ([`resolve`]) links variants, fuzzy matches and lone surnames to one entity.
 //! Offsets are chars (Unicode scalar values) into the text, end exclusive.
@@ -16,7 +18,8 @@
 //! `'s` are left out; a place written inside an organisation's name is part of it ("Omani
 //! Foreign Ministry"), a possessive splits it off ("Oman's" + "Foreign Ministry"). Capitals
 //! standing for governments keep the city ("Tehran said" → `place:tehran`); demonyms point to
-//! their country ("Iranian" → `place:iran`).
+//! their country ("Iranian" → `place:iran`) but do not name it, so they are recorded in the
+//! entity's `demonyms`, apart from its mentions.
 //!
 //! Ids: a listed entity keeps its gazetteer id ("person:abbas-araghchi", "place:iran"); any
 //! other is `<kind>:<slug>` of its longest name in the article, lowercased with diacritics

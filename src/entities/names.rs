@@ -19,6 +19,9 @@
 //!   Etemad"), as does being a lone acronym;
 //! * a place preposition before an unlisted name, or "-based" after it, makes it a PLACE
 //!   ("clerics in Najaf", "a Karachi-based analyst"), unless it looks like an adjective;
+//! * a listed place inside a short run of plain capitalised words is part of that name, not
+//!   the place ("Pittsburgh Pirates", "Environment Canada" are ORGs, "Volgograd Arena" a PLACE);
+//! * a lone first name is a PERSON ("Daniel refused"); "the Senate", "the Church" are ORGs;
 //! * an unmarked span of two or more words is OTHER, or *weak* at the start of a sentence;
 //!   single unmarked words are weak. Weak candidates survive only when they link to an
 //!   entity found elsewhere (a lone surname or given name, a fuzzy match of a listed name).
@@ -132,6 +135,32 @@ pub(crate) fn find(doc: &Doc, gz: &Gazetteer, matches: &[GzMatch], lx: &Lexicon)
 const PREPOSITIONS: &[&str] =
     &["at", "of", "from", "in", "with", "for", "by", "to", "on", "about", "against", "near", "into"];
 
+/// Organisation head words that name one body on their own after "the" ("the Senate voted").
+const BODIES_NAMED_BY_HEAD: &[&str] =
+    &["senate", "congress", "parliament", "assembly", "army", "navy", "academy", "society", "church", "house"];
+
+/// Words that turn a place name into a part of it ("Northern California", "Greater London").
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "upper",
+    "lower",
+    "greater",
+    "inner",
+    "outer",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+];
+
 /// Short words that title case leaves in lower case.
 const TITLE_SMALL: &[&str] =
     &["a", "an", "in", "to", "at", "by", "with", "as", "from", "vs", "or", "nor", "but", "up", "via", "over"];
@@ -143,6 +172,7 @@ fn headline_lines(doc: &Doc, lx: &Lexicon) -> Vec<bool> {
     let mut caps = vec![0u32; lines];
     let mut all_caps = vec![0u32; lines];
     let mut stops = vec![0u32; lines];
+    let mut commas = vec![0u32; lines];
     for (i, t) in doc.tokens.iter().enumerate() {
         if !t.has(ALPHA) {
             continue;
@@ -161,11 +191,17 @@ fn headline_lines(doc: &Doc, lx: &Lexicon) -> Vec<bool> {
         if t.gap_flags & GAP_STOP != 0 && t.gap_flags & GAP_NEWLINE == 0 {
             stops[l] += 1;
         }
+        if t.gap_flags & GAP_COMMA != 0 && t.gap_flags & GAP_NEWLINE == 0 {
+            commas[l] += 1;
+        }
     }
     (0..lines)
         .map(|l| {
             let w = words[l];
-            stops[l] == 0 && ((w >= 4 && caps[l] * 10 >= w * 9) || (w >= 3 && all_caps[l] * 5 >= w * 3))
+            // "Jerome, Ambrose, Augustine and Gregory": commas make a list of names, not a headline.
+            stops[l] == 0
+                && commas[l] < 2
+                && ((w >= 4 && caps[l] * 10 >= w * 9) || (w >= 3 && all_caps[l] * 5 >= w * 3))
         })
         .collect()
 }
@@ -230,8 +266,19 @@ impl Ctx<'_, '_> {
                 continue;
             }
             let (t, prev) = (m.t0, m.t0 - 1);
+            // "Lara Trump": a first name that is also a listed place still opens a person's name.
+            let prev_given_place = {
+                let pm = self.covered[prev as usize];
+                pm != NONE && {
+                    let p = &self.matches[pm as usize];
+                    p.t1 == p.t0 + 1
+                        && !p.demonym
+                        && self.is_place_match(pm)
+                        && self.lx.given_names.contains(self.plain(prev))
+                }
+            };
             if self.tok(t).gap != Gap::Space
-                || self.covered[prev as usize] != NONE
+                || (self.covered[prev as usize] != NONE && !prev_given_place)
                 || self.class[prev as usize] != Class::Name
                 || self.tok(prev).has(ALL_CAPS)
             {
@@ -243,7 +290,13 @@ impl Ctx<'_, '_> {
             }
             let release = match self.gz.entities[m.entity as usize].kind {
                 EntityType::Person => true,
-                EntityType::Place => self.lx.given_names.contains(p),
+                // "Gov. Jeb Bush": a name after a title is a person's first name.
+                EntityType::Place => {
+                    self.lx.first_names.contains(p)
+                        || (prev > 0
+                            && self.tok(prev).gap == Gap::Space
+                            && self.lx.title_words.contains(self.plain(prev - 1)))
+                }
                 _ => false,
             };
             if release {
@@ -402,8 +455,67 @@ impl Ctx<'_, '_> {
                     self.free(&run[org_end..]);
                 }
             }
-            None => self.free(run),
+            None => {
+                if !self.name_around_place(run) {
+                    self.free(run);
+                }
+            }
         }
+    }
+
+    /// A listed place written inside a longer name is part of that name, not a mention of the
+    /// place: "Pittsburgh Pirates", "Environment Canada", "Real Madrid" (organisations),
+    /// "Volgograd Arena", "Northern California" (places), "Valeska Paris" (a person's given name
+    /// first). Only short runs of one place and plain capitalised words; a sentence-initial word
+    /// before the place may be capitalised for the sentence ("Visiting Paris, ...").
+    fn name_around_place(&mut self, run: &[Unit]) -> bool {
+        if run.len() < 2 || run.len() > 4 {
+            return false;
+        }
+        let places: Vec<usize> = (0..run.len()).filter(|&i| matches!(run[i], Unit::Place(_))).collect();
+        let [p] = places[..] else { return false };
+        let Unit::Place(mi) = run[p] else { return false };
+        if self.matches[mi as usize].demonym {
+            return false;
+        }
+        let plain_word = |u: Unit| {
+            matches!(u, Unit::Tok(t) if self.class[t as usize] == Class::Name
+                && !self.is_title(u)
+                && !self.is_head(u)
+                && !self.tok(t).has(POSSESSIVE))
+        };
+        if !run.iter().enumerate().all(|(i, &u)| i == p || plain_word(u)) {
+            return false;
+        }
+        let t0 = self.first_tok(run[0]);
+        let t1 = self.end_tok(run[run.len() - 1]);
+        if (t0 + 1..t1).any(|t| self.tok(t).gap != Gap::Space || self.tok(t - 1).has(POSSESSIVE)) {
+            return false;
+        }
+        let first = self.plain(t0);
+        let last = self.plain(t1 - 1);
+        let kind = if self.lx.place_heads.contains(last) || (p > 0 && DIRECTIONS.contains(&first)) {
+            EntityType::Place
+        } else if p > 0 && self.lx.first_names.contains(first) {
+            EntityType::Person
+        } else if p > 0 && self.tok(t0).has(SENT_START) {
+            return false;
+        } else {
+            EntityType::Org
+        };
+        self.absorbed[mi as usize] = true;
+        let words = run.len() as u32;
+        self.out.push(Cand {
+            t0,
+            t1,
+            k0: t0,
+            kind: Some(kind),
+            qualifier: None,
+            possessor: None,
+            generic: false,
+            words,
+        });
+        true
     }
 
     /// An organisation span.
@@ -446,6 +558,20 @@ impl Ctx<'_, '_> {
         }
         let words = name.iter().filter(|&&u| self.is_name(u)).count() as u32;
         if words < 2 && qualifier.is_none() {
+            if let [Unit::Tok(t)] = *units
+                && self.body_named_by_head(t)
+            {
+                self.out.push(Cand {
+                    t0: t,
+                    t1: t + 1,
+                    k0: t,
+                    kind: Some(EntityType::Org),
+                    qualifier: None,
+                    possessor: None,
+                    generic: false,
+                    words: 1,
+                });
+            }
             return;
         }
         for u in units {
@@ -463,6 +589,17 @@ impl Ctx<'_, '_> {
             generic,
             words,
         });
+    }
+
+    /// "the Senate", "the Army": a body whose head word alone, capitalised after "the" inside a
+    /// sentence, is its name (unlike "the Government", which stands for whichever one).
+    fn body_named_by_head(&self, t: u32) -> bool {
+        t > 0
+            && BODIES_NAMED_BY_HEAD.contains(&self.plain(t))
+            && !self.tok(t).has(SENT_START | ALL_CAPS)
+            && self.tok(t).gap == Gap::Space
+            && self.plain(t - 1) == "the"
+            && !self.tok(t - 1).has(CAP)
     }
 
     /// A span without organisation head: titles, then names split at places and connectors.
@@ -556,7 +693,7 @@ impl Ctx<'_, '_> {
             }
             found
         };
-        let given = matches!(first_name, Some(Unit::Tok(t)) if self.lx.given_names.contains(self.plain(t)));
+        let given = matches!(first_name, Some(Unit::Tok(t)) if self.lx.first_names.contains(self.plain(t)));
         // "X, who": people, not organisations ("which") or places ("where").
         let who_after = t1 < n && self.tok(t1).gap_flags & GAP_COMMA != 0 && self.plain(t1) == "who";
         // "the Kayhan newspaper", "the reformist daily Etemad".
@@ -601,10 +738,13 @@ impl Ctx<'_, '_> {
                 && !self.lx.acronym_stoplist.contains(self.plain(t));
             if titled || role_before || appositive || who_after {
                 Some(EntityType::Person)
-            } else if org_noun || acronym {
+            } else if org_noun || acronym || self.body_named_by_head(t) {
                 Some(EntityType::Org)
             } else if place_cue && !self.lx.given_names.contains(self.plain(t)) {
                 Some(EntityType::Place)
+            } else if !tok.has(ALL_CAPS) && self.lx.given_names.contains(self.plain(t)) {
+                // "Daniel refused": a first name on its own is a person's.
+                Some(EntityType::Person)
             } else {
                 None
             }

@@ -10,6 +10,9 @@
 //!    same surname mentioned closest before it (or first after it) — "Araghchi" after
 //!    "Abbas Araghchi", "Smith" after "John Smith"; then a fuzzy match of a listed person;
 //!    then a titled single name ("Mr. Smith") or an acronym becomes an entity of its own.
+//!    A lone surname the article misspells ("Kowalcyzk" after "Ferdinand Kowalczyk") joins
+//!    the one full name it is a letter or two from; an untyped full name ("Évariste Galois")
+//!    becomes a person when its last word later stands alone as the subject of a verb.
 //!
 //! Weak candidates (see [`super::names`]) are kept only when they link to something.
 
@@ -17,7 +20,7 @@ use std::collections::HashMap;
 
 use super::gazetteer::{FUZZY_MIN, FUZZY_MIN_LEN, Gazetteer, GzMatch};
 use super::names::Cand;
-use super::text::Doc;
+use super::text::{ALPHA, CAP, Doc, Gap, POSSESSIVE};
 use crate::record::{Entity, EntityType, Mention};
 
 struct DocEnt {
@@ -35,6 +38,8 @@ struct DocEnt {
     /// Token span of the best mention (unknown entities).
     best: (u32, u32),
     mentions: Vec<(u32, u32)>,
+    /// Adjectives and nationals of a listed place ("Iranian"), kept apart from the mentions.
+    demonyms: Vec<(u32, u32)>,
 }
 
 struct Resolver<'a, 'd> {
@@ -52,6 +57,13 @@ struct Resolver<'a, 'd> {
     generic_by_key: HashMap<String, usize>,
     key: String,
 }
+
+/// Irregular verbs in the singular that a person's surname is the subject of ("Byron was").
+const SUBJECT_VERBS: &[&str] = &[
+    "was", "is", "has", "had", "became", "becomes", "wrote", "writes", "said", "says", "told", "tells", "made", "took",
+    "left", "won", "met", "began", "gave", "found", "saw", "went", "came", "knew", "thought", "felt", "taught",
+    "spent", "fell", "sought", "held",
+];
 
 /// How many earlier unknown names a new one is compared with.
 const NEAR_WINDOW: usize = 64;
@@ -74,7 +86,19 @@ fn prefix(kind: EntityType) -> &'static str {
 
 impl Resolver<'_, '_> {
     fn add_gz(&mut self, e: u32, span: (u32, u32)) {
-        let idx = match self.by_gz.get(&e) {
+        let idx = self.gz_entity(e, span);
+        self.ents[idx].mentions.push(span);
+    }
+
+    /// A demonym of listed place `e`.
+    fn add_gz_demonym(&mut self, e: u32, span: (u32, u32)) {
+        let idx = self.gz_entity(e, span);
+        self.ents[idx].demonyms.push(span);
+    }
+
+    /// The article's entity for listed entity `e`, created at `span` when new.
+    fn gz_entity(&mut self, e: u32, span: (u32, u32)) -> usize {
+        match self.by_gz.get(&e) {
             Some(&i) => i,
             None => {
                 let g = &self.gz.entities[e as usize];
@@ -88,12 +112,12 @@ impl Resolver<'_, '_> {
                     qualifier: None,
                     best: span,
                     mentions: Vec::new(),
+                    demonyms: Vec::new(),
                 });
                 self.by_gz.insert(e, self.ents.len() - 1);
                 self.ents.len() - 1
             }
-        };
-        self.ents[idx].mentions.push(span);
+        }
     }
 
     fn add_unknown(&mut self, idx: usize, c: &Cand) {
@@ -131,6 +155,7 @@ impl Resolver<'_, '_> {
             qualifier: c.qualifier,
             best: (c.k0, c.t1),
             mentions: vec![(c.t0, c.t1)],
+            demonyms: Vec::new(),
         });
         self.by_key.insert((c.qualifier, self.key.clone()), self.ents.len() - 1);
     }
@@ -174,11 +199,13 @@ impl Resolver<'_, '_> {
         best.map(|(_, i)| i)
     }
 
-    /// Index people with full names by the key of their last word.
+    /// Index people with full names by the key of their last word, and unknown names of two or
+    /// three words with no type ("Évariste Galois"): a later lone last word shows they are people.
     fn index_surnames(&mut self) {
         self.by_surname.clear();
         for (i, e) in self.ents.iter().enumerate() {
-            if e.kind == EntityType::Person && e.words >= 2 {
+            let untyped_name = e.kind == EntityType::Other && e.gz.is_none() && (2..=3).contains(&e.words);
+            if (e.kind == EntityType::Person && e.words >= 2) || untyped_name {
                 self.by_surname.entry(e.last_key.clone()).or_default().push(i);
             }
         }
@@ -202,6 +229,49 @@ impl Resolver<'_, '_> {
             }
         }
         before.or(after).map(|(_, i)| i)
+    }
+
+    /// A lone name standing as the subject of a verb in the singular past or a verb of a life,
+    /// not after an article: "Galois returned", "Byron was" (not "the House did", "Polaroids
+    /// were", "Senators when", "at Berkeley,").
+    fn acts_like_a_person(&self, c: &Cand) -> bool {
+        let (t0, t1) = (c.t0 as usize, c.t1 as usize);
+        let toks = &self.doc.tokens;
+        let after_article = t0 > 0 && matches!(self.doc.plain(t0 - 1), "the" | "a" | "an" | "this" | "that" | "its");
+        let verb_after = t1 < toks.len()
+            && toks[t1].gap == Gap::Space
+            && toks[t1].has(ALPHA)
+            && !toks[t1].has(CAP)
+            && !toks[t0..t1].iter().any(|t| t.has(POSSESSIVE))
+            && {
+                let next = self.doc.plain(t1);
+                (next.ends_with("ed") && next.len() > 4) || SUBJECT_VERBS.contains(&next)
+            };
+        !after_article && verb_after
+    }
+
+    /// The person whose surname `self.key` misspells: the article writes the same surname with a
+    /// letter or two changed, dropped or swapped ("Kowalcyzk" after "Ferdinand Kowalczyk"). The
+    /// first letter must agree and the surname must be long enough for the edit to be a slip, and
+    /// only one surname of the article may be that close.
+    fn misspelled_surname_owner(&self, t0: u32) -> Option<usize> {
+        if self.key.len() < FUZZY_MIN_LEN || self.key.contains(' ') {
+            return None;
+        }
+        let max_edits = if self.key.len() >= 8 { 2 } else { 1 };
+        let mut close = self.by_surname.keys().filter(|k| {
+            k.len() >= FUZZY_MIN_LEN
+                && k.as_bytes()[0] == self.key.as_bytes()[0]
+                && k.len().abs_diff(self.key.len()) <= max_edits
+                && strsim::damerau_levenshtein(k, &self.key) <= max_edits
+        });
+        let surname = close.next()?;
+        if close.next().is_some() {
+            return None;
+        }
+        let people = &self.by_surname[surname];
+        let before = people.iter().copied().rev().find(|&i| self.ents[i].mentions.iter().any(|&(m0, _)| m0 < t0));
+        before.or_else(|| people.first().copied())
     }
 
     /// The one person of this article with a full name starting with `self.key`
@@ -319,13 +389,22 @@ impl Resolver<'_, '_> {
         let person_like = matches!(c.kind, None | Some(EntityType::Person));
         let owner = self
             .surname_owner(c.t0)
-            .or_else(|| (person_like && self.key.contains(' ')).then(|| self.name_suffix_owner(c.t0)).flatten());
+            .filter(|&i| {
+                self.ents[i].kind == EntityType::Person
+                    || (person_like && (c.kind == Some(EntityType::Person) || self.acts_like_a_person(c)))
+            })
+            .or_else(|| (person_like && self.key.contains(' ')).then(|| self.name_suffix_owner(c.t0)).flatten())
+            .or_else(|| person_like.then(|| self.misspelled_surname_owner(c.t0)).flatten());
         let owner = owner.or_else(|| {
             (matches!(c.kind, None | Some(EntityType::Person)) && c.qualifier.is_none())
                 .then(|| self.given_name_owner())
                 .flatten()
         });
         if let Some(i) = owner {
+            // An untyped full name referred to by its last word alone is a person's.
+            if self.ents[i].kind == EntityType::Other {
+                self.ents[i].kind = EntityType::Person;
+            }
             self.add_mention(i, c);
             return;
         }
@@ -365,7 +444,11 @@ pub(crate) fn resolve(
         key: String::new(),
     };
     for (m, _) in matches.iter().zip(absorbed).filter(|(_, a)| !**a) {
-        r.add_gz(m.entity, (m.t0, m.t1));
+        if m.demonym {
+            r.add_gz_demonym(m.entity, (m.t0, m.t1));
+        } else {
+            r.add_gz(m.entity, (m.t0, m.t1));
+        }
     }
     for c in cands.iter().filter(|c| c.words >= 2 && c.kind.is_some()) {
         r.multi(c);
@@ -402,7 +485,9 @@ fn build(doc: &Doc, gz: &Gazetteer, ents: Vec<DocEnt>) -> Vec<Entity> {
     for mut e in ents {
         e.mentions.sort_unstable();
         e.mentions.dedup();
-        let Some(&(first, _)) = e.mentions.first() else {
+        e.demonyms.sort_unstable();
+        e.demonyms.dedup();
+        let Some(first) = e.mentions.first().into_iter().chain(e.demonyms.first()).map(|&(t0, _)| t0).min() else {
             continue;
         };
         let (id, name, wikidata) = match e.gz {
@@ -423,25 +508,31 @@ fn build(doc: &Doc, gz: &Gazetteer, ents: Vec<DocEnt>) -> Vec<Entity> {
                 }
             }
         };
-        let mentions = e.mentions.iter().map(|&(t0, t1)| {
+        let to_mention = |&(t0, t1): &(u32, u32)| {
             let (a, b) = (&doc.tokens[t0 as usize], &doc.tokens[t1 as usize - 1]);
             Mention {
                 text: doc.surface(t0 as usize, t1 as usize).to_string(),
                 start: a.c0 as usize,
                 end: b.c1 as usize,
             }
-        });
+        };
+        let mentions = e.mentions.iter().map(to_mention);
+        let demonyms = e.demonyms.iter().map(to_mention);
         match by_id.get(&id) {
             Some(&i) => {
                 let target = &mut out[i];
                 target.1.mentions.extend(mentions);
                 target.1.mentions.sort_unstable_by_key(|m| (m.start, m.end));
                 target.1.mentions.dedup();
+                target.1.demonyms.extend(demonyms);
+                target.1.demonyms.sort_unstable_by_key(|m| (m.start, m.end));
+                target.1.demonyms.dedup();
                 target.0 = target.0.min(first);
             }
             None => {
                 by_id.insert(id.clone(), out.len());
-                out.push((first, Entity { id, name, kind: e.kind, wikidata, mentions: mentions.collect() }));
+                let (mentions, demonyms) = (mentions.collect(), demonyms.collect());
+                out.push((first, Entity { id, name, kind: e.kind, wikidata, mentions, demonyms }));
             }
         }
     }

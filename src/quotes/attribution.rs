@@ -32,6 +32,12 @@ const TIME_UNITS: [&str; 5] = ["years", "months", "weeks", "days", "ago"];
 /// Function words that open a clause of their own: `after he said`.
 const SUBORDINATORS: [&str; 6] = ["after", "before", "until", "unless", "since", "whether"];
 
+/// Verbs of saying in the past or present: the reporting clause a relaying outlet does not override.
+const REPORTING_VERBS: [&str; 18] = [
+    "said", "says", "told", "tells", "wrote", "writes", "added", "adds", "stated", "insisted", "insists", "argued",
+    "argues", "warned", "warns", "declared", "claimed", "claims",
+];
+
 /// Words the object of `quoted … as saying` may have.
 const MAX_QUOTED_OBJECT: usize = 8;
 
@@ -139,6 +145,11 @@ impl Extraction<'_> {
                     let named = |b: &CueMatch| !b.phrase.pronoun && (b.pattern.adjacent() || reported(b));
                     Some(d.attribution_before(s).filter(named).unwrap_or(after))
                 }
+                // `X said that … "…", according to IRIB` / `X told reporters "…", state media reported`:
+                // the outlet closing the sentence relays what the speaker named before the quote said.
+                Some(after) if after.pattern == Pattern::RightFinal => {
+                    Some(d.attribution_before(s).filter(|b| d.reports_speech(b)).unwrap_or(after))
+                }
                 Some(after) => Some(after),
                 None => d.attribution_before(s),
             });
@@ -233,6 +244,19 @@ impl Extraction<'_> {
 }
 
 impl Doc<'_> {
+    /// Whether a match before a quote is a main clause reporting speech, `X said (that) …`, strong
+    /// enough to stand against an outlet closing the sentence: a verb of saying (not `asked about it`,
+    /// `his comments`, `items labeled`), its subject not inside a subordinate clause (`After X asked`).
+    fn reports_speech(&self, m: &CueMatch) -> bool {
+        let cue = self.tok_text(m.cue.start, m.cue.end).to_lowercase();
+        let subordinate = m.phrase.start > 0
+            && (SUBORDINATORS.iter().any(|w| self.word_is(m.phrase.start - 1, w))
+                || ["when", "as", "while", "if", "because", "who"].iter().any(|w| self.word_is(m.phrase.start - 1, w)));
+        matches!(m.pattern, Pattern::LeftAdjacent | Pattern::LeftEmbedded)
+            && REPORTING_VERBS.contains(&cue.as_str())
+            && !subordinate
+    }
+
     /// First token after the dashes and commas from token `from`, not past `hi`.
     pub(super) fn skip_dashes_and_commas(&self, from: usize, hi: usize) -> usize {
         let mut j = from;

@@ -252,11 +252,12 @@ fn paragraphs(toks: &[Token]) -> Vec<(usize, usize)> {
     paras
 }
 
-/// The entities' mentions that lie inside a text of `char_count` chars, sorted.
+/// The entities' mentions that lie inside a text of `char_count` chars, sorted. Demonyms count: "the
+/// Iranian president" names whose president it is.
 fn mentions_in_text(entities: &[Entity], char_count: usize) -> Vec<EntityMention> {
     let mut mentions = Vec::new();
     for (entity, e) in entities.iter().enumerate() {
-        for m in &e.mentions {
+        for m in e.mentions.iter().chain(&e.demonyms) {
             if m.start < m.end && m.end <= char_count {
                 mentions.push(EntityMention { start: m.start, end: m.end, entity });
             }

@@ -121,7 +121,35 @@ impl Extraction<'_> {
                 }
             }
         }
+        if kind == EntityType::Person
+            && let Some(role) = self.role_subject_since(found.as_ref().map_or(0, |f| f.0), pos)
+        {
+            return Some(role);
+        }
         found.map(|(_, name, id)| (name, id))
+    }
+
+    /// `The country's president later acknowledged … "…," he wrote`: a sentence opened by a definite
+    /// role, from the sentence holding char `since` (the last person named) up to `pos`, is about
+    /// that office holder, more salient than a person named before it or later in its sentence. The
+    /// nearest such sentence wins; the role resolves to the holder the entity data names, else stays
+    /// as written.
+    fn role_subject_since(&self, since: usize, pos: usize) -> Option<(String, Option<String>)> {
+        let d = self.doc;
+        let mut floor = d.token_at(d.byte_pos(since));
+        while floor > 0 && !d.at_sentence_start(floor) {
+            floor -= 1;
+        }
+        let last = d.token_at(d.byte_pos(pos));
+        for k in (floor..last).rev() {
+            if !d.at_sentence_start(k) || inside_quote(&self.quote_chars, d.char_pos(d.tok(k).start)) {
+                continue;
+            }
+            let Some(end) = d.role_phrase_at(k, last) else { continue };
+            let phrase = Phrase::new(k, end);
+            return Some(self.office_holder(phrase, pos).unwrap_or_else(|| (d.tok_text(k, end).to_string(), None)));
+        }
+        None
     }
 
     /// The person the sentence holding `m` is about: the first person it names outside quotes, not as a
@@ -252,6 +280,23 @@ impl Extraction<'_> {
 }
 
 impl<'a> Doc<'a> {
+    /// `The country's president`, `The Nigerian president`, `the former minister` opening a clause at
+    /// token `k`, before a lowercase word (its verb or an adverb): the end of the role phrase.
+    fn role_phrase_at(&self, k: usize, hi: usize) -> Option<usize> {
+        if !self.word_is(k, "the") {
+            return None;
+        }
+        let head = (k + 1..(k + 4).min(hi)).find(|&j| {
+            let t = self.tok(j);
+            let next_is_title = self.toks.get(j + 1).is_some_and(|n| n.has(F_TITLE));
+            t.has(F_TITLE) && !t.has(F_CAP | F_POSS) && !next_is_title && !self.tok_text(j, j + 1).ends_with('s')
+        })?;
+        let words_between = (k + 1..head).all(|j| self.tok(j).word() && !self.tok(j).has(F_PREP | F_STOP));
+        let next = self.toks.get(head + 1)?;
+        let verb_next = next.word() && !next.has(F_CAP | F_PREP | F_TITLE) && !self.word_is(head + 1, "and");
+        (words_between && verb_next).then_some(head + 1)
+    }
+
     /// The index of the token holding byte `byte` (or the last one starting before it).
     fn token_at(&self, byte: usize) -> usize {
         self.toks.partition_point(|t| t.start <= byte).saturating_sub(1)

@@ -17,7 +17,7 @@ fn ent(id: &str, name: &str, kind: EntityType, text: &str, words: &[&str]) -> En
         }
     }
     mentions.sort_by_key(|m| m.start);
-    Entity { id: id.into(), name: name.into(), kind, wikidata: None, mentions }
+    Entity { id: id.into(), name: name.into(), kind, wikidata: None, mentions, demonyms: Vec::new() }
 }
 
 fn person(id: &str, name: &str, text: &str, words: &[&str]) -> Entity {
@@ -1302,4 +1302,58 @@ fn an_embedded_post_is_a_direct_quote_of_its_author() {
     // A dash line without a handle and a date is prose.
     let text = "The envoy left.\n\n\u{2014} Abbas Araghchi, in Geneva";
     assert!(run(text, &[]).is_empty());
+}
+
+#[test]
+fn a_speaker_named_before_the_quote_beats_the_outlet_relaying_it() {
+    // The outlet that closes the sentence only relays what the speaker named before the quote said.
+    let cases = [
+        (
+            "Leila Farahani, a senior aide to the speaker, said on Tuesday that parliament would \"never accept\" \
+             new limits, according to the Fars news agency.",
+            "Leila Farahani",
+        ),
+        (
+            "Mehdi Karroubi told a local paper in Qom that the offer was \"a trap for fools,\" state television reported.",
+            "Mehdi Karroubi",
+        ),
+        (
+            "Deputy minister Omid Rahbar said the inspectors would be \"welcome at any site\" once the deal was signed, \
+             the ISNA agency reported on Friday.",
+            "Omid Rahbar",
+        ),
+        ("Rahbar added that Tehran expects \"concrete steps\" first, the agency said.", "Rahbar"),
+    ];
+    for (text, name) in cases {
+        let q = only(text, &[]);
+        assert_eq!(speaker_name(&q), Some(name), "{text}");
+    }
+}
+
+#[test]
+fn a_pronoun_after_a_sentence_about_an_office_holder_is_that_holder() {
+    // Someone else is named earlier in the paragraph; the sentence opened by the role is more recent.
+    let text = "Interior Minister Salim Haddad briefed reporters on Monday. The country's president later \
+                admitted that the rollout had failed. \"We owe our citizens an apology,\" he wrote on X.";
+    let entities = [person("person:salim-haddad", "Salim Haddad", text, &["Salim Haddad"])];
+    let q = only(text, &entities);
+    assert_eq!(speaker(&q), ("The country's president", None, "he"));
+    // The same with the role written with its country: the holder the entity data names.
+    let offices = [office("president", "place:iran", "person:masoud-pezeshkian", "Masoud Pezeshkian")];
+    let extractor = QuoteExtractor::new().with_offices(&offices);
+    let text = "Pezeshkian toured Mashhad last week. On Sunday, Araghchi met the envoys in Muscat. The Iranian \
+                president then conceded that talks had stalled. \"We will not give up,\" he said in a speech.";
+    let entities = [
+        person("person:masoud-pezeshkian", "Masoud Pezeshkian", text, &["Pezeshkian"]),
+        person("person:abbas-araghchi", "Abbas Araghchi", text, &["Araghchi"]),
+        ent("place:iran", "Iran", EntityType::Place, text, &["Iran"]),
+    ];
+    let q = &extractor.extract(text, &entities)[0];
+    let sp = q.speaker.as_ref().expect("speaker");
+    assert_eq!((sp.entity_id.as_deref(), sp.mention.text.as_str()), (Some("person:masoud-pezeshkian"), "he"));
+    // A person named after the role's sentence is the more recent antecedent.
+    let text = "The prime minister later admitted that the plan had failed. Finance chief Ana Duarte agreed. \
+                \"It was a mistake,\" she told the radio.";
+    let entities = [person("person:ana-duarte", "Ana Duarte", text, &["Ana Duarte"])];
+    assert_eq!(speaker_name(&only(text, &entities)), Some("Ana Duarte"));
 }
