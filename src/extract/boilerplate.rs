@@ -292,9 +292,16 @@ fn is_link_paragraph(node: &NodeRef) -> bool {
         && node.text().split_whitespace().nth(MIN_LINK_PARAGRAPH_WORDS - 1).is_some()
 }
 
-/// A list (`<ul>`, `<ol>`) of nothing but links: headlines of other stories, section links.
+/// A list (`<ul>`, `<ol>`) of nothing but links: headlines of other stories, section links. Not a
+/// list of the story's authors (`<ul class="author-list">`), the byline readability looks for.
 fn is_link_list(node: &NodeRef) -> bool {
-    node.element_ref().is_some_and(|el| matches!(&*el.name.local, "ul" | "ol")) && is_all_links(node)
+    node.element_ref().is_some_and(|el| {
+        matches!(&*el.name.local, "ul" | "ol")
+            && !el
+                .attrs
+                .iter()
+                .any(|a| matches!(&*a.name.local, "class" | "id") && a.value.to_ascii_lowercase().contains("author"))
+    }) && is_all_links(node)
 }
 
 /// Whether links carry nearly all of a subtree's text (see [`ALL_LINKS_DENSITY`]).
@@ -355,6 +362,11 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | in\s+this\s+.{0,60}?(?-u:\b)(?:photo|image|picture)(?-u:\b).*
           # datelines of the page, not of the story
           | \|?\s*(?:last\s+)?(?:updated|published|posted|modified)(?-u:\b)\D{0,40}\d.{0,60}
+          | (?:veröffentlicht|aktualisiert|zuletzt\s+aktualisiert|erstellt|publié|mis\s+à\s+jour|publicado|actualizado
+            |pubblicato|aggiornato|gepubliceerd|bijgewerkt|publisert|oppdatert|publicerad|uppdaterad
+            |stand\s*:)(?:\s|:)\D{0,40}\d.{0,60}
+          | (?:lesedauer|lesezeit|reading\s+time|temps\s+de\s+lecture|tiempo\s+de\s+lectura)\s*:?\s*\d+\s*\w*\.?
+          | \d+\s*min(?:ute)?s?\.?\s+read
           | (?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?
             (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
               | \d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})(?-u:\b)
@@ -508,6 +520,24 @@ mod tests {
     }
 
     #[test]
+    fn datelines_and_reading_times_in_other_languages_dropped() {
+        let paras = v(&[
+            "Veröffentlicht am 27.04.24 um 07:39 Uhr",
+            "Stand: 20:03 Uhr | Lesedauer: 4 Minuten",
+            "Publié le 3 mars 2024 à 10h15",
+            "Lesezeit 5 Min.",
+            "6 min read",
+            "The talks resumed on Tuesday.",
+            "Stand der Verhandlungen ist, dass 5 Punkte offen sind.",
+            "Veröffentlichte Zahlen zeigen 12 Prozent mehr Anträge als im Vorjahr, sagte die Behörde am Montag.",
+        ]);
+        assert_eq!(
+            clean_paragraphs(paras, ""),
+            v(&["The talks resumed on Tuesday.", "Stand der Verhandlungen ist, dass 5 Punkte offen sind."])
+        );
+    }
+
+    #[test]
     fn all_short_lines_kept() {
         let paras = v(&["Line one", "Line two"]);
         assert_eq!(clean_paragraphs(paras.clone(), ""), paras);
@@ -586,6 +616,17 @@ mod tests {
         assert!(text.contains("Nested kept."));
         assert!(text.contains("Short teaser."), "an article before the story is not judged");
         assert!(!text.contains("comeback"), "the next story kept");
+    }
+
+    #[test]
+    fn a_list_of_the_authors_links_is_a_byline_not_a_link_list() {
+        let html = r#"<html><body><article><h1>Talks</h1><ul class="metaAuthorList"><li><a href="/author/jd">Jane Doe</a></li></ul>
+            <p>The talks resumed on Tuesday.</p><ul><li><a href="/x">Another story from elsewhere</a></li></ul></article></body></html>"#;
+        let doc = Document::from(html);
+        strip(&doc);
+        let text = doc.root().text();
+        assert!(text.contains("Jane Doe"));
+        assert!(!text.contains("Another story"));
     }
 
     #[test]

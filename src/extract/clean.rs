@@ -428,8 +428,8 @@ mod tests {
         );
         // Accented letters, as CMSs escape them inside JSON-LD.
         assert_eq!(
-            decode_entities("zerst&ouml;ren &Eacute;t&eacute; Stra&szlig;e &ccedil;a &xuml;"),
-            "zerstören Été Straße ça &xuml;"
+            decode_entities("zerst&ouml;ren &Eacute;t&eacute; Stra&szlig;e &ccedil;a &quml;"),
+            "zerstören Été Straße ça &quml;"
         );
         assert_eq!(tidy(" Tom &amp;\n Jerry "), "Tom & Jerry");
     }

@@ -114,27 +114,33 @@ impl Walk {
             if c.is_element() {
                 let in_article = self.element(&c, in_article);
                 self.children(&c, in_article);
-            } else if let Some(budget @ 1..) = self.dateline_budget
-                && c.is_text()
-            {
-                let (blank, date) = c.query_or((true, None), |t| match &t.data {
-                    NodeData::Text { contents } => {
-                        let line = contents.trim();
-                        let short = line.len() <= dates::MAX_DATELINE_CHARS * 4
-                            && line.chars().nth(dates::MAX_DATELINE_CHARS).is_none();
-                        (line.is_empty(), short.then(|| dates::text_date(line)).flatten())
-                    }
-                    _ => (true, None),
-                });
-                if !blank {
-                    self.dateline_budget = Some(budget - 1);
-                }
-                self.s.text_date = date;
-                if self.s.text_date.is_some() {
-                    self.dateline_budget = Some(0);
-                }
+            } else if c.is_text() {
+                self.dateline(&c);
             }
             child = c.next_sibling();
+        }
+    }
+
+    /// Whether a text node is a dateline (see `Signals::text_date`), while the search is on.
+    fn dateline(&mut self, text: &NodeRef) {
+        let Some(budget @ 1..) = self.dateline_budget else {
+            return;
+        };
+        let (blank, date) = text.query_or((true, None), |t| match &t.data {
+            NodeData::Text { contents } => {
+                let line = contents.trim();
+                let short = line.len() <= dates::MAX_DATELINE_CHARS * 4
+                    && line.chars().nth(dates::MAX_DATELINE_CHARS).is_none();
+                (line.is_empty(), short.then(|| dates::text_date(line)).flatten())
+            }
+            _ => (true, None),
+        });
+        if !blank {
+            self.dateline_budget = Some(budget - 1);
+        }
+        if date.is_some() {
+            self.s.text_date = date;
+            self.dateline_budget = Some(0);
         }
     }
 
