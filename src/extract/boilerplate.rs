@@ -533,7 +533,11 @@ mod tests {
         ]);
         assert_eq!(
             clean_paragraphs(paras, ""),
-            v(&["The talks resumed on Tuesday.", "Stand der Verhandlungen ist, dass 5 Punkte offen sind."])
+            v(&[
+                "The talks resumed on Tuesday.",
+                "Stand der Verhandlungen ist, dass 5 Punkte offen sind.",
+                "Veröffentlichte Zahlen zeigen 12 Prozent mehr Anträge als im Vorjahr, sagte die Behörde am Montag."
+            ])
         );
     }
 
@@ -634,8 +638,8 @@ mod tests {
         let story = "<p>The council voted on Tuesday to reopen the old bridge to traffic.</p>".repeat(10);
         let links = r#"<li><a href="/x">Another section of the site with a long name</a></li>"#.repeat(40);
         let html = format!(
-            r#"<html><body><form id="page"><ul>{links}</ul><div class="body">{story}</div>
-            <form class="search"><input name="q"><p>Search the site</p></form></form></body></html>"#
+            r#"<html><body><form id="page"><ul>{links}</ul><div class="body">{story}</div></form>
+            <form class="search"><input name="q"><p>Search the site</p></form></body></html>"#
         );
         let doc = Document::from(html.as_str());
         strip(&doc);

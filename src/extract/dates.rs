@@ -240,13 +240,21 @@ pub(super) const MAX_DATELINE_CHARS: usize = 100;
 /// A date written in a short line of page text, day first ("Do 25.04.24 | 14:07 Uhr",
 /// "erstellt: 01. April 2025, 15:25"), as wall-clock time: for pages whose metadata carry no date.
 pub(super) fn text_date(line: &str) -> Option<NaiveDateTime> {
-    if line.len() > MAX_DATELINE_CHARS * 4 || !line.bytes().any(|b| b.is_ascii_digit()) {
+    if line.len() > MAX_DATELINE_CHARS * 4 {
         return None;
     }
-    let (caps, month) = if let Some(c) = NUMERIC_TEXT_DATE.captures(line) {
+    // Byte tests first: most lines of text hold neither shape, and captures are the regex's slow path.
+    let bytes = line.as_bytes();
+    let numeric = bytes.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit());
+    let year = bytes.windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
+    let numeric_caps = if numeric { NUMERIC_TEXT_DATE.captures(line) } else { None };
+    let (caps, month) = if let Some(c) = numeric_caps {
         let month = c[2].parse().ok()?;
         (c, month)
     } else {
+        if !year {
+            return None;
+        }
         let c = WORDED_TEXT_DATE.captures(line)?;
         let month = month_of(&c[2])?;
         (c, month)
