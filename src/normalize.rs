@@ -435,6 +435,8 @@ pub fn assemble(parts: Parts) -> Record {
         .or_else(|| hints.title.as_deref().map(clean))
         .unwrap_or_default();
     let authors = if extracted.authors.is_empty() { hints.authors.clone() } else { extracted.authors };
+    // A credit stands in for a byline only: a feed's author names a person.
+    let credit = extracted.credit.filter(|_| authors.is_empty());
     let summary = extracted.summary.map(|s| clean(&s)).filter(|s| !s.is_empty()).or_else(|| hints.summary.clone());
     Record {
         schema_version: SCHEMA_VERSION,
@@ -445,6 +447,7 @@ pub fn assemble(parts: Parts) -> Record {
         source,
         title,
         authors,
+        credit,
         summary,
         published_at: extracted.published_at.or(hints.published_at),
         updated_at: extracted.updated_at.or(hints.updated_at),

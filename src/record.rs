@@ -32,6 +32,10 @@ pub struct Record {
     pub title: String,
     /// Author names (no "By", no publishers).
     pub authors: Vec<String>,
+    /// The desk, news agency or outlet credited when the page names no person ("dpa", "AFP",
+    /// "BBC News"); null whenever `authors` is not empty, or when the page credits no one.
+    #[serde(default)]
+    pub credit: Option<String>,
     /// Standfirst / description, if any.
     pub summary: Option<String>,
     /// First publication time, RFC 3339 UTC.

@@ -18,16 +18,27 @@ const LINK_LIST_DENSITY: f64 = 0.5;
 const ALL_LINKS_DENSITY: f64 = 0.9;
 /// Words from which a paragraph made of one link is a headline (see [`is_link_paragraph`]).
 const MIN_LINK_PARAGRAPH_WORDS: usize = 3;
+/// A `hidden` block with at least this much text outside links is the story, hidden until a script
+/// reveals it (streamed pages, paywalls), not a menu or a dialog.
+const MIN_HIDDEN_STORY_CHARS: usize = 500;
+/// An `<article>` with at least this much text outside links is a story: `<article>`s after it
+/// (and outside it) are the next stories of an endless page, or teasers.
+const MIN_STORY_ARTICLE_CHARS: usize = 1000;
 /// Headings longer than this (in non-space chars) before a link list are story text, not its label.
 const MAX_LABEL_CHARS: usize = 60;
 
 /// Class/id words of page furniture. Substrings, matched on the lowercased attribute.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"newsletter|signup|sign-up|subscri|promo|advert|outbrain|taboola|related|recommend|most-?read|most-?popular|mostpopular|trending|sharing|share-|-share|sharebar|social|breadcrumb|cookie|consent|gdpr|caption|credit|read-?more|more-?stories|also-?read|see-?also|further-?reading|author-?bio|byline|dateline|timestamp|published-?date|tags|topics|keywords|print-?only|visually-?hidden|sr-only|screen-?reader",
+        r"newsletter|signup|sign-up|subscri|promo|advert|outbrain|taboola|related|recommend|most-?read|most-?popular|mostpopular|trending|sharing|share-|-share|sharebar|social|breadcrumb|cookie|consent|gdpr|caption|credit|read-?more|more-?stories|also-?read|see-?also|further-?reading|author-?bio|byline|dateline|timestamp|published-?date|tags|topics|keywords|print-?only|visually-?hidden|sr-only|screen-?reader|^hidden$|regwall|(?:^|[-_])(?:sign|log)-?in(?:$|[-_])|premium|members?-?only|placeholder",
     )
     .expect("static regex")
 });
+
+/// Class/id words of panels that are never the story, whatever their size: consent banners run to
+/// thousands of characters, more than a short wire story.
+static BANNER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"cookie|consent|gdpr|cmp-?(?:banner|container|dialog)").expect("static regex"));
 
 /// Class/id words that mark the story itself: never removed as furniture.
 static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,10 +56,18 @@ pub(super) fn strip(doc: &Document) {
     let root = doc.root();
     let mut doomed: Vec<NodeRef> = Vec::new();
     let mut posts: Vec<NodeRef> = Vec::new();
+    let mut hidden: Vec<NodeRef> = Vec::new();
+    let mut articles: Vec<NodeRef> = Vec::new();
     walk(root, |node| {
+        if node.has_name("article") {
+            articles.push(*node);
+        }
         if is_embedded_post(node) {
             posts.push(*node);
             return false;
+        }
+        if node.has_attr("hidden") {
+            hidden.push(*node);
         }
         let never_text = node.element_ref().is_some_and(|el| {
             matches!(&*el.name.local, "figcaption" | "button" | "select" | "noscript")
@@ -60,18 +79,33 @@ pub(super) fn strip(doc: &Document) {
         !never_text
     });
     posts.into_iter().for_each(lift_out_of_its_boxes);
+    doomed.extend(stories_after_the_first(&articles));
     for node in doomed.drain(..) {
         node.remove_from_parent();
+    }
+    for node in hidden.into_iter().filter(holds_hidden_story) {
+        node.remove_attr("hidden");
     }
     // Pages repeat their class names: each distinct token is judged once.
     let mut judged: HashMap<String, Token> = HashMap::new();
     walk(root, |node| {
-        let candidate = node.element_ref().is_some_and(|el| {
-            // Usually furniture, but some sites wrap the whole page in them (ASP.NET forms).
-            matches!(&*el.name.local, "nav" | "form" | "aside")
-                || attr_is(&el, "role", &["navigation", "complementary"])
-                || is_furniture_named(&el, &mut judged)
-        });
+        // A form is furniture when small; a large one may wrap the whole page (ASP.NET), links and all.
+        let is_form = node.has_name("form");
+        if is_form && CharCounts::of(node).all <= MAX_BOX_CHARS {
+            doomed.push(*node);
+            return false;
+        }
+        let named = node.element_ref().and_then(|el| furniture_name(&el, &mut judged));
+        if named == Some(Token::Banner) {
+            doomed.push(*node);
+            return false;
+        }
+        let candidate = !is_form
+            && (named.is_some()
+                || node.element_ref().is_some_and(|el| {
+                    // Usually furniture, but some sites wrap the whole page in them.
+                    matches!(&*el.name.local, "nav" | "aside") || attr_is(&el, "role", &["navigation", "complementary"])
+                }));
         if is_link_paragraph(node) {
             doomed.push(*node);
             return false;
@@ -127,6 +161,8 @@ enum Token {
     /// The story itself: never furniture.
     Content,
     Furniture,
+    /// Furniture at any size (see [`BANNER`]).
+    Banner,
     Neutral,
 }
 
@@ -134,6 +170,8 @@ fn judge(word: &str) -> Token {
     let token = word.to_ascii_lowercase();
     if CONTENT.is_match(&token) {
         Token::Content
+    } else if BANNER.is_match(&token) {
+        Token::Banner
     } else if FURNITURE.is_match(&token) {
         Token::Furniture
     } else {
@@ -141,14 +179,15 @@ fn judge(word: &str) -> Token {
     }
 }
 
-fn is_furniture_named(el: &Element, judged: &mut HashMap<String, Token>) -> bool {
+/// What an element's class and id words make it: `Furniture`, `Banner` or nothing (`None`).
+fn furniture_name(el: &Element, judged: &mut HashMap<String, Token>) -> Option<Token> {
     // Paragraphs and headings are text even when classed oddly ("subscriber-only" paragraphs
     // of a metered article); only containers are furniture.
     const NEVER: &[&str] = &["html", "body", "article", "main", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"];
     if NEVER.contains(&&*el.name.local) {
-        return false;
+        return None;
     }
-    let mut named = false;
+    let mut named = None;
     for attr in el.attrs.iter().filter(|a| matches!(&*a.name.local, "class" | "id")) {
         for word in attr.value.split_whitespace() {
             let verdict = match judged.get(word) {
@@ -156,13 +195,39 @@ fn is_furniture_named(el: &Element, judged: &mut HashMap<String, Token>) -> bool
                 None => *judged.entry(word.to_string()).or_insert_with(|| judge(word)),
             };
             match verdict {
-                Token::Content => return false,
-                Token::Furniture => named = true,
+                Token::Content => return None,
+                Token::Banner => named = Some(Token::Banner),
+                Token::Furniture => named = named.or(Some(Token::Furniture)),
                 Token::Neutral => {}
             }
         }
     }
     named
+}
+
+/// The `<article>`s that follow the first story-sized one (see [`MIN_STORY_ARTICLE_CHARS`]) and lie
+/// outside it, `articles` being every `<article>` in document order.
+fn stories_after_the_first<'a>(articles: &[NodeRef<'a>]) -> Vec<NodeRef<'a>> {
+    if articles.len() < 2 {
+        return Vec::new();
+    }
+    let story_sized = |node: &NodeRef| {
+        let counts = CharCounts::of(node);
+        counts.all - counts.in_links >= MIN_STORY_ARTICLE_CHARS
+    };
+    let Some(first) = articles.iter().position(story_sized) else {
+        return Vec::new();
+    };
+    let story = articles[first];
+    let inside_story = |node: &NodeRef| node.ancestors_it(None).any(|a| a.id == story.id);
+    articles[first + 1..].iter().filter(|a| !inside_story(a)).copied().collect()
+}
+
+/// Whether a `hidden` element holds the story (see [`MIN_HIDDEN_STORY_CHARS`]).
+fn holds_hidden_story(node: &NodeRef) -> bool {
+    let counts = CharCounts::of(node);
+    let outside_links = counts.all - counts.in_links;
+    outside_links >= MIN_HIDDEN_STORY_CHARS && counts.in_links as f64 <= LINK_LIST_DENSITY * counts.all as f64
 }
 
 fn is_small_or_link_list(node: &NodeRef) -> bool {
@@ -227,9 +292,16 @@ fn is_link_paragraph(node: &NodeRef) -> bool {
         && node.text().split_whitespace().nth(MIN_LINK_PARAGRAPH_WORDS - 1).is_some()
 }
 
-/// A list (`<ul>`, `<ol>`) of nothing but links: headlines of other stories, section links.
+/// A list (`<ul>`, `<ol>`) of nothing but links: headlines of other stories, section links. Not a
+/// list of the story's authors (`<ul class="author-list">`), the byline readability looks for.
 fn is_link_list(node: &NodeRef) -> bool {
-    node.element_ref().is_some_and(|el| matches!(&*el.name.local, "ul" | "ol")) && is_all_links(node)
+    node.element_ref().is_some_and(|el| {
+        matches!(&*el.name.local, "ul" | "ol")
+            && !el
+                .attrs
+                .iter()
+                .any(|a| matches!(&*a.name.local, "class" | "id") && a.value.to_ascii_lowercase().contains("author"))
+    }) && is_all_links(node)
 }
 
 /// Whether links carry nearly all of a subtree's text (see [`ALL_LINKS_DENSITY`]).
@@ -290,6 +362,11 @@ static FURNITURE_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | in\s+this\s+.{0,60}?(?-u:\b)(?:photo|image|picture)(?-u:\b).*
           # datelines of the page, not of the story
           | \|?\s*(?:last\s+)?(?:updated|published|posted|modified)(?-u:\b)\D{0,40}\d.{0,60}
+          | (?:veröffentlicht|aktualisiert|zuletzt\s+aktualisiert|erstellt|publié|mis\s+à\s+jour|publicado|actualizado
+            |pubblicato|aggiornato|gepubliceerd|bijgewerkt|publisert|oppdatert|publicerad|uppdaterad
+            |stand\s*:)(?:\s|:)\D{0,40}\d.{0,60}
+          | (?:lesedauer|lesezeit|reading\s+time|temps\s+de\s+lecture|tiempo\s+de\s+lectura)\s*:?\s*\d+\s*\w*\.?
+          | \d+\s*min(?:ute)?s?\.?\s+read
           | (?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?
             (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
               | \d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})(?-u:\b)
@@ -443,6 +520,28 @@ mod tests {
     }
 
     #[test]
+    fn datelines_and_reading_times_in_other_languages_dropped() {
+        let paras = v(&[
+            "Veröffentlicht am 27.04.24 um 07:39 Uhr",
+            "Stand: 20:03 Uhr | Lesedauer: 4 Minuten",
+            "Publié le 3 mars 2024 à 10h15",
+            "Lesezeit 5 Min.",
+            "6 min read",
+            "The talks resumed on Tuesday.",
+            "Stand der Verhandlungen ist, dass 5 Punkte offen sind.",
+            "Veröffentlichte Zahlen zeigen 12 Prozent mehr Anträge als im Vorjahr, sagte die Behörde am Montag.",
+        ]);
+        assert_eq!(
+            clean_paragraphs(paras, ""),
+            v(&[
+                "The talks resumed on Tuesday.",
+                "Stand der Verhandlungen ist, dass 5 Punkte offen sind.",
+                "Veröffentlichte Zahlen zeigen 12 Prozent mehr Anträge als im Vorjahr, sagte die Behörde am Montag."
+            ])
+        );
+    }
+
+    #[test]
     fn all_short_lines_kept() {
         let paras = v(&["Line one", "Line two"]);
         assert_eq!(clean_paragraphs(paras.clone(), ""), paras);
@@ -468,6 +567,85 @@ mod tests {
         }
         // A long, link-free block survives even with a furniture-like class.
         assert_eq!(text.matches("Story text with many words").count(), 2 * 40);
+    }
+
+    #[test]
+    fn hidden_story_revealed_hidden_menus_stay_hidden() {
+        let story = "<p>The council voted on Tuesday to reopen the old bridge to traffic. </p>".repeat(12);
+        let menu = r#"<li><a href="/a">Politics and government news</a></li>"#.repeat(20);
+        let html = format!(
+            r#"<html><body><div hidden id="s1"><div class="prose">{story}</div></div>
+            <div class="paywall" hidden><p>Members read on.</p></div><div hidden class="menu"><ul>{menu}</ul></div></body></html>"#
+        );
+        let doc = Document::from(html.as_str());
+        strip(&doc);
+        assert!(!doc.select("#s1").has_attr("hidden"), "the story stays hidden");
+        assert!(doc.select(".paywall").has_attr("hidden"), "a short hidden box is revealed");
+        assert!(doc.select(".menu").has_attr("hidden"), "a hidden menu is revealed");
+    }
+
+    #[test]
+    fn consent_panels_go_whatever_their_size_sign_in_boxes_when_small() {
+        let legal = "<p>We and our partners store and access information on your device for ads and measurement. </p>"
+            .repeat(40);
+        let story = "<p>The council voted on Tuesday to reopen the old bridge to traffic.</p>".repeat(3);
+        let html = format!(
+            r#"<html><body><div id="cookie-consent-panel">{legal}</div><div class="story-text">{story}
+            <div class="article-block__sign-in-group"><p>This content is reserved for subscribers only.</p></div>
+            <div class="blog-inner"><p>Kept: not a sign-in box.</p></div></div></body></html>"#
+        );
+        let doc = Document::from(html.as_str());
+        strip(&doc);
+        let text = doc.root().text();
+        assert!(text.contains("reopen the old bridge"));
+        assert!(text.contains("Kept:"));
+        assert!(!text.contains("partners store"), "a consent panel kept");
+        assert!(!text.contains("reserved for subscribers"), "a sign-in box kept");
+    }
+
+    #[test]
+    fn the_next_story_of_an_endless_page_goes() {
+        let story = |words: &str| format!("<p>{}</p>", format!("{words} ").repeat(60));
+        let html = format!(
+            r#"<html><body><main><article class="teaser"><p>Short teaser.</p></article>
+            <article id="first"><h1>First</h1>{}<article class="quote"><p>Nested kept.</p></article></article>
+            <div class="under"><article id="next"><h1>Next</h1>{}</article></div></main></body></html>"#,
+            story("The council voted to reopen the bridge."),
+            story("Rumours of a comeback grew on Monday.")
+        );
+        let doc = Document::from(html.as_str());
+        strip(&doc);
+        let text = doc.root().text();
+        assert!(text.contains("reopen the bridge"));
+        assert!(text.contains("Nested kept."));
+        assert!(text.contains("Short teaser."), "an article before the story is not judged");
+        assert!(!text.contains("comeback"), "the next story kept");
+    }
+
+    #[test]
+    fn a_list_of_the_authors_links_is_a_byline_not_a_link_list() {
+        let html = r#"<html><body><article><h1>Talks</h1><ul class="metaAuthorList"><li><a href="/author/jd">Jane Doe</a></li></ul>
+            <p>The talks resumed on Tuesday.</p><ul><li><a href="/x">Another story from elsewhere</a></li></ul></article></body></html>"#;
+        let doc = Document::from(html);
+        strip(&doc);
+        let text = doc.root().text();
+        assert!(text.contains("Jane Doe"));
+        assert!(!text.contains("Another story"));
+    }
+
+    #[test]
+    fn a_form_around_the_whole_page_is_kept_a_small_one_goes() {
+        let story = "<p>The council voted on Tuesday to reopen the old bridge to traffic.</p>".repeat(10);
+        let links = r#"<li><a href="/x">Another section of the site with a long name</a></li>"#.repeat(40);
+        let html = format!(
+            r#"<html><body><form id="page"><ul>{links}</ul><div class="body">{story}</div></form>
+            <form class="search"><input name="q"><p>Search the site</p></form></body></html>"#
+        );
+        let doc = Document::from(html.as_str());
+        strip(&doc);
+        let text = doc.root().text();
+        assert!(text.contains("reopen the old bridge"));
+        assert!(!text.contains("Search the site"));
     }
 
     #[test]

@@ -81,11 +81,36 @@ fn named_entity(name: &str) -> Option<char> {
         "lsquo" => '\u{2018}',
         "rdquo" => '\u{201D}',
         "ldquo" => '\u{201C}',
+        "sbquo" => '\u{201A}',
+        "bdquo" => '\u{201E}',
+        "laquo" => '\u{00AB}',
+        "raquo" => '\u{00BB}',
         "ndash" => '\u{2013}',
         "mdash" => '\u{2014}',
         "hellip" => '\u{2026}',
-        _ => return None,
+        "euro" => '\u{20AC}',
+        "szlig" => '\u{00DF}',
+        _ => return latin_letter(name),
     })
+}
+
+/// Accented Latin letters by their entity name (`ouml`, `Eacute`, `ccedil`): the letter, then
+/// the accent, the way HTML names them; composed with Unicode's canonical composition.
+fn latin_letter(name: &str) -> Option<char> {
+    let mut chars = name.chars();
+    let base = chars.next().filter(char::is_ascii_alphabetic)?;
+    let accent = match chars.as_str() {
+        "uml" => '\u{0308}',
+        "acute" => '\u{0301}',
+        "grave" => '\u{0300}',
+        "circ" => '\u{0302}',
+        "tilde" => '\u{0303}',
+        "ring" => '\u{030A}',
+        "cedil" => '\u{0327}',
+        "caron" => '\u{030C}',
+        _ => return None,
+    };
+    unicode_normalization::char::compose(base, accent)
 }
 
 /// A metadata string made presentable: entities decoded, whitespace collapsed.
@@ -170,6 +195,10 @@ pub(super) fn strip_title_site(title: &str, sites: &[String], host_label: Option
 static BY_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:[\p{L}-]+\s+){0,3}by\b\s*:?\s*|^\p{L}{2,15}\s*:\s*").expect("static regex"));
 
+/// "von Jane Doe", "par Jean Dupont": the word for "by" in other languages, before a name.
+static FOREIGN_BY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:von|par|por|door|av|af)\s+(\p{Lu})").expect("static regex"));
+
 /// Separators between several names in one byline.
 static NAME_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s*(?:[,;|/•·&]|\band\b|\bund\b|\bet\b)\s*").expect("static regex"));
@@ -252,7 +281,14 @@ pub(super) fn author_names(raw: &str, orgs: &[String], host_label: Option<&str>)
     }
     let s = PARENTHETICAL.replace_all(&s, "");
     let s = BY_PREFIX.replace(&s, "");
+    let s = FOREIGN_BY.replace(&s, "$1");
     let orgs_folded: Vec<String> = orgs.iter().map(|o| fold(o)).filter(|o| !o.is_empty()).collect();
+    // "example.com, Frankfurt, Germany": an outlet, then where it is; no person in it.
+    let first = s.split([',', ';', '|']).next().unwrap_or_default().trim();
+    let names_outlet = DOMAIN.is_match(first) || orgs_folded.contains(&fold(first));
+    if names_outlet && first.len() < s.len() {
+        return Vec::new();
+    }
     NAME_SPLIT
         .split(&s)
         .filter_map(|part| {
@@ -263,6 +299,27 @@ pub(super) fn author_names(raw: &str, orgs: &[String], host_label: Option<&str>)
             clean_name(part, &orgs_folded, host_label)
         })
         .collect()
+}
+
+/// Longest credit kept: a desk or an agency is named in a few words.
+const MAX_CREDIT_CHARS: usize = 60;
+const MAX_CREDIT_WORDS: usize = 5;
+
+/// A raw author value as a credit line ("dpa", "ORF.at", "Redaktion hessenschau.de"): tidied,
+/// without its "By", and `None` for links, handles, markup and sentences.
+pub(super) fn credit_name(raw: &str) -> Option<String> {
+    let s = tidy(raw);
+    let s = BY_PREFIX.replace(&s, "");
+    let s = s.trim().trim_matches(|c: char| matches!(c, ',' | ';' | '|' | '-'));
+    let s = s.trim();
+    let bare = s.to_ascii_lowercase();
+    let link = bare.starts_with("http")
+        || bare.starts_with("www.")
+        || s.contains(['/', '@', '<', '{', '='])
+        || s.chars().any(|c| c.is_ascii_digit());
+    let fits =
+        !s.is_empty() && s.chars().count() <= MAX_CREDIT_CHARS && s.split_whitespace().count() <= MAX_CREDIT_WORDS;
+    (fits && !link && s.chars().any(char::is_alphabetic)).then(|| s.to_string())
 }
 
 fn looks_like_url(s: &str) -> bool {
@@ -369,6 +426,11 @@ mod tests {
             decode_entities("Ann &amp; Bob&#8217;s &#x27;x&#39; &bogus; & co"),
             "Ann & Bob\u{2019}s 'x' &bogus; & co"
         );
+        // Accented letters, as CMSs escape them inside JSON-LD.
+        assert_eq!(
+            decode_entities("zerst&ouml;ren &Eacute;t&eacute; Stra&szlig;e &ccedil;a &quml;"),
+            "zerstören Été Straße ça &quml;"
+        );
         assert_eq!(tidy(" Tom &amp;\n Jerry "), "Tom & Jerry");
     }
 
@@ -416,6 +478,12 @@ mod tests {
         assert_eq!(author_names("Jane Doe in Tehran", &orgs, None), ["Jane Doe"]);
         assert_eq!(author_names("Jane Doe, Senior Correspondent", &orgs, None), ["Jane Doe"]);
         assert_eq!(author_names("Jane Doe | Example News", &orgs, None), ["Jane Doe"]);
+        assert_eq!(author_names("von Jana Roth", &orgs, None), ["Jana Roth"]);
+        assert_eq!(author_names("Par Jean Dupont", &orgs, None), ["Jean Dupont"]);
+        assert_eq!(author_names("Ludwig von Mises", &orgs, None), ["Ludwig von Mises"]);
+        // An outlet, then its place: no person.
+        assert!(author_names("example.de, Frankfurt, Germany", &orgs, None).is_empty());
+        assert!(author_names("Example News, Berlin", &orgs, None).is_empty());
     }
 
     #[test]
@@ -445,6 +513,18 @@ mod tests {
         assert_eq!(author_names("Ludwig van Beethoven", none, None), ["Ludwig van Beethoven"]);
         assert_eq!(author_names("Martin Luther King, Jr.", none, None), ["Martin Luther King"]);
         assert_eq!(author_names("The Russian and Syrian defense ministries", none, None), Vec::<String>::new());
+    }
+
+    #[test]
+    fn credits_kept_as_written_links_and_sentences_not() {
+        assert_eq!(credit_name(" dpa ").as_deref(), Some("dpa"));
+        assert_eq!(credit_name("By AFP").as_deref(), Some("AFP"));
+        assert_eq!(credit_name("ORF.at").as_deref(), Some("ORF.at"));
+        assert_eq!(credit_name("Redaktion hessenschau.de").as_deref(), Some("Redaktion hessenschau.de"));
+        assert_eq!(credit_name("https://example.com/about"), None);
+        assert_eq!(credit_name("@wiredesk"), None);
+        assert_eq!(credit_name("The staff of the newsroom wrote this story together today"), None);
+        assert_eq!(credit_name("  "), None);
     }
 
     #[test]

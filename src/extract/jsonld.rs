@@ -38,6 +38,8 @@ pub(super) struct JsonLd {
     pub org_names: Vec<String>,
     /// `isAccessibleForFree: false` on the article, its page or one of its parts.
     pub paywalled: bool,
+    /// The article's `articleBody`: its whole text, as the publisher states it.
+    pub article_body: Option<String>,
 }
 
 /// One typed object found in the JSON-LD, with where it was found.
@@ -71,6 +73,7 @@ impl JsonLd {
         let first_str = |key: &str| sources.iter().find_map(|o| string_of(o.get(key)?));
         ld.headline = first_str("headline").or_else(|| article.and_then(|a| string_of(a.obj.get("name")?)));
         ld.description = first_str("description");
+        ld.article_body = article.and_then(|a| a.obj.get("articleBody")).and_then(Value::as_str).map(str::to_string);
         // Other typed statements (ClaimReview, VideoObject...) still date the page.
         let any_top = |key: &str| {
             nodes
@@ -241,7 +244,9 @@ fn authors_of(v: &Value, ids: &Ids, out: &mut Vec<LdAuthor>) {
             Value::Object(o) => {
                 let o = resolve(o, ids);
                 if let Some(name) = o.get("name").and_then(string_of) {
-                    out.push(LdAuthor { name, is_org: has_type(o, is_org_type) });
+                    // `["Person", "Organization"]` is a person writing for an organisation.
+                    let is_org = has_type(o, is_org_type) && !has_type(o, |t| t == "Person");
+                    out.push(LdAuthor { name, is_org });
                 }
             }
             _ => {}
@@ -352,5 +357,13 @@ mod tests {
             "hasPart":{"@type":"WebPageElement","isAccessibleForFree":"false","cssSelector":".paywall"}}"#]);
         assert!(ld.authors[0].is_org);
         assert!(ld.paywalled);
+    }
+
+    #[test]
+    fn person_typed_also_as_organisation_is_a_person() {
+        let ld = JsonLd::parse([r#"{"@type":"NewsArticle","author":[
+            {"@type":["Person","Organization"],"name":"Ann Lee"},{"@type":"Organization","name":"Wire"}]}"#]);
+        assert!(!ld.authors[0].is_org);
+        assert!(ld.authors[1].is_org);
     }
 }

@@ -53,6 +53,9 @@ pub struct Extracted {
     pub title: String,
     /// Person names (no "By", no publishers), in byline order.
     pub authors: Vec<String>,
+    /// The desk, agency or outlet the page credits when it names no person ("dpa", "AFP",
+    /// "BBC News"): `None` whenever `authors` is not empty.
+    pub credit: Option<String>,
     /// Standfirst / description.
     pub summary: Option<String>,
     /// First publication time.
@@ -217,6 +220,22 @@ fn paragraphs(raw: &str) -> Vec<String> {
     raw.lines().map(collapse_ws).filter(|line| !line.is_empty()).collect()
 }
 
+/// How many times longer than the extracted text the JSON-LD `articleBody` must be to replace it.
+const ARTICLE_BODY_GAIN: usize = 2;
+
+/// Whether the page's JSON-LD `articleBody` tells the story the extraction only began: the same
+/// opening, and [`ARTICLE_BODY_GAIN`] times the text. Buying guides and pages built from parts
+/// spread their sections over containers that readability does not join.
+fn tells_more(article_body: &str, extracted: &[String]) -> bool {
+    let extracted_chars: usize = extracted.iter().map(|p| p.len()).sum();
+    let Some(opening) = extracted.first().map(|p| p.split_whitespace().take(8).collect::<Vec<_>>().join(" ")) else {
+        return false;
+    };
+    article_body.len() >= ARTICLE_BODY_GAIN * extracted_chars
+        && !opening.is_empty()
+        && collapse_ws(article_body).contains(&opening)
+}
+
 /// Turn the collected signals into the final record fields.
 fn assemble(
     s: &Signals,
@@ -244,6 +263,11 @@ fn assemble(
 
     let title = pick_title(s, &sites, host_label.as_deref());
     let authors = pick_authors(s, byline.as_deref(), &sites, host_label.as_deref());
+    let credit = if authors.is_empty() { pick_credit(s) } else { None };
+    let paragraphs = match ld.article_body.as_deref() {
+        Some(body) if tells_more(body, &paragraphs) => self::paragraphs(&clean::decode_entities(body)),
+        _ => paragraphs,
+    };
     // Paragraphs separated by exactly one blank line.
     let text = boilerplate::clean_paragraphs(paragraphs, &title).join("\n\n");
 
@@ -254,13 +278,18 @@ fn assemble(
             .map(tidy)
             .find(|d| !d.is_empty());
 
-    let published_at = date_candidates(s, ld.date_published.as_deref(), PUBLISHED_METAS, "datePublished")
+    let published_candidates = date_candidates(s, ld.date_published.as_deref(), PUBLISHED_METAS, "datePublished")
         .chain(s.time_datetime.as_deref())
         // Site-specific names such as "sn-post-date" or "publish-time".
-        .chain(s.metas.iter().filter(|(k, _)| is_publish_key(k)).map(|(_, v)| v.as_str()))
-        .find_map(|d| dates::parse_date(d, now));
-    let updated_at = date_candidates(s, ld.date_modified.as_deref(), MODIFIED_METAS, "dateModified")
-        .find_map(|d| dates::parse_date(d, now))
+        .chain(s.metas.iter().filter(|(k, _)| is_publish_key(k)).map(|(_, v)| v.as_str()));
+    let published = first_stamp(published_candidates, now).or_else(|| {
+        // No date in the metadata: the page's own dateline, as wall-clock time.
+        s.text_date.and_then(|wall| dates::Stamp { wall, offset: None }.plausible(now))
+    });
+    let published_at = published.map(|p| p.utc());
+    let updated_at = first_stamp(date_candidates(s, ld.date_modified.as_deref(), MODIFIED_METAS, "dateModified"), now)
+        // A time without offset is in the page's zone, as far as the publication time tells.
+        .map(|u| u.with_offset_if_none(published.and_then(|p| p.offset)).utc())
         .filter(|u| published_at.is_none_or(|p| *u >= p));
 
     let declared = [
@@ -292,6 +321,7 @@ fn assemble(
     Extracted {
         title,
         authors,
+        credit,
         summary,
         published_at,
         updated_at,
@@ -312,6 +342,20 @@ fn date_candidates<'s>(
     ld.into_iter()
         .chain(metas.iter().flat_map(move |k| s.metas_of(k)))
         .chain(s.itemprops.iter().filter(move |(k, _)| k == itemprop).map(|(_, v)| v.as_str()))
+}
+
+/// The first candidate that parses; when it gives no UTC offset (JSON-LD often omits it), the
+/// offset of a later candidate naming the same wall-clock minute (`<meta name="date">` with
+/// `+02:00`).
+fn first_stamp<'s>(candidates: impl Iterator<Item = &'s str>, now: DateTime<Utc>) -> Option<dates::Stamp> {
+    let mut stamps = candidates.filter_map(|d| dates::parse_stamp(d, now));
+    let first = stamps.next()?;
+    if first.offset.is_some() {
+        return Some(first);
+    }
+    let minute = |wall: chrono::NaiveDateTime| wall.and_utc().timestamp() / 60;
+    let offset = stamps.find(|s| s.offset.is_some() && minute(s.wall) == minute(first.wall)).and_then(|s| s.offset);
+    Some(first.with_offset_if_none(offset))
 }
 
 fn is_publish_key(key: &str) -> bool {
@@ -356,6 +400,10 @@ fn pick_authors(s: &Signals, byline: Option<&str>, sites: &[String], host_label:
             return dedupe_names(names);
         }
     }
+    let from_social_card: Vec<String> = s.social_card_author().map(clean).unwrap_or_default();
+    if !from_social_card.is_empty() {
+        return dedupe_names(from_social_card);
+    }
     let from_microdata: Vec<String> =
         s.itemprops.iter().filter(|(k, _)| k == "author" || k == "creator").flat_map(|(_, v)| clean(v)).collect();
     if !from_microdata.is_empty() {
@@ -366,6 +414,15 @@ fn pick_authors(s: &Signals, byline: Option<&str>, sites: &[String], host_label:
         return dedupe_names(from_links);
     }
     byline.map(|b| dedupe_names(clean(b))).unwrap_or_default()
+}
+
+/// The first credit the page gives in its author fields, person or not: asked for only when
+/// none of them names a person, so what it names is a desk, an agency or the outlet itself.
+fn pick_credit(s: &Signals) -> Option<String> {
+    let from_ld = s.jsonld.authors.iter().map(|a| a.name.as_str());
+    let from_metas = AUTHOR_METAS.iter().flat_map(|k| s.metas_of(k));
+    let from_microdata = s.itemprops.iter().filter(|(k, _)| k == "author" || k == "creator").map(|(_, v)| v.as_str());
+    from_ld.chain(from_metas).chain(from_microdata).find_map(clean::credit_name)
 }
 
 #[cfg(test)]

@@ -3,9 +3,12 @@
 
 use std::sync::LazyLock;
 
-use dom_query::{Document, Matcher, NodeRef, Selection};
+use dom_query::{Document, Matcher, NodeData, NodeRef, Selection};
+
+use chrono::NaiveDateTime;
 
 use super::clean::{collapse_ws, tidy};
+use super::dates;
 use super::jsonld::JsonLd;
 
 /// Microdata names inside an `itemprop="author"` element.
@@ -27,6 +30,9 @@ pub(super) struct Signals {
     pub itemprops: Vec<(String, String)>,
     /// Text of `<a rel="author">` links.
     pub rel_authors: Vec<String>,
+    /// The first date written in a short line of text after a headline (see
+    /// [`dates::text_date`]): the page's dateline when its metadata carry none.
+    pub text_date: Option<NaiveDateTime>,
 }
 
 impl Signals {
@@ -38,6 +44,19 @@ impl Signals {
     /// Every non-empty value of a `<meta>` key, in document order.
     pub fn metas_of<'s>(&'s self, key: &'s str) -> impl Iterator<Item = &'s str> + 's {
         self.metas.iter().filter(move |(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str())
+    }
+
+    /// The author a social card names in a label/data pair (`twitter:label1` "Written by",
+    /// `twitter:data1` "Jane Doe"), the only byline some pages carry in their metadata.
+    pub fn social_card_author(&self) -> Option<&str> {
+        self.metas.iter().find_map(|(key, label)| {
+            let n = key.strip_prefix("twitter:label")?;
+            let label = label.to_lowercase();
+            let names_author = ["written by", "author", "autor", "auteur", "geschrieben", "verfasst"]
+                .iter()
+                .any(|w| label.contains(w));
+            names_author.then(|| self.meta(&format!("twitter:data{n}"))).flatten()
+        })
     }
 
     /// First microdata value of an itemprop (from `<meta>` or any element).
@@ -80,7 +99,13 @@ struct Walk {
     time_pubdate: Option<String>,
     /// `datetime` of the first `<time datetime>`.
     time: Option<String>,
+    /// Text nodes still to read for a dateline: none before the first headline, and only so
+    /// many after each (a dateline sits next to its headline). `None` until the first headline.
+    dateline_budget: Option<usize>,
 }
+
+/// Text nodes after a headline searched for a dateline.
+const DATELINE_SEARCH_NODES: usize = 200;
 
 impl Walk {
     fn children(&mut self, node: &NodeRef, in_article: bool) {
@@ -89,8 +114,33 @@ impl Walk {
             if c.is_element() {
                 let in_article = self.element(&c, in_article);
                 self.children(&c, in_article);
+            } else if c.is_text() {
+                self.dateline(&c);
             }
             child = c.next_sibling();
+        }
+    }
+
+    /// Whether a text node is a dateline (see `Signals::text_date`), while the search is on.
+    fn dateline(&mut self, text: &NodeRef) {
+        let Some(budget @ 1..) = self.dateline_budget else {
+            return;
+        };
+        let (blank, date) = text.query_or((true, None), |t| match &t.data {
+            NodeData::Text { contents } => {
+                let line = contents.trim();
+                let short = line.len() <= dates::MAX_DATELINE_CHARS * 4
+                    && line.chars().nth(dates::MAX_DATELINE_CHARS).is_none();
+                (line.is_empty(), short.then(|| dates::text_date(line)).flatten())
+            }
+            _ => (true, None),
+        });
+        if !blank {
+            self.dateline_budget = Some(budget - 1);
+        }
+        if date.is_some() {
+            self.s.text_date = date;
+            self.dateline_budget = Some(0);
         }
     }
 
@@ -104,6 +154,10 @@ impl Walk {
             attr(name).is_some_and(|v| v.split_whitespace().any(|t| t.eq_ignore_ascii_case(token)))
         };
         let name: &str = &el.name.local;
+        // Each headline opens a new search: the first may be a menu's, far from the story.
+        if matches!(name, "h1" | "h2" | "h3") && self.s.text_date.is_none() {
+            self.dateline_budget = Some(DATELINE_SEARCH_NODES);
+        }
         match name {
             "html" if !self.seen_html => {
                 self.seen_html = true;

@@ -466,3 +466,91 @@ fn an_embedded_post_in_a_social_box_is_the_storys_text() {
     assert!(text.contains("Talks with the E3 will resume in Geneva next week."), "{text}");
     assert!(!text.contains("Share"), "{text}");
 }
+
+// ---- pages from sites never seen before ----
+
+#[test]
+fn agency_or_desk_credit_when_no_person_is_named() {
+    let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",
+        "author":[{"@type":"Person","name":"dpa"}]}</script>"#;
+    let e = extract_html(&page(ld, ""), None);
+    assert!(e.authors.is_empty());
+    assert_eq!(e.credit.as_deref(), Some("dpa"));
+
+    let org = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",
+        "author":{"@type":"Organization","name":"Example Wire"}}</script>"#;
+    assert_eq!(extract_html(&page(org, ""), None).credit.as_deref(), Some("Example Wire"));
+
+    let meta = r#"<meta name="author" content="AFP">"#;
+    assert_eq!(extract_html(&page(meta, ""), None).credit.as_deref(), Some("AFP"));
+
+    // A person named: no credit.
+    let person = r#"<meta name="author" content="Jane Doe">"#;
+    let e = extract_html(&page(person, ""), None);
+    assert_eq!(e.authors, ["Jane Doe"]);
+    assert_eq!(e.credit, None);
+}
+
+#[test]
+fn jsonld_date_without_offset_takes_the_offset_of_a_meta_with_the_same_time() {
+    let head = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",
+        "datePublished":"2024-04-28T18:11:01","dateModified":"2024-04-28T19:00:00"}</script>
+        <meta name="date" content="2024-04-28T18:11:01+02:00">"#;
+    let e = extract_html(&page(head, ""), None);
+    assert_eq!(e.published_at, Some(utc("2024-04-28T16:11:01Z")));
+    assert_eq!(e.updated_at, Some(utc("2024-04-28T17:00:00Z")));
+    // A meta of another time lends nothing.
+    let other = r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-04-28T18:11:01"}</script>
+        <meta name="date" content="2024-04-27T09:00:00+02:00">"#;
+    assert_eq!(extract_html(&page(other, ""), None).published_at, Some(utc("2024-04-28T18:11:01Z")));
+}
+
+#[test]
+fn dateline_in_page_text_when_metadata_has_no_date() {
+    let numeric =
+        r#"<h3>Hotel reopens as a theatre</h3><div class="line">Do 25.04.24 | 14:07 Uhr | Von Jane Doe</div>"#;
+    assert_eq!(extract_html(&page("", numeric), None).published_at, Some(utc("2024-04-25T14:07:00Z")));
+    let worded = r#"<h1>Tireless work</h1><span>erstellt: <strong>01. April 2025, 15:25</strong></span>"#;
+    assert_eq!(extract_html(&page("", worded), None).published_at, Some(utc("2025-04-01T15:25:00Z")));
+    // Metadata wins; text before the first headline (a masthead's "today") is not read.
+    let meta = r#"<meta property="article:published_time" content="2024-01-02T03:04:05Z">"#;
+    assert_eq!(extract_html(&page(meta, worded), None).published_at, Some(utc("2024-01-02T03:04:05Z")));
+    let masthead = r#"<div>Montag, 07.12.2026</div><h1>Tireless work</h1>"#;
+    assert_eq!(extract_html(&page("", masthead), None).published_at, None);
+}
+
+#[test]
+fn accented_entities_in_jsonld_headline_decoded() {
+    let head = r#"<script type="application/ld+json">{"@type":"NewsArticle",
+        "headline":"Samsung soll Smartphones zerst&ouml;ren"}</script>"#;
+    assert_eq!(extract_html(&page(head, ""), None).title, "Samsung soll Smartphones zerstören");
+}
+
+#[test]
+fn author_from_a_social_card_label_when_metas_hold_an_address() {
+    let head = r#"<meta name="author" content="j.doe@example.com"><meta name="twitter:label1" content="Written by">
+        <meta name="twitter:data1" content="Jane Doe"><meta name="twitter:label2" content="Est. reading time">
+        <meta name="twitter:data2" content="4 Minuten">"#;
+    assert_eq!(extract_html(&page(head, ""), None).authors, ["Jane Doe"]);
+}
+
+#[test]
+fn jsonld_article_body_replaces_an_extraction_that_only_began_the_story() {
+    let sections = "Our pick for cold nights keeps its loft when wet and packs small. ".repeat(30);
+    let intro = "Officials from both governments met on Tuesday to discuss the proposal, which would \
+                 reopen the border crossing to commercial traffic for the first time in two years, \
+                 according to people familiar with the talks.";
+    let ld = format!(
+        r#"<script type="application/ld+json">{{"@type":"NewsArticle","headline":"H",
+        "articleBody":"{intro} {intro} {intro} {intro}\n\n{sections}"}}</script>"#
+    );
+    let e = extract_html(&page(&ld, ""), None);
+    assert!(e.text.contains("keeps its loft"), "{}", e.text);
+    // A body that says no more than the page, or another story, is not taken.
+    let short =
+        format!(r#"<script type="application/ld+json">{{"@type":"NewsArticle","articleBody":"{intro}"}}</script>"#);
+    assert!(!extract_html(&page(&short, ""), None).text.contains("keeps its loft"));
+    let other =
+        format!(r#"<script type="application/ld+json">{{"@type":"NewsArticle","articleBody":"{sections}"}}</script>"#);
+    assert!(!extract_html(&page(&other, ""), None).text.contains("keeps its loft"));
+}
