@@ -1092,6 +1092,26 @@ pub fn render_effective(config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn properties_that_weaken_delivery_are_refused_and_others_pass() {
+        let properties: BTreeMap<String, String> = [
+            ("enable.idempotence", "false"),
+            ("acks", "1"),
+            ("security.protocol", "SASL_SSL"),
+            ("max.in.flight.requests.per.connection", "5"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let refused: Vec<String> = weakened_delivery_guarantees(&properties).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(refused, ["acks", "enable.idempotence"]);
+        let kept: BTreeMap<String, String> = [("acks", "all"), ("enable.idempotence", "true")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert!(weakened_delivery_guarantees(&kept).is_empty());
+    }
     use std::io::Write;
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

@@ -36,6 +36,16 @@ use crate::sources::schedule::Schedule;
 use crate::state::{ArticleEntry, Commit, Retention, Store};
 use crate::telemetry::Readiness;
 
+/// Part of the drain bound kept for leaving: the runtime's shutdown and the producer's teardown
+/// come after the drain, and the process must be gone within the bound.
+const EXIT_MARGIN: Duration = Duration::from_millis(500);
+
+/// How long the drain itself may take: the bound, less the margin for leaving (a quarter of
+/// the bound at most).
+fn drain_budget(bound: Duration) -> Duration {
+    bound.saturating_sub(EXIT_MARGIN.min(bound / 4))
+}
+
 /// A storm of one source's identical errors is logged once per this window.
 const SOURCE_LOG_WINDOW: Duration = Duration::from_secs(300);
 
@@ -227,7 +237,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<RunReport> {
     let drain_deadline = Arc::new(std::sync::OnceLock::new());
     let deadline = {
         let deadline = drain_deadline.clone();
-        move || *deadline.get_or_init(|| tokio::time::Instant::now() + drain_bound)
+        move || *deadline.get_or_init(|| tokio::time::Instant::now() + drain_budget(drain_bound))
     };
     let sink_deadline = deadline.clone();
     let sink_task = tokio::spawn(async move {
@@ -440,7 +450,7 @@ async fn run_cluster(
         }
     };
     let started = Instant::now();
-    let drain_timed_out = match tokio::time::timeout(drain_bound, drain).await {
+    let drain_timed_out = match tokio::time::timeout(drain_budget(drain_bound), drain).await {
         Ok(published) => {
             published?;
             false

@@ -93,6 +93,36 @@ fn the_daemon_serves_health_and_metrics_and_drains_on_sigterm() {
     assert!(!logs.contains("drain bound reached"), "{logs}");
 }
 
+/// Twenty links to a loopback address, with credentials in them: one line says why they were
+/// refused, the line at exit counts the other nineteen, and the password appears nowhere.
+#[test]
+fn refusals_are_all_accounted_for_at_exit_and_credentials_are_never_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let items: String = (0..20)
+        .map(|i| format!("<item><title>T{i}</title><link>http://editor:hunter2@127.0.0.1:9/a/{i}.html</link></item>"))
+        .collect();
+    let feed = dir.path().join("feed.xml");
+    std::fs::write(&feed, format!("<rss version=\"2.0\"><channel><title>F</title>{items}</channel></rss>")).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let out = run(talkwire()
+        .args(["run", "--once", "--sink", "stdout", "--feed"])
+        .arg(&feed)
+        .arg("--state-dir")
+        .arg(state.path()));
+    assert!(out.status.success(), "a refused link is not owed");
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(!logs.contains("hunter2"), "credentials in the log:\n{logs}");
+    let lines: Vec<serde_json::Value> = logs.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let skipped = lines.iter().filter(|l| l["message"] == "article unavailable; skipped").count();
+    assert_eq!(skipped, 1, "{logs}");
+    let held: u64 = lines
+        .iter()
+        .filter(|l| l["message"] == "repeated log lines held back")
+        .filter_map(|l| l["suppressed"].as_u64())
+        .sum();
+    assert_eq!(held, 19, "{logs}");
+}
+
 /// A host that never answers holds an article fetch when SIGTERM comes: the daemon still exits
 /// within `run.drain_timeout_secs` and says the drain was cut short. The article was never
 /// fetched, so nothing is owed and the exit is 0; the next run fetches it again.
@@ -134,7 +164,8 @@ fn a_slow_host_cannot_stretch_the_drain_past_its_bound() {
         std::thread::sleep(Duration::from_millis(20));
     };
     let took = stopping.elapsed();
-    assert!(took < Duration::from_millis(BOUND_SECS * 1000 + 1000), "drain bound {BOUND_SECS} s, took {took:?}");
+    // The bound, and the 50 ms this loop may take to notice the exit.
+    assert!(took < Duration::from_millis(BOUND_SECS * 1000 + 50), "drain bound {BOUND_SECS} s, took {took:?}");
     assert!(status.success(), "nothing fetched is owed: {status:?}");
     std::io::Read::read_to_string(&mut stderr, &mut logs).unwrap();
     assert!(logs.contains("drain bound reached"), "{logs}");

@@ -282,7 +282,8 @@ fn a_daemon_stopped_while_the_broker_is_down_exits_non_zero_within_the_bound_wit
     let status = wait_exit(&mut child, Duration::from_secs(BOUND_SECS + 10));
     let took = stopping.elapsed();
     eprintln!("stopped with the broker down: exit {status:?} after {took:?} (bound {BOUND_SECS} s)");
-    assert!(took < Duration::from_millis(BOUND_SECS * 1000 + 1500), "the drain bound is the bound: {took:?}");
+    // The bound, and the 50 ms `wait_exit` may take to notice the exit.
+    assert!(took < Duration::from_millis(BOUND_SECS * 1000 + 50), "the drain bound is the bound: {took:?}");
     assert_eq!(status.code(), Some(2), "articles still owed at exit");
     let cut = logs
         .find(0, "drain bound reached; unfinished articles will be fetched again")
