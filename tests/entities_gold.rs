@@ -2,7 +2,7 @@
 //!
 //! Prints per-type precision, recall and F1 (PERSON, ORG, PLACE) and linking accuracy, for the
 //! tune part and the held-out part separately. Fails when the tune part misses the targets
-//! (F1 ≥ 0.95 per type, linking ≥ 0.97) or the held-out part falls below its floor.
+//! (F1 per type and linking at their floors) or the held-out part falls below its floor.
 //!
 //! Matching: a predicted mention matches a gold mention when start, end (chars) and type are all
 //! equal. OTHER is left out on both sides. Linking accuracy is the share of matched mentions whose
@@ -17,12 +17,12 @@ use std::path::Path;
 use talkwire::entities::EntityRecognizer;
 use talkwire::record::EntityType;
 
-const TUNE_F1: f64 = 0.95;
-const TUNE_LINKING: f64 = 0.97;
-/// Floors for the held-out part: not targets, a guard against silent regressions. Chosen below
-/// the first honest measurement, not tuned on.
-const HELDOUT_F1: f64 = 0.85;
-const HELDOUT_LINKING: f64 = 0.90;
+/// Floors just under the figures measured when they were set, so a regression fails.
+const TUNE_F1: f64 = 0.98;
+const TUNE_LINKING: f64 = 0.99;
+/// The held-out part is not tuned on: its floors guard against silent regressions.
+const HELDOUT_F1: f64 = 0.96;
+const HELDOUT_LINKING: f64 = 0.97;
 
 const SCORED: [EntityType; 3] = [EntityType::Person, EntityType::Org, EntityType::Place];
 

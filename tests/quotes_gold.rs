@@ -21,9 +21,10 @@ use talkwire::entities::EntityRecognizer;
 use talkwire::quotes::QuoteExtractor;
 use talkwire::record::{Quote, QuoteKind};
 
-const MIN_PRECISION: f64 = 0.95;
-const MIN_RECALL: f64 = 0.95;
-const MIN_ATTRIBUTION: f64 = 0.95;
+/// Floors just under the figures measured when they were set, so a regression fails.
+const MIN_PRECISION: f64 = 0.98;
+const MIN_RECALL: f64 = 0.98;
+const MIN_ATTRIBUTION: f64 = 0.98;
 const MIN_PASSAGES: usize = 40;
 /// "Several times each": every pattern tag must be exercised by at least this many passages.
 const MIN_PASSAGES_PER_PATTERN: usize = 2;
