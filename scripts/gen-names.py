@@ -77,6 +77,12 @@ def toml_str(s):
     return json.dumps(s, ensure_ascii=False)
 
 
+def toml_rows(names, per_row=12):
+    """The lines of a TOML array's items, `per_row` quoted names to a line."""
+    names = [toml_str(n) for n in names]
+    return ["  " + ", ".join(names[i:i + per_row]) + "," for i in range(0, len(names), per_row)]
+
+
 def clean(name):
     """A usable name, or None: no inversions ("Burma, Socialist Republic of"), brackets cut."""
     name = re.sub(r"\s*[\[(][^\])]*[\])]", "", name).strip()
@@ -210,23 +216,9 @@ def main():
         "[lexicon]",
         "given_names = [",
     ]
-    row = []
-    for n in given_out:
-        row.append(toml_str(n))
-        if len(row) == 12:
-            lines.append("  " + ", ".join(row) + ",")
-            row = []
-    if row:
-        lines.append("  " + ", ".join(row) + ",")
+    lines += toml_rows(given_out)
     lines += ["]", "", "# First names that are also English words: a person's only before a surname.", "given_names_also_words = ["]
-    row = []
-    for n in also_words:
-        row.append(toml_str(n))
-        if len(row) == 12:
-            lines.append("  " + ", ".join(row) + ",")
-            row = []
-    if row:
-        lines.append("  " + ", ".join(row) + ",")
+    lines += toml_rows(also_words)
     lines += ["]", ""]
     with open(args.names_out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
