@@ -81,16 +81,16 @@ static CLIENT_LOG_LIMITER: LazyLock<LogLimiter> = LazyLock::new(|| LogLimiter::n
 pub fn client_log(level: RDKafkaLogLevel, fac: &str, message: &str) {
     match level {
         RDKafkaLogLevel::Debug | RDKafkaLogLevel::Info | RDKafkaLogLevel::Notice => {
-            tracing::debug!(fac, message, "kafka client")
+            tracing::debug!(fac, detail = message, "kafka client")
         }
         RDKafkaLogLevel::Warning => {
             if let Some(suppressed) = CLIENT_LOG_LIMITER.check("client") {
-                tracing::warn!(fac, message, suppressed, "kafka client");
+                tracing::warn!(fac, detail = message, suppressed, "kafka client");
             }
         }
         _ => {
             if let Some(suppressed) = CLIENT_LOG_LIMITER.check("client") {
-                tracing::error!(fac, message, suppressed, "kafka client");
+                tracing::error!(fac, detail = message, suppressed, "kafka client");
             }
         }
     }

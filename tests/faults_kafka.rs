@@ -229,7 +229,9 @@ fn a_broker_that_stops_mid_run_gets_every_article_once_it_is_back() {
     std::thread::sleep(Duration::from_secs(11)); // the broker probe's interval: it sees the recovery
 
     eprintln!("a {OUTAGE:?} outage: {client_lines} Kafka client lines, {failure_lines} delivery failure lines");
-    assert!((1..=3).contains(&client_lines), "Kafka client lines in a minute's outage:\n{}", logs.all());
+    // One limit covers every client line, so a line just before the outage may hold back the
+    // outage's own: at most a few, whatever came before.
+    assert!(client_lines <= 3, "Kafka client lines in a minute's outage:\n{}", logs.all());
     assert!(failure_lines <= 2, "failed deliveries are logged once a minute:\n{}", logs.all());
     assert_eq!(logs.count(outage_began, "Kafka broker unreachable; records wait in the producer queue"), 1);
     let recovered = logs.find(outage_began, "Kafka broker reachable again").expect("the recovery is logged");
