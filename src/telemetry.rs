@@ -134,9 +134,7 @@ impl LogLimiter {
             }
         }
     }
-}
 
-impl LogLimiter {
     /// Log how many lines each key held back since its last line, and forget them: called
     /// when the limiter's owner stops, so a run that ends inside a window still tells.
     pub fn report_suppressed(&self, what: &'static str) {
